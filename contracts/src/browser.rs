@@ -1,0 +1,153 @@
+//! Browser helpers over the contracts: emit and listen to `storefront:*` events with their
+//! typed payloads, and decode the mount context the shell hands an MFE.
+//!
+//! Only for `wasm32` code (the shell, MFEs and their dev harnesses); enabled by the
+//! `browser` feature so services never compile web-sys.
+
+use gloo_events::EventListener;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::events::StorefrontEvent;
+use crate::mount::{MountContext, AUTH_FETCH_PROPERTY};
+use crate::problem::Problem;
+
+/// Dispatches `event` on `window` as a `CustomEvent` named [`StorefrontEvent::NAME`].
+pub fn emit<E: StorefrontEvent>(event: &E) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(detail) = event.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) else {
+        return;
+    };
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&detail);
+    if let Ok(custom) = web_sys::CustomEvent::new_with_event_init_dict(E::NAME, &init) {
+        let _ = window.dispatch_event(&custom);
+    }
+}
+
+/// Calls `handler` with each `E` dispatched on `window` until the returned guard is dropped.
+///
+/// Events whose payload does not decode as `E` are ignored (and logged), so one buggy
+/// emitter cannot break its listeners.
+pub fn listen<E, F>(mut handler: F) -> EventListener
+where
+    E: StorefrontEvent + 'static,
+    F: FnMut(E) + 'static,
+{
+    let window = web_sys::window().expect("a browser window");
+    EventListener::new(&window, E::NAME, move |event| {
+        let Some(custom) = event.dyn_ref::<web_sys::CustomEvent>() else { return };
+        match serde_wasm_bindgen::from_value::<E>(custom.detail()) {
+            Ok(payload) => handler(payload),
+            Err(err) => web_sys::console::warn_2(&format!("ignoring malformed {}", E::NAME).into(), &err.into()),
+        }
+    })
+}
+
+/// Why an API call made through the shell's `authFetch` failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchError {
+    /// No response: offline, gateway down, request aborted.
+    Network(String),
+    /// The service answered with an error status and a problem body.
+    Problem(Problem),
+    /// The response body was not what the contract says.
+    Decode(String),
+}
+
+impl FetchError {
+    /// A message fit to show a shopper.
+    pub fn user_message(&self) -> String {
+        match self {
+            FetchError::Network(_) => "We could not reach the store. Check your connection and try again.".into(),
+            FetchError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            FetchError::Decode(_) => "The store sent an answer we did not understand.".into(),
+        }
+    }
+
+    /// HTTP status, when the service answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::Problem(p) => Some(p.status),
+            _ => None,
+        }
+    }
+}
+
+/// What the shell passed to `mount`: the context data and its `authFetch` function.
+#[derive(Clone)]
+pub struct ShellContext {
+    /// Base path, API base, user and slot.
+    pub data: MountContext,
+    auth_fetch: js_sys::Function,
+}
+
+impl ShellContext {
+    /// Decodes the JS context object given to `mount`.
+    pub fn from_js(context: &JsValue) -> Result<Self, JsValue> {
+        let data: MountContext = serde_wasm_bindgen::from_value(context.clone())
+            .map_err(|e| JsValue::from_str(&format!("invalid mount context: {e}")))?;
+        let auth_fetch = js_sys::Reflect::get(context, &JsValue::from_str(AUTH_FETCH_PROPERTY))?
+            .dyn_into::<js_sys::Function>()
+            .map_err(|_| JsValue::from_str("mount context has no authFetch function"))?;
+        Ok(Self { data, auth_fetch })
+    }
+
+    /// `GET {apiBase}{path}` through `authFetch`, decoding JSON `T` or a problem body.
+    ///
+    /// `signal` aborts the request (MFEs pass one they abort on unmount).
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Result<T, FetchError> {
+        let init = web_sys::RequestInit::new();
+        init.set_method("GET");
+        if let Some(signal) = signal {
+            init.set_signal(Some(signal));
+        }
+        let response = self.call(path, &init).await?;
+        decode_json(response).await
+    }
+
+    async fn call(&self, path: &str, init: &web_sys::RequestInit) -> Result<web_sys::Response, FetchError> {
+        let promise = self
+            .auth_fetch
+            .call2(&JsValue::NULL, &JsValue::from_str(path), init)
+            .map_err(|e| FetchError::Network(js_error_text(&e)))?;
+        let promise: js_sys::Promise = promise
+            .dyn_into()
+            .map_err(|_| FetchError::Network("authFetch did not return a promise".into()))?;
+        let value = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|e| FetchError::Network(js_error_text(&e)))?;
+        value
+            .dyn_into::<web_sys::Response>()
+            .map_err(|_| FetchError::Network("authFetch did not resolve to a Response".into()))
+    }
+}
+
+async fn decode_json<T: DeserializeOwned>(response: web_sys::Response) -> Result<T, FetchError> {
+    let status = response.status();
+    let text_promise = response.text().map_err(|e| FetchError::Network(js_error_text(&e)))?;
+    let text = wasm_bindgen_futures::JsFuture::from(text_promise)
+        .await
+        .map_err(|e| FetchError::Network(js_error_text(&e)))?
+        .as_string()
+        .unwrap_or_default();
+    if response.ok() {
+        return serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()));
+    }
+    let problem = serde_json::from_str::<Problem>(&text)
+        .unwrap_or_else(|_| Problem::new("http-error", format!("The store answered {status}"), status));
+    Err(FetchError::Problem(problem))
+}
+
+/// The message of a JS error value, for logs.
+pub fn js_error_text(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}

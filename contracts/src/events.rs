@@ -1,0 +1,136 @@
+//! The `storefront:*` custom events: the only way MFEs and the shell talk besides the URL.
+//!
+//! Each event is a struct whose JSON form is the `CustomEvent.detail`, with its DOM event name
+//! as [`StorefrontEvent::NAME`]. Emit and listen with the typed helpers in `browser` so a name
+//! or payload shape is never spelled out by hand.
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+/// A custom event dispatched on `window`.
+pub trait StorefrontEvent: Serialize + DeserializeOwned {
+    /// The DOM event name, `storefront:<what-happened>`.
+    const NAME: &'static str;
+}
+
+/// The signed-in user as the browser sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSummary {
+    /// Stable user id.
+    pub id: String,
+    /// Display name for greetings and the user menu.
+    pub name: String,
+}
+
+/// The number of items in the cart changed; the header badge shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartChanged {
+    /// Total quantity in the cart.
+    pub count: u32,
+}
+
+/// Someone signed in or out (`user` is `None` when signed out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthChanged {
+    /// The user now signed in, if any.
+    pub user: Option<UserSummary>,
+}
+
+/// An MFE needs a signed-in user; the shell sends the shopper to sign in and back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthRequired {
+    /// Path (and query) to come back to after signing in.
+    pub return_to: String,
+}
+
+/// Asks the shell to navigate, e.g. after a form submit inside an MFE.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Navigate {
+    /// Same-origin path with optional query, e.g. `/search?q=mug`.
+    pub to: String,
+}
+
+/// How prominent a toast is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ToastLevel {
+    /// Confirmation of something the user did.
+    Info,
+    /// Something worked only in part.
+    Warning,
+    /// Something failed.
+    Error,
+}
+
+/// Asks the shell to show a short message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Toast {
+    /// Severity.
+    pub level: ToastLevel,
+    /// Plain text to show.
+    pub text: String,
+}
+
+/// An order the signed-in user owns changed status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderUpdated {
+    /// The order.
+    pub order_id: String,
+    /// Its new status, e.g. `PAID`.
+    pub status: String,
+}
+
+impl StorefrontEvent for CartChanged {
+    const NAME: &'static str = "storefront:cart-changed";
+}
+impl StorefrontEvent for AuthChanged {
+    const NAME: &'static str = "storefront:auth-changed";
+}
+impl StorefrontEvent for AuthRequired {
+    const NAME: &'static str = "storefront:auth-required";
+}
+impl StorefrontEvent for Navigate {
+    const NAME: &'static str = "storefront:navigate";
+}
+impl StorefrontEvent for Toast {
+    const NAME: &'static str = "storefront:toast";
+}
+impl StorefrontEvent for OrderUpdated {
+    const NAME: &'static str = "storefront:order-updated";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_follow_the_architecture() {
+        assert_eq!(CartChanged::NAME, "storefront:cart-changed");
+        assert_eq!(AuthChanged::NAME, "storefront:auth-changed");
+        assert_eq!(AuthRequired::NAME, "storefront:auth-required");
+        assert_eq!(Navigate::NAME, "storefront:navigate");
+        assert_eq!(Toast::NAME, "storefront:toast");
+        assert_eq!(OrderUpdated::NAME, "storefront:order-updated");
+    }
+
+    #[test]
+    fn payloads_have_the_documented_shape() {
+        assert_eq!(serde_json::to_value(CartChanged { count: 3 }).unwrap(), json!({"count": 3}));
+        assert_eq!(
+            serde_json::to_value(AuthRequired { return_to: "/account".into() }).unwrap(),
+            json!({"returnTo": "/account"})
+        );
+        assert_eq!(serde_json::to_value(AuthChanged { user: None }).unwrap(), json!({"user": null}));
+        assert_eq!(
+            serde_json::to_value(Toast { level: ToastLevel::Error, text: "x".into() }).unwrap(),
+            json!({"level": "error", "text": "x"})
+        );
+        assert_eq!(
+            serde_json::to_value(OrderUpdated { order_id: "o1".into(), status: "PAID".into() }).unwrap(),
+            json!({"orderId": "o1", "status": "PAID"})
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! Mercado's contracts: every fact that crosses a process or module boundary, defined once.
+//!
+//! The browser (shell and micro-frontends) and the services all depend on this crate, so a
+//! DTO, an event name or a NATS subject can never drift between a producer and its consumers.
+//! It holds serde types and constants only — no I/O, no business rules — and compiles for
+//! both `wasm32-unknown-unknown` and native targets.
+//!
+//! Changes are additive: a new optional field is fine; a breaking change is a new type.
+//!
+//! - [`catalog`]: the catalog service's HTTP DTOs and its `catalog.prices` request-reply.
+//! - [`events`]: the `storefront:*` custom events MFEs and the shell exchange on `window`.
+//! - [`mount`]: the MFE mount ABI: export names and the context the shell passes to `mount`.
+//! - [`manifest`]: `/mfe/manifest.json`, which tells the shell what to load for which route.
+//! - [`problem`]: the RFC 9457 problem body every service answers errors with.
+//! - [`services`]: service names, their default ports and their gateway prefixes.
+//! - [`subjects`]: NATS subjects for request-reply between services.
+//! - `browser` (feature `browser`): typed helpers to emit and listen to the custom events.
+
+pub mod catalog;
+pub mod events;
+pub mod manifest;
+pub mod mount;
+pub mod problem;
+pub mod services;
+pub mod subjects;
+
+#[cfg(feature = "browser")]
+pub mod browser;

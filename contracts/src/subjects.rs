@@ -1,0 +1,18 @@
+//! NATS subjects for request-reply between services, and the trait that ties a request
+//! type to its subject and reply type so callers cannot mismatch them.
+
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Catalog answers with current prices: [`crate::catalog::PricesRequest`].
+pub const CATALOG_PRICES: &str = "catalog.prices";
+
+/// A request answered over NATS request-reply.
+///
+/// The subject is an associated constant, so `bus.request(&PricesRequest { .. })` needs no
+/// string at the call site and the reply type is known statically.
+pub trait NatsRequest: Serialize + DeserializeOwned {
+    /// The subject the serving service subscribes to (with a queue group).
+    const SUBJECT: &'static str;
+    /// What the server answers on success.
+    type Reply: Serialize + DeserializeOwned;
+}
