@@ -1,1 +1,51 @@
-fn main() {}
+//! `cargo xtask <command>`: the developer and CI entry points of Mercado.
+//!
+//! - `up [--release]`: install what is missing, build everything, run nats-server, every
+//!   service and the gateway with prefixed logs; the storefront is on http://localhost:8080.
+//! - `build`: install what is missing and build the web (shell + MFEs + manifest) and services.
+//! - `test`: the whole suite — fmt, clippy, unit and integration tests against a real
+//!   nats-server, and browser e2e in headless Chromium against the running stack.
+//! - `bench`: sizes, throughput, browser timings and memory; writes BENCHMARKS.md.
+//! - `tools`: only install/check the tool chain.
+//!
+//! It never holds product logic: it drives cargo, trunk, wasm-bindgen, wasm-opt and processes.
+
+mod bench;
+mod cmd;
+mod compose;
+mod paths;
+mod stack;
+mod test;
+mod tools;
+mod web;
+
+use anyhow::Result;
+
+const USAGE: &str = "usage: cargo xtask <up [--release] | build | test | bench | tools>";
+
+fn main() {
+    if let Err(err) = run() {
+        eprintln!("\nxtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let release = args.iter().any(|a| a == "--release");
+    match args.first().map(String::as_str) {
+        Some("up") => stack::up(release),
+        Some("build") => {
+            let tools = tools::ensure(tools::Need::Build)?;
+            web::build(&tools)?;
+            stack::build_services(stack::Profile::from_flag(release))
+        }
+        Some("test") => test::run(),
+        Some("bench") => bench::run(),
+        Some("tools") => tools::ensure(tools::Need::Test).map(|_| ()),
+        _ => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+"""Browser timings for `cargo xtask bench` (not a test): prints one JSON object.
+
+- coldMount: fresh browser context (empty cache); from the moment the shell starts fetching
+  the catalog MFE's JS glue to the first product card in the DOM (fetch + SRI check +
+  instantiate + mount + the first API call + render).
+- routeSwitch: inside the mounted catalog MFE, from the click on "next page" to the new
+  page status rendered (the shell's pushState/popstate plus the MFE's fetch and render).
+- mfeSwap: from the click on "Sign in" (a shell page) to the catalog MFE unmounted and the
+  shell page shown.
+All times are measured inside the page with performance.now(), so Playwright's own
+round-trips are not counted.
+"""
+
+import json
+import os
+import statistics
+
+from playwright.sync_api import sync_playwright
+
+BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8080")
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+FIRST_CARD = """
+window.__firstCard = new Promise(resolve => {
+  const seen = () => document.querySelector('[data-testid=product-grid] .product-card');
+  const observer = new MutationObserver(() => { if (seen()) { observer.disconnect(); resolve(performance.now()); } });
+  document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, {childList: true, subtree: true}));
+});
+"""
+
+CLICK_AND_WAIT = """
+([clickSelector, doneCheck]) => new Promise(resolve => {
+  const done = new Function(doneCheck);
+  const observer = new MutationObserver(() => {
+    if (done()) { observer.disconnect(); resolve(performance.now() - start); }
+  });
+  observer.observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true});
+  const start = performance.now();
+  document.querySelector(clickSelector).click();
+})
+"""
+
+
+def summary(values):
+    values = sorted(values)
+    return {"median": statistics.median(values), "p90": values[int(0.9 * (len(values) - 1))], "all": values}
+
+
+def cold_mount(browser):
+    context = browser.new_context(base_url=BASE_URL)
+    page = context.new_page()
+    page.add_init_script(FIRST_CARD)
+    page.goto("/")
+    card_at = page.evaluate("window.__firstCard")
+    start = page.evaluate(
+        "() => performance.getEntriesByType('resource').find(e => /\\/mfe\\/catalog\\/.*\\.js$/.test(e.name)).startTime"
+    )
+    context.close()
+    return card_at - start
+
+
+def route_switches(browser):
+    context = browser.new_context(base_url=BASE_URL)
+    page = context.new_page()
+    page.goto("/")
+    page.wait_for_selector("[data-testid=product-grid] .product-card")
+    switches, swaps = [], []
+    for run in range(RUNS):
+        status = page.inner_text("[data-testid=page-status]")
+        check = f"const s = document.querySelector('[data-testid=page-status]'); return s && s.textContent !== {json.dumps(status)};"
+        switches.append(page.evaluate(CLICK_AND_WAIT, ["nav.pager a[rel=next]", check]))
+        if run % 4 == 3:
+            page.goto("/")
+            page.wait_for_selector("[data-testid=product-grid] .product-card")
+        check = "return document.querySelector('#slot-main').dataset.state === 'idle' && !document.querySelector('[data-testid=catalog]');"
+        swaps.append(page.evaluate(CLICK_AND_WAIT, ["a.sign-in", check]))
+        page.go_back()
+        page.wait_for_selector("[data-testid=product-grid] .product-card")
+    context.close()
+    return switches, swaps
+
+
+def main():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        cold_mount(browser)  # warm the server side (DB pages, connection pool) once
+        colds = [cold_mount(browser) for _ in range(RUNS)]
+        switches, swaps = route_switches(browser)
+        browser.close()
+    print(json.dumps({
+        "runs": RUNS,
+        "coldMount": summary(colds),
+        "routeSwitch": summary(switches),
+        "mfeSwap": summary(swaps),
+        "note": "Cold mount includes the first catalog API call; route switch includes the MFE's API call for the next page.",
+    }))
+
+
+if __name__ == "__main__":
+    main()

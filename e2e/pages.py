@@ -1,0 +1,44 @@
+"""Small helpers that read the storefront the way a shopper sees it (selectors in one place)."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+MAIN_SLOT = "#slot-main"
+
+
+def open_page(page: Page, path: str) -> None:
+    """Loads `path` fresh and waits until the main slot settled (mounted, failed or a shell page)."""
+    page.goto(path)
+    wait_settled(page)
+
+
+def wait_settled(page: Page, slot: str = MAIN_SLOT) -> None:
+    page.wait_for_function(
+        "sel => ['mounted', 'failed', 'idle'].includes(document.querySelector(sel)?.dataset.state)",
+        arg=slot,
+    )
+
+
+def wait_grid(page: Page) -> None:
+    expect(page.locator("[data-testid=product-grid] .product-card").first).to_be_visible()
+
+
+def card_ids(page: Page) -> list[str]:
+    return page.locator("[data-testid=product-grid] .product-card").evaluate_all(
+        "cards => cards.map(c => c.dataset.productId)"
+    )
+
+
+def prices_cents(page: Page) -> list[int]:
+    texts = page.locator("[data-testid=product-grid] [data-testid=price]").all_inner_texts()
+    return [int(round(float(t.replace("€", "").replace(",", "")) * 100)) for t in texts]
+
+
+def expect_shell_works(page: Page) -> None:
+    """Header, footer and navigation still usable (used after an MFE failed)."""
+    expect(page.locator("header.site-header")).to_be_visible()
+    expect(page.locator("footer.site-footer")).to_be_visible()
+    expect(page.locator("header input[name=q]")).to_be_editable()
+    page.locator("a.sign-in").click()
+    expect(page).to_have_url(re.compile(r"/login(\?.*)?$"))

@@ -1,0 +1,20 @@
+"""Screenshots of the pages a shopper sees first, for the README (written to E2E_ARTIFACTS/screens)."""
+
+from playwright.sync_api import Page, expect
+
+from conftest import ARTIFACTS
+from pages import open_page, wait_grid
+
+
+def test_screenshot_home_and_product(page: Page):
+    screens = ARTIFACTS / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    open_page(page, "/")
+    wait_grid(page)
+    page.wait_for_function("() => [...document.images].slice(0, 8).every(i => i.complete && i.naturalWidth > 0)")
+    page.screenshot(path=str(screens / "home.png"))
+    page.locator(".product-card a").nth(2).click()
+    expect(page.locator("[data-testid=product-detail] h1")).to_be_visible()
+    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    page.screenshot(path=str(screens / "product.png"))
+    assert (screens / "home.png").stat().st_size > 10_000

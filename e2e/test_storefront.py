@@ -1,0 +1,123 @@
+"""A shopper browsing the storefront: home, paging, categories, search, product detail, history."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from pages import card_ids, open_page, prices_cents, wait_grid
+
+
+def test_home_shows_shell_and_catalog_grid(page: Page):
+    open_page(page, "/")
+    expect(page.locator("header.site-header a.logo")).to_have_text(re.compile("Mercado"))
+    expect(page.locator("header input[name=q]")).to_be_visible()
+    expect(page.locator("[data-testid=cart-count]")).to_have_text("0")
+    expect(page.locator("a.sign-in")).to_be_visible()
+    expect(page.locator("footer.site-footer")).to_be_visible()
+    assert page.locator("nav.category-nav a").count() >= 6
+    expect(page.locator("#slot-main")).to_have_attribute("data-mfe", "catalog")
+    wait_grid(page)
+    assert len(card_ids(page)) == 24
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"Page 1 of \d+"))
+    first_image = page.locator(".product-card img").first
+    expect(first_image).to_have_attribute("alt", re.compile(".+"))
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=first_image.element_handle())
+    assert all(cents > 0 for cents in prices_cents(page))
+    assert page.errors == []
+
+
+def test_paging_back_forward_and_reload(page: Page):
+    open_page(page, "/")
+    wait_grid(page)
+    first_page = card_ids(page)
+    page.locator("nav.pager a[rel=next]").click()
+    expect(page).to_have_url(re.compile(r"/\?(.*&)?page=2"))
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 2 of"))
+    second_page = card_ids(page)
+    assert second_page and set(second_page).isdisjoint(first_page)
+    page.go_back()
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 1 of"))
+    assert card_ids(page) == first_page
+    page.go_forward()
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 2 of"))
+    page.reload()
+    wait_grid(page)
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 2 of"))
+    assert card_ids(page) == second_page
+
+
+def test_category_page_from_the_nav(page: Page):
+    open_page(page, "/")
+    link = page.locator("nav.category-nav a").nth(1)
+    name, href = link.inner_text().strip(), link.get_attribute("href")
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+    expect(page.locator("[data-testid=catalog] h1")).to_have_text(name)
+    wait_grid(page)
+    expect(link).to_have_attribute("aria-current", "page")
+    slug = href.rsplit("/", 1)[-1]
+    categories = page.request.get(f"/api/catalog/products?category={slug}&limit=100").json()
+    assert set(card_ids(page)) <= {str(p["id"]) for p in categories["items"]}
+    page.reload()
+    expect(page.locator("[data-testid=catalog] h1")).to_have_text(name)
+
+
+def test_search_from_the_header(page: Page):
+    open_page(page, "/")
+    wait_grid(page)
+    name = page.locator(".product-card .product-name").first.inner_text()
+    word = name.split()[-1]
+    page.locator("header input[name=q]").fill(word[:4])
+    page.locator("header input[name=q]").press("Enter")
+    expect(page).to_have_url(re.compile(r"/search\?q=" + re.escape(word[:4])))
+    wait_grid(page)
+    names = page.locator(".product-card .product-name").all_inner_texts()
+    assert any(word.lower() in n.lower() for n in names)
+    expect(page.locator("header input[name=q]")).to_have_value(word[:4])
+
+
+def test_search_without_results_says_so(page: Page):
+    open_page(page, "/search?q=zzzqqqxxx")
+    expect(page.locator("[data-testid=empty]")).to_be_visible()
+    assert page.locator(".product-card").count() == 0
+
+
+def test_sort_by_price(page: Page):
+    open_page(page, "/")
+    wait_grid(page)
+    page.locator("[data-testid=sort]").select_option("price_asc")
+    expect(page).to_have_url(re.compile(r"sort=price_asc"))
+    page.wait_for_function(
+        """() => { const p = [...document.querySelectorAll('[data-testid=product-grid] [data-testid=price]')]
+                   .map(e => parseFloat(e.textContent.replace('€', '')));
+                   return p.length > 1 && p.every((v, i) => i === 0 || p[i - 1] <= v); }"""
+    )
+    cents = prices_cents(page)
+    assert cents == sorted(cents)
+
+
+def test_product_detail_and_back(page: Page):
+    open_page(page, "/")
+    wait_grid(page)
+    card = page.locator(".product-card").nth(3)
+    name = card.locator(".product-name").inner_text()
+    price = card.locator("[data-testid=price]").inner_text()
+    product_id = card.get_attribute("data-product-id")
+    card.locator("a").first.click()
+    expect(page).to_have_url(re.compile(rf"/products/{product_id}$"))
+    detail = page.locator("[data-testid=product-detail]")
+    expect(detail.locator("h1")).to_have_text(name)
+    expect(detail.locator("[data-testid=price]")).to_have_text(price)
+    page.reload()
+    expect(page.locator("[data-testid=product-detail] h1")).to_have_text(name)
+    page.go_back()
+    wait_grid(page)
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_unknown_product_and_unknown_page(page: Page):
+    open_page(page, "/products/999999")
+    expect(page.locator("[data-testid=catalog] h1")).to_have_text("Product not found")
+    open_page(page, "/no/such/page")
+    expect(page.locator("[data-testid=not-found]")).to_be_visible()
+    expect(page.locator("header.site-header")).to_be_visible()

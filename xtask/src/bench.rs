@@ -1,0 +1,212 @@
+//! `cargo xtask bench`: measures what users feel, side by side in one run, and writes
+//! BENCHMARKS.md. Not a test: these machines are shared and noisy, so we report ratios of
+//! runs made back to back rather than absolute pass/fail thresholds.
+//!
+//! - gzipped size of the shell and of each MFE (wasm + JS glue) as shipped;
+//! - catalog list throughput and p99 at 64 connections, through the gateway and direct, with
+//!   the ratio (wrk, alternating rounds so drift hits both alike);
+//! - MFE cold mount and route-switch times in headless Chromium (e2e/bench_browser.py);
+//! - idle RSS of every service process.
+
+use anyhow::{bail, Context, Result};
+use flate2::{write::GzEncoder, Compression};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::stack::{self, Profile, Stack, StackConfig};
+use crate::{cmd, paths, tools, web};
+use contracts::services;
+
+const CONNECTIONS: u32 = 64;
+const ROUND_SECONDS: u32 = 8;
+const ROUNDS: usize = 3;
+
+/// Runs every measurement and writes BENCHMARKS.md.
+pub fn run() -> Result<()> {
+    let tools = tools::ensure(tools::Need::Test)?;
+    if cmd::works("wrk", &["-v"]).is_none() && !Path::new("/usr/bin/wrk").exists() {
+        tools::apt_install(&["wrk"], "wrk for HTTP load")?;
+    }
+    let build = web::build(&tools)?;
+    stack::build_services(Profile::Release)?;
+    let mut report = String::new();
+    sizes(&build, &mut report)?;
+
+    let work = paths::target_dir().join("bench");
+    stack::fresh_dir(&work)?;
+    let config = StackConfig {
+        gateway_port: 28080,
+        port_offset: 20000,
+        nats_port: 24222,
+        data_dir: work.join("data"),
+        web_dir: paths::dist_dir(),
+        profile: Profile::Release,
+        log_dir: Some(work.join("logs")),
+    };
+    let mut running = Stack::start(&tools, config.clone())?;
+    idle_rss(&running, &mut report)?;
+    throughput(&config, &mut report)?;
+    browser(&tools, &config, &mut report)?;
+    running.stop();
+
+    let path = paths::root().join("BENCHMARKS.md");
+    std::fs::write(&path, document(&report)).context("writing BENCHMARKS.md")?;
+    println!("\n{report}\nwrote {}", path.display());
+    Ok(())
+}
+
+fn document(report: &str) -> String {
+    format!(
+        "# Benchmarks\n\nWritten by `cargo xtask bench` (do not edit by hand). Measured on the development \
+         machine: 2 shared cores, 24 GiB. Absolute numbers move with the neighbours' load; ratios are from \
+         rounds run back to back in the same run.\n\n{report}"
+    )
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}
+
+fn kb(bytes: usize) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+fn sizes(build: &web::WebBuild, report: &mut String) -> Result<()> {
+    writeln!(report, "## Download size (gzip -9, wasm + JS glue)\n")?;
+    writeln!(report, "| part | wasm | js | total | target |\n|---|---|---|---|---|")?;
+    let dist = paths::dist_dir();
+    let (mut wasm, mut js) = (0, 0);
+    for entry in std::fs::read_dir(&dist)? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with("mercado-shell") && name.ends_with(".wasm") {
+            wasm += gzip_len(&std::fs::read(&path)?)?;
+        } else if name.starts_with("mercado-shell") && name.ends_with(".js") {
+            js += gzip_len(&std::fs::read(&path)?)?;
+        }
+    }
+    if wasm == 0 {
+        bail!("no shell wasm found in dist/");
+    }
+    writeln!(report, "| shell | {} | {} | **{}** | ≤ 120 KB |", kb(wasm), kb(js), kb(wasm + js))?;
+    for mfe in &build.mfes {
+        let wasm = gzip_len(&std::fs::read(dist.join(mfe.wasm.trim_start_matches('/')))?)?;
+        let js = gzip_len(&std::fs::read(dist.join(mfe.js.trim_start_matches('/')))?)?;
+        writeln!(report, "| {} MFE | {} | {} | **{}** | ≤ 150 KB |", mfe.name, kb(wasm), kb(js), kb(wasm + js))?;
+    }
+    writeln!(report)?;
+    Ok(())
+}
+
+fn idle_rss(running: &Stack, report: &mut String) -> Result<()> {
+    writeln!(report, "## Idle memory (VmRSS right after start, before any load)\n")?;
+    writeln!(report, "| process | RSS | target |\n|---|---|---|")?;
+    for (name, pid) in running.pids() {
+        if name == "nats" {
+            continue;
+        }
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        let rss_kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .context("VmRSS")?;
+        writeln!(report, "| {name} | {:.1} MB | ≤ 20 MB |", rss_kb as f64 / 1024.0)?;
+    }
+    writeln!(report)?;
+    Ok(())
+}
+
+/// One wrk result.
+struct Load {
+    rps: f64,
+    p99_ms: f64,
+}
+
+fn wrk(url: &str) -> Result<Load> {
+    let out = cmd::output(cmd::new("wrk").args([
+        "-t2",
+        &format!("-c{CONNECTIONS}"),
+        &format!("-d{ROUND_SECONDS}s"),
+        "--latency",
+        url,
+    ]))?;
+    let rps = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .context("wrk printed no Requests/sec")?;
+    let p99 = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))
+        .map(|v| parse_wrk_duration(v.trim()))
+        .context("wrk printed no 99% latency")??;
+    if out.contains("Non-2xx") {
+        bail!("wrk saw error responses from {url}:\n{out}");
+    }
+    Ok(Load { rps, p99_ms: p99 })
+}
+
+fn parse_wrk_duration(text: &str) -> Result<f64> {
+    let (number, unit) = text.split_at(text.find(|c: char| c.is_alphabetic()).context("unit")?);
+    let value: f64 = number.parse()?;
+    Ok(match unit {
+        "us" => value / 1000.0,
+        "ms" => value,
+        "s" => value * 1000.0,
+        "m" => value * 60_000.0,
+        other => bail!("unknown wrk unit {other}"),
+    })
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[values.len() / 2]
+}
+
+fn throughput(config: &StackConfig, report: &mut String) -> Result<()> {
+    let query = "/products?page=2&limit=24&sort=price_asc";
+    let direct = format!("http://127.0.0.1:{}{query}", config.service_port(&services::CATALOG));
+    let gateway = format!("{}/api/catalog{query}", config.base_url());
+    println!("==> HTTP load: {ROUNDS} alternating rounds of {ROUND_SECONDS}s at {CONNECTIONS} connections");
+    let (mut d, mut g) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        d.push(wrk(&direct)?);
+        g.push(wrk(&gateway)?);
+    }
+    let (d_rps, g_rps) = (median(d.iter().map(|l| l.rps).collect()), median(g.iter().map(|l| l.rps).collect()));
+    let (d_p99, g_p99) =
+        (median(d.iter().map(|l| l.p99_ms).collect()), median(g.iter().map(|l| l.p99_ms).collect()));
+    writeln!(report, "## Catalog list throughput (`GET {query}`, {CONNECTIONS} connections, median of {ROUNDS} alternating {ROUND_SECONDS}s rounds)\n")?;
+    writeln!(report, "| path | requests/s | p99 |\n|---|---|---|")?;
+    writeln!(report, "| direct to catalog | {d_rps:.0} | {d_p99:.2} ms |")?;
+    writeln!(report, "| through the gateway | {g_rps:.0} | {g_p99:.2} ms |")?;
+    writeln!(report, "\nGateway / direct throughput ratio: **{:.2}** (target ≥ 0.9)\n", g_rps / d_rps)?;
+    Ok(())
+}
+
+fn browser(tools: &tools::Tools, config: &StackConfig, report: &mut String) -> Result<()> {
+    println!("==> browser timings in headless Chromium");
+    let out = cmd::output(
+        cmd::new(tools.python.to_string_lossy().as_ref())
+            .arg(paths::root().join("e2e").join("bench_browser.py"))
+            .env("BASE_URL", config.base_url()),
+    )?;
+    let timings: serde_json::Value = serde_json::from_str(out.trim()).context("bench_browser.py output")?;
+    writeln!(report, "## Browser timings (headless Chromium, {} runs each, median / p90)\n", timings["runs"])?;
+    writeln!(report, "| measure | median | p90 | target |\n|---|---|---|---|")?;
+    for (key, label, target) in [
+        ("coldMount", "catalog MFE cold mount (fetch + instantiate + first render)", "≤ 300 ms"),
+        ("routeSwitch", "route switch inside the catalog MFE (click → new grid shown)", "≤ 30 ms"),
+        ("mfeSwap", "route switch unmounting the MFE (click → shell page shown)", "≤ 30 ms"),
+    ] {
+        let m = &timings[key];
+        writeln!(report, "| {label} | {:.1} ms | {:.1} ms | {target} |", m["median"].as_f64().unwrap_or(f64::NAN), m["p90"].as_f64().unwrap_or(f64::NAN))?;
+    }
+    writeln!(report, "\n{}\n", timings["note"].as_str().unwrap_or_default())?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `cargo xtask test`: the whole suite, in the order that fails fastest.
+//!
+//! 1. `cargo fmt --check` and clippy with `-D warnings` (native crates, and the browser crates
+//!    for wasm32);
+//! 2. unit and integration tests (`cargo test`), which start real nats-servers and databases;
+//! 3. `docker-compose.yml` validated by the compose tool;
+//! 4. the web build, then browser e2e: the real stack (nats-server, services, gateway) on its
+//!    own ports with fresh data, driven by pytest + Playwright in headless Chromium.
+
+use anyhow::{Context, Result};
+use std::time::Instant;
+
+use crate::stack::{self, Profile, Stack, StackConfig};
+use crate::{cmd, compose, paths, tools, web};
+
+/// Browser crates: checked for wasm32, not compiled natively except where they have unit tests.
+const WASM_ONLY: &[&str] = &["mercado-shell", "mercado-panicking-mfe"];
+
+/// Runs every stage; the first failure stops the run with a non-zero exit.
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    let tools = tools::ensure(tools::Need::Test)?;
+    stage("format", || cmd::run(cmd::new("cargo").args(["fmt", "--all", "--check"])))?;
+    stage("clippy (native)", || {
+        let mut command = cmd::new("cargo");
+        command.args(["clippy", "--workspace", "--all-targets"]);
+        exclude_wasm_only(&mut command);
+        cmd::run(command.args(["--", "-D", "warnings"]))
+    })?;
+    stage("clippy (wasm32)", || {
+        let mut command = cmd::new("cargo");
+        command.args(["clippy", "--target", "wasm32-unknown-unknown", "-p", "mercado-shell"]);
+        command.args(["-p", "mercado-catalog-mfe", "-p", "mercado-panicking-mfe"]);
+        cmd::run(command.args(["--", "-D", "warnings"]))
+    })?;
+    stage("unit and integration tests", || {
+        let mut command = cmd::new("cargo");
+        command.args(["test", "--workspace"]).env("NATS_SERVER_BIN", &tools.nats_server);
+        exclude_wasm_only(&mut command);
+        cmd::run(&mut command)
+    })?;
+    stage("docker-compose.yml", compose::validate)?;
+    let build = stage("web build", || web::build(&tools))?;
+    stage("services build", || stack::build_services(Profile::Debug))?;
+    stage("browser e2e", || e2e(&tools, &build))?;
+    println!("\nxtask test: every stage passed in {:.0?}", started.elapsed());
+    Ok(())
+}
+
+fn exclude_wasm_only(command: &mut std::process::Command) {
+    for package in WASM_ONLY {
+        command.args(["--exclude", package]);
+    }
+}
+
+fn stage<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    let value = body().with_context(|| format!("stage `{name}` failed"))?;
+    println!("  ✓ {name} ({:.0?})", started.elapsed());
+    Ok(value)
+}
+
+/// Starts a private stack (ports +10000, fresh data, a copy of the web the tests may edit)
+/// and runs the pytest suite in `e2e/` against it.
+fn e2e(tools: &tools::Tools, build: &web::WebBuild) -> Result<()> {
+    let work = paths::target_dir().join("e2e");
+    stack::fresh_dir(&work)?;
+    let web_dir = work.join("web");
+    web::stage_test_web(build, &web_dir)?;
+    let config = StackConfig {
+        gateway_port: 18080,
+        port_offset: 10000,
+        nats_port: 14222,
+        data_dir: work.join("data"),
+        web_dir: web_dir.clone(),
+        profile: Profile::Debug,
+        log_dir: Some(work.join("logs")),
+    };
+    let mut stack = Stack::start(tools, config.clone())?;
+    let result = cmd::run(
+        cmd::new(tools.python.to_string_lossy().as_ref())
+            .args(["-m", "pytest", "e2e", "-q", "-p", "no:cacheprovider"])
+            .env("BASE_URL", config.base_url())
+            .env("WEB_DIR", &web_dir)
+            .env("E2E_ARTIFACTS", work.join("artifacts")),
+    );
+    stack.stop();
+    if result.is_err() {
+        eprintln!("  service logs: {}", work.join("logs").display());
+    }
+    result
+}

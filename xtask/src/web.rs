@@ -1,0 +1,273 @@
+//! Builds the web: the shell with trunk, each MFE with wasm-bindgen + wasm-opt into
+//! content-hashed folders, and `/mfe/manifest.json` listing them with SRI hashes.
+//!
+//! All wasm crates are compiled in ONE cargo invocation so features unify the same way every
+//! time (TOOLCHAIN pitfall 5). wasm-bindgen and wasm-opt outputs are cached by the hash of
+//! their input, so an MFE whose code did not change is not processed again, and the shell is
+//! not re-run through trunk when neither its wasm nor its static files changed.
+
+use anyhow::{bail, Context, Result};
+use base64::Engine;
+use serde::Deserialize;
+use sha2::{Digest, Sha256, Sha384};
+use std::path::{Path, PathBuf};
+
+use crate::tools::Tools;
+use crate::{cmd, paths};
+use contracts::manifest::{Integrity, Manifest, MfeEntry};
+
+const SHELL_PACKAGE: &str = "mercado-shell";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// A wasm crate that is deployed as a micro-frontend, from `[package.metadata.mercado]`.
+#[derive(Debug, Clone)]
+pub struct MfeCrate {
+    package: String,
+    lib_name: String,
+    version: String,
+    meta: MfeMeta,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct MfeMeta {
+    name: String,
+    #[serde(default)]
+    routes: Vec<String>,
+    slot: String,
+    /// Test fixtures are built with the rest but only deployed into the e2e web dir.
+    #[serde(default)]
+    fixture: bool,
+}
+
+/// The outcome of a web build.
+pub struct WebBuild {
+    /// Manifest entries of the deployable MFEs (already written to dist/mfe/manifest.json).
+    pub mfes: Vec<MfeEntry>,
+    /// Entries of the test fixtures, with their files in [`WebBuild::fixture_dir`].
+    pub fixtures: Vec<MfeEntry>,
+    /// Folder whose `mfe/…` tree holds the fixtures' files.
+    pub fixture_dir: PathBuf,
+}
+
+/// Builds the shell and every MFE into `dist/`.
+pub fn build(tools: &Tools) -> Result<WebBuild> {
+    println!("==> building the web (shell + micro-frontends)");
+    let crates = mfe_crates()?;
+    compile_wasm(&crates)?;
+    shell(tools)?;
+    let staging = paths::target_dir().join("mfe-build");
+    let mut mfes = Vec::new();
+    let mut fixtures = Vec::new();
+    for krate in &crates {
+        let entry = package_mfe(tools, krate, &staging)?;
+        if krate.meta.fixture {
+            fixtures.push(entry);
+        } else {
+            mfes.push(entry);
+        }
+    }
+    let dist = paths::dist_dir();
+    for entry in &mfes {
+        copy_mfe(&staging, &dist, entry)?;
+    }
+    let manifest = Manifest { mfes: mfes.clone() };
+    std::fs::write(dist.join("mfe").join("manifest.json"), serde_json::to_vec_pretty(&manifest)?)?;
+    println!("  ✓ dist/mfe/manifest.json lists {}", names(&mfes));
+    Ok(WebBuild { mfes, fixtures, fixture_dir: staging })
+}
+
+/// Copies `dist/` into `dir` and adds the fixtures' files, for tests that edit the manifest.
+pub fn stage_test_web(build: &WebBuild, dir: &Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
+    }
+    copy_dir(&paths::dist_dir(), dir)?;
+    for entry in &build.fixtures {
+        copy_mfe(&build.fixture_dir, dir, entry)?;
+    }
+    let fixtures = Manifest { mfes: build.fixtures.clone() };
+    std::fs::write(dir.join("mfe").join("fixtures.json"), serde_json::to_vec_pretty(&fixtures)?)?;
+    Ok(())
+}
+
+fn names(entries: &[MfeEntry]) -> String {
+    entries.iter().map(|e| format!("{}@{}", e.name, e.version)).collect::<Vec<_>>().join(", ")
+}
+
+/// Reads the workspace's MFE crates from `cargo metadata`.
+fn mfe_crates() -> Result<Vec<MfeCrate>> {
+    let json = cmd::output(cmd::new("cargo").args(["metadata", "--no-deps", "--format-version", "1"]))?;
+    let metadata: serde_json::Value = serde_json::from_str(&json)?;
+    let mut crates = Vec::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        let Some(meta) = package["metadata"].get("mercado") else { continue };
+        let meta: MfeMeta = serde_json::from_value(meta.clone()).context("[package.metadata.mercado]")?;
+        let lib_name = package["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "cdylib")))
+            .and_then(|t| t["name"].as_str())
+            .context("an MFE crate needs a cdylib target")?;
+        crates.push(MfeCrate {
+            package: package["name"].as_str().unwrap_or_default().to_string(),
+            lib_name: lib_name.replace('-', "_"),
+            version: package["version"].as_str().unwrap_or_default().to_string(),
+            meta,
+        });
+    }
+    crates.sort_by(|a, b| a.meta.name.cmp(&b.meta.name));
+    Ok(crates)
+}
+
+fn compile_wasm(crates: &[MfeCrate]) -> Result<()> {
+    let mut command = cmd::new("cargo");
+    command.args(["build", "--release", "--target", WASM_TARGET, "-p", SHELL_PACKAGE]);
+    for krate in crates {
+        command.args(["-p", &krate.package]);
+    }
+    cmd::run(&mut command)
+}
+
+/// Runs trunk for the shell unless its inputs are unchanged since the last build.
+fn shell(tools: &Tools) -> Result<()> {
+    let dist = paths::dist_dir();
+    let fingerprint = shell_fingerprint(tools)?;
+    let stamp = dist.join(".shell-fingerprint");
+    if dist.join("index.html").exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == fingerprint) {
+        println!("  ✓ shell unchanged, keeping dist/");
+        // trunk would have emptied dist/; keep the shell, refresh only mfe/.
+        let mfe = dist.join("mfe");
+        if mfe.exists() {
+            std::fs::remove_dir_all(&mfe)?;
+        }
+        std::fs::create_dir_all(&mfe)?;
+        return Ok(());
+    }
+    cmd::run(cmd::new("trunk").args(["build", "--release"]))?;
+    std::fs::create_dir_all(dist.join("mfe"))?;
+    std::fs::write(stamp, fingerprint)?;
+    Ok(())
+}
+
+fn shell_fingerprint(tools: &Tools) -> Result<String> {
+    let root = paths::root();
+    let mut hasher = Sha256::new();
+    hasher.update(std::fs::read(wasm_output("mercado_shell"))?);
+    for file in ["Trunk.toml", "shell/index.html", "shell/style.css"] {
+        hasher.update(std::fs::read(root.join(file)).unwrap_or_default());
+    }
+    for js in glob_js(&root.join("shell").join("src"))? {
+        hasher.update(std::fs::read(js)?);
+    }
+    hasher.update(tools.wasm_bindgen.to_string_lossy().as_bytes());
+    Ok(hex(&hasher.finalize()))
+}
+
+fn glob_js(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            found.extend(glob_js(&path)?);
+        } else if path.extension().is_some_and(|e| e == "js") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn wasm_output(lib_name: &str) -> PathBuf {
+    paths::target_dir().join(WASM_TARGET).join("release").join(format!("{lib_name}.wasm"))
+}
+
+/// wasm-bindgen + wasm-opt one MFE (cached by input hash) into `staging/mfe/<name>/<dir>/`.
+fn package_mfe(tools: &Tools, krate: &MfeCrate, staging: &Path) -> Result<MfeEntry> {
+    let name = &krate.meta.name;
+    let input = wasm_output(&krate.lib_name);
+    let input_hash = hex(&Sha256::digest(std::fs::read(&input).with_context(|| input.display().to_string())?));
+    let cache = staging.join("cache").join(name).join(&input_hash[..16]);
+    let js = cache.join(format!("{name}.js"));
+    let wasm = cache.join(format!("{name}_bg.wasm"));
+    if js.exists() && wasm.exists() {
+        println!("  ✓ {name}: wasm unchanged, reusing optimised output");
+    } else {
+        bindgen_and_optimise(tools, &input, &cache, name)?;
+    }
+    let (js_bytes, wasm_bytes) = (std::fs::read(&js)?, std::fs::read(&wasm)?);
+    let content_hash = hex(&Sha256::digest([js_bytes.as_slice(), wasm_bytes.as_slice()].concat()));
+    let dir_name = format!("{}-{}", krate.version, &content_hash[..10]);
+    let out = staging.join("mfe").join(name).join(&dir_name);
+    std::fs::create_dir_all(&out)?;
+    std::fs::write(out.join(format!("{name}.js")), &js_bytes)?;
+    std::fs::write(out.join(format!("{name}_bg.wasm")), &wasm_bytes)?;
+    Ok(MfeEntry {
+        name: name.clone(),
+        version: krate.version.clone(),
+        js: format!("/mfe/{name}/{dir_name}/{name}.js"),
+        wasm: format!("/mfe/{name}/{dir_name}/{name}_bg.wasm"),
+        integrity: Integrity { js: sri(&js_bytes), wasm: sri(&wasm_bytes) },
+        routes: krate.meta.routes.clone(),
+        slot: krate.meta.slot.clone(),
+    })
+}
+
+fn bindgen_and_optimise(tools: &Tools, input: &Path, out: &Path, name: &str) -> Result<()> {
+    println!("  {name}: wasm-bindgen + wasm-opt -Oz");
+    let raw = out.with_extension("bindgen");
+    if raw.exists() {
+        std::fs::remove_dir_all(&raw)?;
+    }
+    cmd::run(
+        cmd::new(tools.wasm_bindgen.to_string_lossy().as_ref())
+            .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+            .arg(&raw)
+            .arg(input),
+    )?;
+    let bindgen_js = raw.join(format!("{name}.js"));
+    if std::fs::read_dir(&raw)?.flatten().any(|e| e.file_name() == "snippets") {
+        bail!("{name}: MFEs must not use JS snippets (the shell imports their glue from a Blob URL)");
+    }
+    std::fs::create_dir_all(out)?;
+    cmd::run(
+        cmd::new(tools.wasm_opt.to_string_lossy().as_ref())
+            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+            .args(["--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals"])
+            .arg(raw.join(format!("{name}_bg.wasm")))
+            .arg("-o")
+            .arg(out.join(format!("{name}_bg.wasm"))),
+    )?;
+    std::fs::copy(bindgen_js, out.join(format!("{name}.js")))?;
+    std::fs::remove_dir_all(&raw)?;
+    Ok(())
+}
+
+fn copy_mfe(staging: &Path, web_root: &Path, entry: &MfeEntry) -> Result<()> {
+    let relative = Path::new(entry.js.trim_start_matches('/')).parent().context("mfe path")?;
+    copy_dir(&staging.join(relative), &web_root.join(relative))
+}
+
+/// Recursively copies a directory.
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Subresource-integrity value (`sha384-<base64>`) of `bytes`.
+pub fn sri(bytes: &[u8]) -> String {
+    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
