@@ -1,1 +1,11 @@
-fn main() {}
+//! The catalog service binary: load settings, start telemetry, run until SIGTERM.
+
+use mercado_catalog::{config::Settings, startup::Application};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    kit::telemetry::init("catalog");
+    let app = Application::build(Settings::from_env()?).await?;
+    app.run_until_stopped().await?;
+    Ok(())
+}

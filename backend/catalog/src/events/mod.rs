@@ -1,0 +1,3 @@
+//! The catalog on NATS: it answers `catalog.prices`; it publishes no events yet.
+
+pub mod prices;

@@ -1,0 +1,41 @@
+//! `spawn_app()`: a catalog with its own database and nats-server, reached over real HTTP.
+
+use kit::config::ServiceConfig;
+use kit::testing::{temp_sqlite_url, NatsServer};
+use mercado_catalog::{config::Settings, startup::Application};
+use serde::de::DeserializeOwned;
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub nats: NatsServer,
+    _db_dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let nats = NatsServer::start();
+    let (db_dir, database_url) = temp_sqlite_url();
+    let service = ServiceConfig {
+        name: "catalog",
+        host: "127.0.0.1".into(),
+        port: 0,
+        nats_url: nats.url(),
+        database_url,
+    };
+    let app = Application::build(Settings { service }).await.expect("catalog starts");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base, http: reqwest::Client::new(), nats, _db_dir: db_dir }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http.get(format!("{}{path}", self.base)).send().await.expect("request sent")
+    }
+
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.json().await.expect("JSON body")
+    }
+}

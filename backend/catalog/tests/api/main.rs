@@ -1,0 +1,7 @@
+//! Integration tests: the real catalog on port 0 with a fresh SQLite file and a real nats-server.
+#![allow(clippy::unwrap_used)]
+
+mod bad_input;
+mod helpers;
+mod prices;
+mod products;

@@ -1,0 +1,82 @@
+//! Settings from the environment, with defaults that make `cargo run -p <service>` just work.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use contracts::services::Service;
+
+/// A variable that is set but cannot be parsed.
+#[derive(Debug, thiserror::Error)]
+#[error("environment variable {key}={value:?} is invalid: {reason}")]
+pub struct ConfigError {
+    /// Variable name.
+    pub key: String,
+    /// Its value.
+    pub value: String,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+/// Reads `key`, falling back to `default` when unset; a set but unparsable value is an error.
+pub fn env_or<T>(key: &str, default: T) -> Result<T, ConfigError>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    match std::env::var(key) {
+        Ok(value) => value.parse().map_err(|e: T::Err| ConfigError {
+            key: key.into(),
+            value: value.clone(),
+            reason: e.to_string(),
+        }),
+        Err(_) => Ok(default),
+    }
+}
+
+/// What every service needs to start.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// Service name (logs, database file name).
+    pub name: &'static str,
+    /// Interface to bind (`HOST`, default 127.0.0.1; compose sets 0.0.0.0).
+    pub host: String,
+    /// Port (`PORT`, default the service's port in `contracts::services`; 0 picks a free one).
+    pub port: u16,
+    /// NATS server (`NATS_URL`).
+    pub nats_url: String,
+    /// Database (`DATABASE_URL`, default a SQLite file `<DATA_DIR>/<name>.db`).
+    pub database_url: String,
+}
+
+impl ServiceConfig {
+    /// Loads the settings of `service` from the environment.
+    pub fn from_env(service: Service) -> Result<Self, ConfigError> {
+        let data_dir: PathBuf = env_or("DATA_DIR", PathBuf::from(".data"))?;
+        let default_db = format!("sqlite://{}?mode=rwc", data_dir.join(format!("{}.db", service.name)).display());
+        Ok(Self {
+            name: service.name,
+            host: env_or("HOST", "127.0.0.1".to_string())?,
+            port: env_or("PORT", service.default_port)?,
+            nats_url: env_or("NATS_URL", "nats://127.0.0.1:4222".to_string())?,
+            database_url: env_or("DATABASE_URL", default_db)?,
+        })
+    }
+
+    /// `host:port` to bind.
+    pub fn bind_address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unset_uses_default_and_bad_value_names_the_variable() {
+        assert_eq!(env_or("MERCADO_TEST_UNSET_VAR", 7u16).ok(), Some(7));
+        std::env::set_var("MERCADO_TEST_BAD_PORT", "eighty");
+        let err = env_or::<u16>("MERCADO_TEST_BAD_PORT", 80).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("MERCADO_TEST_BAD_PORT"), "{err}");
+    }
+}

@@ -1,0 +1,88 @@
+//! `/healthz` (the process is up), `/readyz` (it can do its job) and `/metrics` (Prometheus).
+//!
+//! Readiness is a caller-supplied check so each service decides what "ready" means (database
+//! reachable, NATS connected, files present). The Prometheus recorder is installed once per
+//! process, so tests that build several apps share it.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use serde_json::json;
+
+/// The outcome of one named readiness check.
+pub type Checks = Vec<(&'static str, bool)>;
+
+/// An async readiness probe: returns each check's name and whether it passed.
+pub type Readiness = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Checks> + Send>> + Send + Sync>;
+
+/// Builds a [`Readiness`] from an async closure.
+pub fn readiness<F, Fut>(check: F) -> Readiness
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Checks> + Send + 'static,
+{
+    Arc::new(move || Box::pin(check()))
+}
+
+/// The process-wide Prometheus handle, installing the recorder on first use.
+pub fn prometheus() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        // Another recorder may already be installed (e.g. by a test harness); ours still renders.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+/// Routes for health, readiness and metrics, to merge into a service's router.
+pub fn router(ready: Readiness) -> Router {
+    let handle = prometheus();
+    Router::new()
+        .route("/healthz", get(|| async { axum::Json(json!({"status": "ok"})) }))
+        .route("/readyz", get(move || readyz(ready.clone())))
+        .route("/metrics", get(move || async move { handle.render() }))
+}
+
+async fn readyz(ready: Readiness) -> impl IntoResponse {
+    let checks = ready().await;
+    let failed: Vec<&str> = checks.iter().filter(|(_, ok)| !ok).map(|(name, _)| *name).collect();
+    let status = if failed.is_empty() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = json!({"ready": failed.is_empty(), "failed": failed});
+    (status, axum::Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use axum::body::Body;
+    use axum::extract::Request;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn readyz_reports_failed_checks() {
+        let app = router(readiness(|| async { vec![("database", true), ("nats", false)] }));
+        let response = app.oneshot(Request::get("/readyz").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["failed"][0], "nats");
+    }
+
+    #[tokio::test]
+    async fn metrics_render_request_counters() {
+        let app = crate::http::layers(router(readiness(|| async { vec![] })));
+        let ok = Request::get("/healthz").body(Body::empty()).unwrap();
+        assert_eq!(app.clone().oneshot(ok).await.unwrap().status(), StatusCode::OK);
+        let response = app.oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
+        let text = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        assert!(String::from_utf8_lossy(&text).contains("http_requests_total"));
+    }
+}

