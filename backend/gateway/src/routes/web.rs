@@ -1,0 +1,47 @@
+//! The built web: the shell, its hashed assets, and `/mfe/*`.
+//!
+//! Caching is what makes run-time MFE deployment work: HTML and `/mfe/manifest.json` are
+//! `no-cache` (revalidated on every use, so a new manifest is seen on the next navigation),
+//! every other file has a content hash in its path and is `immutable`. Unknown non-API paths
+//! get the shell (deep links survive a reload); a missing file under `/mfe/` is a real 404 so
+//! the shell can show a fallback.
+
+use std::path::Path;
+
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use http::header::{self, HeaderValue};
+use tower_http::services::{ServeDir, ServeFile};
+
+const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+/// Routes serving `web_dir`.
+pub fn router(web_dir: &Path) -> Router {
+    let mfe = ServeDir::new(web_dir.join("mfe")).precompressed_gzip();
+    let shell = ServeDir::new(web_dir)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(web_dir.join("index.html")));
+    Router::new()
+        .nest_service("/mfe", mfe)
+        .fallback_service(shell)
+        .layer(middleware::from_fn(cache_headers))
+}
+
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let manifest = request.uri().path() == contracts::manifest::MANIFEST_PATH;
+    let mut response = next.run(request).await;
+    if !response.status().is_success() {
+        return response;
+    }
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let policy = if manifest || html { NO_CACHE } else { IMMUTABLE };
+    response.headers_mut().insert(header::CACHE_CONTROL, policy);
+    response
+}

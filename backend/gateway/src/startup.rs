@@ -1,0 +1,75 @@
+//! Building the gateway: the upstream client, the API proxy, the static web, the layers.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::routing::any;
+use axum::Router;
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::routes::{proxy, web};
+use crate::state::AppState;
+
+/// A built, bound gateway.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    port: u16,
+}
+
+impl Application {
+    /// Binds the port and builds the router.
+    pub async fn build(settings: Settings) -> std::io::Result<Self> {
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
+        let port = listener.local_addr()?.port();
+        Ok(Self { listener, router: router(&settings), port })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM / Ctrl-C.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        kit::serve::serve(self.listener, self.router).await
+    }
+}
+
+fn upstream_client() -> crate::state::UpstreamClient {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    Client::builder(TokioExecutor::new()).pool_max_idle_per_host(256).build(connector)
+}
+
+/// The whole gateway: `/api/*` proxy, health, and the web as fallback.
+pub fn router(settings: &Settings) -> Router {
+    let state = AppState {
+        client: upstream_client(),
+        upstreams: Arc::new(settings.upstreams.iter().map(|(s, url)| (s.name, url.clone())).collect::<HashMap<_, _>>()),
+        timeout: settings.upstream_timeout,
+    };
+    let api = Router::new()
+        .route("/{service}", any(proxy::proxy_root))
+        .route("/{service}/{*rest}", any(proxy::proxy_path))
+        .fallback(proxy::unknown_api)
+        .with_state(state);
+    let index = settings.web_dir.join("index.html");
+    let ready = kit::health::readiness(move || {
+        let index = index.clone();
+        async move { vec![("web", index.is_file())] }
+    });
+    // The proxy's own timeout (504) must fire before the generic request timeout (503).
+    let overall = settings.upstream_timeout + std::time::Duration::from_secs(5);
+    let app = Router::new()
+        .nest("/api", api)
+        // `nest` does not cover the bare prefix; it must never fall through to the shell.
+        .route("/api", any(proxy::unknown_api))
+        .route("/api/", any(proxy::unknown_api))
+        .merge(kit::health::router(ready))
+        .merge(web::router(&settings.web_dir));
+    kit::http::layers_with_timeout(app, overall)
+}

@@ -1,0 +1,98 @@
+//! `spawn_gateway()`: a gateway with a temporary web dir, in front of a small axum upstream.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::routing::{any, get};
+use axum::Router;
+use contracts::services::CATALOG;
+use mercado_gateway::{config::Settings, startup::Application};
+use tokio::sync::Notify;
+
+pub struct TestGateway {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub web_dir: tempfile::TempDir,
+}
+
+/// Echoes what it received as JSON: method, path, query, selected headers, body.
+async fn echo(request: Request) -> axum::Json<serde_json::Value> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(String::from);
+    axum::Json(serde_json::json!({
+        "method": parts.method.as_str(),
+        "path": parts.uri.path(),
+        "query": parts.uri.query(),
+        "requestId": header("x-request-id"),
+        "forwardedFor": header("x-forwarded-for"),
+        "connection": header("connection"),
+        "body": String::from_utf8_lossy(&body),
+    }))
+}
+
+/// Starts the upstream; `/hang` never answers (it waits on a notification nobody sends).
+async fn spawn_upstream() -> String {
+    let never = Arc::new(Notify::new());
+    let app = Router::new()
+        .route("/hang", get(move || {
+            let never = never.clone();
+            async move {
+                never.notified().await;
+                "unreachable"
+            }
+        }))
+        .route("/status/{code}", get(|axum::extract::Path(code): axum::extract::Path<u16>| async move {
+            (axum::http::StatusCode::from_u16(code).unwrap(), "upstream said so")
+        }))
+        .fallback(any(echo));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+fn write_web(dir: &std::path::Path) {
+    std::fs::write(dir.join("index.html"), "<!doctype html><html><body>shell</body></html>").unwrap();
+    std::fs::write(dir.join("mercado-shell-abc123.js"), "export default 1;").unwrap();
+    let mfe = dir.join("mfe/catalog/0.1.0-abc");
+    std::fs::create_dir_all(&mfe).unwrap();
+    std::fs::write(dir.join("mfe/manifest.json"), r#"{"mfes":[]}"#).unwrap();
+    // A wasm-like payload big enough to be worth compressing.
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.extend(std::iter::repeat_n(7u8, 4096));
+    std::fs::write(mfe.join("catalog_bg.wasm"), wasm).unwrap();
+}
+
+pub async fn spawn_gateway() -> TestGateway {
+    spawn_gateway_with(None, Duration::from_secs(10)).await
+}
+
+/// `upstream` None: a live echo server; Some(url): that URL (e.g. a closed port).
+pub async fn spawn_gateway_with(upstream: Option<String>, timeout: Duration) -> TestGateway {
+    let upstream = match upstream {
+        Some(url) => url,
+        None => spawn_upstream().await,
+    };
+    let web_dir = tempfile::tempdir().unwrap();
+    write_web(web_dir.path());
+    let settings = Settings {
+        host: "127.0.0.1".into(),
+        port: 0,
+        web_dir: web_dir.path().to_path_buf(),
+        upstreams: vec![(CATALOG, upstream)],
+        upstream_timeout: timeout,
+    };
+    let app = Application::build(settings).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let http = reqwest::Client::builder().no_gzip().build().unwrap();
+    TestGateway { base, http, web_dir }
+}
+
+impl TestGateway {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}

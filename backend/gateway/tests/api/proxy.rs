@@ -1,0 +1,71 @@
+//! The API proxy: prefix stripping, pass-through, request ids, and failures as problems.
+
+use std::time::Duration;
+
+use crate::helpers::{spawn_gateway, spawn_gateway_with};
+
+#[tokio::test]
+async fn strips_the_prefix_and_passes_everything_through() {
+    let gw = spawn_gateway().await;
+    let response = gw
+        .http
+        .post(gw.url("/api/catalog/products/7?x=1&y=two"))
+        .header("x-request-id", "req-42")
+        .header("connection", "keep-alive, x-secret-hop")
+        .body("hello")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-request-id"], "req-42");
+    let echoed: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(echoed["method"], "POST");
+    assert_eq!(echoed["path"], "/products/7");
+    assert_eq!(echoed["query"], "x=1&y=two");
+    assert_eq!(echoed["body"], "hello");
+    assert_eq!(echoed["requestId"], "req-42");
+    assert_eq!(echoed["forwardedFor"], "127.0.0.1");
+    assert!(echoed["connection"].is_null() || echoed["connection"] != "keep-alive, x-secret-hop");
+}
+
+#[tokio::test]
+async fn generates_a_request_id_and_passes_statuses_through() {
+    let gw = spawn_gateway().await;
+    let response = gw.http.get(gw.url("/api/catalog/anything")).send().await.unwrap();
+    let generated = response.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(!generated.is_empty());
+    let echoed: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(echoed["requestId"], generated.as_str());
+    let teapot = gw.http.get(gw.url("/api/catalog/status/418")).send().await.unwrap();
+    assert_eq!(teapot.status(), 418);
+}
+
+async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    body
+}
+
+#[tokio::test]
+async fn unknown_service_and_bare_api_are_404_problems() {
+    let gw = spawn_gateway().await;
+    for path in ["/api/nosuch/x", "/api/nosuch", "/api", "/api/"] {
+        assert_problem(gw.http.get(gw.url(path)).send().await.unwrap(), 404).await;
+    }
+}
+
+#[tokio::test]
+async fn service_down_is_a_502_problem() {
+    let closed = format!("http://127.0.0.1:{}", kit::testing::free_port());
+    let gw = spawn_gateway_with(Some(closed), Duration::from_secs(5)).await;
+    let body = assert_problem(gw.http.get(gw.url("/api/catalog/products")).send().await.unwrap(), 502).await;
+    assert!(body["detail"].as_str().unwrap().contains("catalog"));
+}
+
+#[tokio::test]
+async fn slow_service_is_a_504_problem() {
+    let gw = spawn_gateway_with(None, Duration::from_millis(200)).await;
+    assert_problem(gw.http.get(gw.url("/api/catalog/hang")).send().await.unwrap(), 504).await;
+}

@@ -1,0 +1,54 @@
+//! The static web: cache policy, SPA fallback, real 404s under /mfe, compressed wasm.
+
+use crate::helpers::spawn_gateway;
+
+#[tokio::test]
+async fn html_and_manifest_revalidate_hashed_files_are_immutable() {
+    let gw = spawn_gateway().await;
+    for path in ["/", "/index.html", "/mfe/manifest.json"] {
+        let response = gw.http.get(gw.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+    }
+    for path in ["/mercado-shell-abc123.js", "/mfe/catalog/0.1.0-abc/catalog_bg.wasm"] {
+        let response = gw.http.get(gw.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(response.headers()["cache-control"].to_str().unwrap().contains("immutable"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn deep_links_get_the_shell_but_missing_mfe_files_do_not() {
+    let gw = spawn_gateway().await;
+    for path in ["/products/12", "/category/kitchen", "/search?q=mug", "/login"] {
+        let response = gw.http.get(gw.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(response.text().await.unwrap().contains("shell"), "{path}");
+    }
+    let missing = gw.http.get(gw.url("/mfe/catalog/0.2.0-nope/catalog.js")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn wasm_is_served_compressed_with_its_type() {
+    let gw = spawn_gateway().await;
+    let response = gw
+        .http
+        .get(gw.url("/mfe/catalog/0.1.0-abc/catalog_bg.wasm"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert!(response.bytes().await.unwrap().len() < 1024);
+}
+
+#[tokio::test]
+async fn health_endpoints() {
+    let gw = spawn_gateway().await;
+    assert_eq!(gw.http.get(gw.url("/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(gw.http.get(gw.url("/readyz")).send().await.unwrap().status(), 200);
+    std::fs::remove_file(gw.web_dir.path().join("index.html")).unwrap();
+    assert_eq!(gw.http.get(gw.url("/readyz")).send().await.unwrap().status(), 503);
+}
