@@ -36,10 +36,14 @@ where
 {
     let window = web_sys::window().expect("a browser window");
     EventListener::new(&window, E::NAME, move |event| {
-        let Some(custom) = event.dyn_ref::<web_sys::CustomEvent>() else { return };
+        let Some(custom) = event.dyn_ref::<web_sys::CustomEvent>() else {
+            return;
+        };
         match serde_wasm_bindgen::from_value::<E>(custom.detail()) {
             Ok(payload) => handler(payload),
-            Err(err) => web_sys::console::warn_2(&format!("ignoring malformed {}", E::NAME).into(), &err.into()),
+            Err(err) => {
+                web_sys::console::warn_2(&format!("ignoring malformed {}", E::NAME).into(), &err.into())
+            }
         }
     })
 }
@@ -59,7 +63,9 @@ impl FetchError {
     /// A message fit to show a shopper.
     pub fn user_message(&self) -> String {
         match self {
-            FetchError::Network(_) => "We could not reach the store. Check your connection and try again.".into(),
+            FetchError::Network(_) => {
+                "We could not reach the store. Check your connection and try again.".into()
+            }
             FetchError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
             FetchError::Decode(_) => "The store sent an answer we did not understand.".into(),
         }
@@ -129,7 +135,9 @@ impl ShellContext {
 
 async fn decode_json<T: DeserializeOwned>(response: web_sys::Response) -> Result<T, FetchError> {
     let status = response.status();
-    let text_promise = response.text().map_err(|e| FetchError::Network(js_error_text(&e)))?;
+    let text_promise = response
+        .text()
+        .map_err(|e| FetchError::Network(js_error_text(&e)))?;
     let text = wasm_bindgen_futures::JsFuture::from(text_promise)
         .await
         .map_err(|e| FetchError::Network(js_error_text(&e)))?

@@ -35,7 +35,10 @@ pub enum Currency {
 impl Money {
     /// An amount in euro cents.
     pub fn eur(cents: i64) -> Self {
-        Self { cents, currency: Currency::EUR }
+        Self {
+            cents,
+            currency: Currency::EUR,
+        }
     }
 
     /// Human form, e.g. `€19.99`, used wherever a price is shown.

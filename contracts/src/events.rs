@@ -118,18 +118,35 @@ mod tests {
 
     #[test]
     fn payloads_have_the_documented_shape() {
-        assert_eq!(serde_json::to_value(CartChanged { count: 3 }).unwrap(), json!({"count": 3}));
         assert_eq!(
-            serde_json::to_value(AuthRequired { return_to: "/account".into() }).unwrap(),
+            serde_json::to_value(CartChanged { count: 3 }).unwrap(),
+            json!({"count": 3})
+        );
+        assert_eq!(
+            serde_json::to_value(AuthRequired {
+                return_to: "/account".into()
+            })
+            .unwrap(),
             json!({"returnTo": "/account"})
         );
-        assert_eq!(serde_json::to_value(AuthChanged { user: None }).unwrap(), json!({"user": null}));
         assert_eq!(
-            serde_json::to_value(Toast { level: ToastLevel::Error, text: "x".into() }).unwrap(),
+            serde_json::to_value(AuthChanged { user: None }).unwrap(),
+            json!({"user": null})
+        );
+        assert_eq!(
+            serde_json::to_value(Toast {
+                level: ToastLevel::Error,
+                text: "x".into()
+            })
+            .unwrap(),
             json!({"level": "error", "text": "x"})
         );
         assert_eq!(
-            serde_json::to_value(OrderUpdated { order_id: "o1".into(), status: "PAID".into() }).unwrap(),
+            serde_json::to_value(OrderUpdated {
+                order_id: "o1".into(),
+                status: "PAID".into()
+            })
+            .unwrap(),
             json!({"orderId": "o1", "status": "PAID"})
         );
     }

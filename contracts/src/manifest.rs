@@ -105,7 +105,10 @@ mod tests {
             version: "1".into(),
             js: format!("/mfe/{name}/x.js"),
             wasm: format!("/mfe/{name}/x.wasm"),
-            integrity: Integrity { js: "sha384-a".into(), wasm: "sha384-b".into() },
+            integrity: Integrity {
+                js: "sha384-a".into(),
+                wasm: "sha384-b".into(),
+            },
             routes: routes.iter().map(|r| r.to_string()).collect(),
             slot: slot.into(),
         }
@@ -133,10 +136,19 @@ mod tests {
                 entry("reviews", SLOT_SECONDARY, &["/products/:id"]),
             ],
         };
-        let names = |path| manifest.mounts_for(path).iter().map(|m| m.name.clone()).collect::<Vec<_>>();
+        let names = |path| {
+            manifest
+                .mounts_for(path)
+                .iter()
+                .map(|m| m.name.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(names("/products/3"), ["catalog", "reviews"]);
         assert_eq!(names("/"), ["catalog"]);
         assert!(names("/nowhere").is_empty());
-        assert_eq!(manifest.mfe_for(SLOT_SECONDARY, "/products/3").unwrap().name, "reviews");
+        assert_eq!(
+            manifest.mfe_for(SLOT_SECONDARY, "/products/3").unwrap().name,
+            "reviews"
+        );
     }
 }

@@ -16,7 +16,10 @@ pub struct Service {
 pub const GATEWAY_PORT: u16 = 8080;
 
 /// The catalog service.
-pub const CATALOG: Service = Service { name: "catalog", default_port: 8102 };
+pub const CATALOG: Service = Service {
+    name: "catalog",
+    default_port: 8102,
+};
 
 /// Every service behind the gateway, in start order.
 pub const ALL: &[Service] = &[CATALOG];

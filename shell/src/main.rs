@@ -1,1 +1,20 @@
-fn main() {}
+//! Mercado's shell: the Leptos app every page runs in.
+//!
+//! It renders the header and footer, owns the URL (link interception, history, popstate),
+//! and mounts independently built micro-frontends into slots at run time from
+//! `/mfe/manifest.json`. It has no compile-time dependency on any MFE, and talks to them only
+//! through the URL, the mount ABI and `storefront:*` events (`contracts`).
+
+mod api;
+mod app;
+mod components;
+mod loader;
+mod manifest;
+mod pages;
+mod router;
+mod slots;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

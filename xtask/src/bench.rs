@@ -76,12 +76,18 @@ fn kb(bytes: usize) -> String {
 
 fn sizes(build: &web::WebBuild, report: &mut String) -> Result<()> {
     writeln!(report, "## Download size (gzip -9, wasm + JS glue)\n")?;
-    writeln!(report, "| part | wasm | js | total | target |\n|---|---|---|---|---|")?;
+    writeln!(
+        report,
+        "| part | wasm | js | total | target |\n|---|---|---|---|---|"
+    )?;
     let dist = paths::dist_dir();
     let (mut wasm, mut js) = (0, 0);
     for entry in std::fs::read_dir(&dist)? {
         let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with("mercado-shell") && name.ends_with(".wasm") {
             wasm += gzip_len(&std::fs::read(&path)?)?;
         } else if name.starts_with("mercado-shell") && name.ends_with(".js") {
@@ -91,18 +97,34 @@ fn sizes(build: &web::WebBuild, report: &mut String) -> Result<()> {
     if wasm == 0 {
         bail!("no shell wasm found in dist/");
     }
-    writeln!(report, "| shell | {} | {} | **{}** | ≤ 120 KB |", kb(wasm), kb(js), kb(wasm + js))?;
+    writeln!(
+        report,
+        "| shell | {} | {} | **{}** | ≤ 120 KB |",
+        kb(wasm),
+        kb(js),
+        kb(wasm + js)
+    )?;
     for mfe in &build.mfes {
         let wasm = gzip_len(&std::fs::read(dist.join(mfe.wasm.trim_start_matches('/')))?)?;
         let js = gzip_len(&std::fs::read(dist.join(mfe.js.trim_start_matches('/')))?)?;
-        writeln!(report, "| {} MFE | {} | {} | **{}** | ≤ 150 KB |", mfe.name, kb(wasm), kb(js), kb(wasm + js))?;
+        writeln!(
+            report,
+            "| {} MFE | {} | {} | **{}** | ≤ 150 KB |",
+            mfe.name,
+            kb(wasm),
+            kb(js),
+            kb(wasm + js)
+        )?;
     }
     writeln!(report)?;
     Ok(())
 }
 
 fn idle_rss(running: &Stack, report: &mut String) -> Result<()> {
-    writeln!(report, "## Idle memory (VmRSS right after start, before any load)\n")?;
+    writeln!(
+        report,
+        "## Idle memory (VmRSS right after start, before any load)\n"
+    )?;
     writeln!(report, "| process | RSS | target |\n|---|---|---|")?;
     for (name, pid) in running.pids() {
         if name == "nats" {
@@ -170,7 +192,10 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 fn throughput(config: &StackConfig, report: &mut String) -> Result<()> {
     let query = "/products?page=2&limit=24&sort=price_asc";
-    let direct = format!("http://127.0.0.1:{}{query}", config.service_port(&services::CATALOG));
+    let direct = format!(
+        "http://127.0.0.1:{}{query}",
+        config.service_port(&services::CATALOG)
+    );
     let gateway = format!("{}/api/catalog{query}", config.base_url());
     println!("==> HTTP load: {ROUNDS} alternating rounds of {ROUND_SECONDS}s at {CONNECTIONS} connections");
     let (mut d, mut g) = (Vec::new(), Vec::new());
@@ -178,14 +203,23 @@ fn throughput(config: &StackConfig, report: &mut String) -> Result<()> {
         d.push(wrk(&direct)?);
         g.push(wrk(&gateway)?);
     }
-    let (d_rps, g_rps) = (median(d.iter().map(|l| l.rps).collect()), median(g.iter().map(|l| l.rps).collect()));
-    let (d_p99, g_p99) =
-        (median(d.iter().map(|l| l.p99_ms).collect()), median(g.iter().map(|l| l.p99_ms).collect()));
+    let (d_rps, g_rps) = (
+        median(d.iter().map(|l| l.rps).collect()),
+        median(g.iter().map(|l| l.rps).collect()),
+    );
+    let (d_p99, g_p99) = (
+        median(d.iter().map(|l| l.p99_ms).collect()),
+        median(g.iter().map(|l| l.p99_ms).collect()),
+    );
     writeln!(report, "## Catalog list throughput (`GET {query}`, {CONNECTIONS} connections, median of {ROUNDS} alternating {ROUND_SECONDS}s rounds)\n")?;
     writeln!(report, "| path | requests/s | p99 |\n|---|---|---|")?;
     writeln!(report, "| direct to catalog | {d_rps:.0} | {d_p99:.2} ms |")?;
     writeln!(report, "| through the gateway | {g_rps:.0} | {g_p99:.2} ms |")?;
-    writeln!(report, "\nGateway / direct throughput ratio: **{:.2}** (target ≥ 0.9)\n", g_rps / d_rps)?;
+    writeln!(
+        report,
+        "\nGateway / direct throughput ratio: **{:.2}** (target ≥ 0.9)\n",
+        g_rps / d_rps
+    )?;
     Ok(())
 }
 
@@ -197,15 +231,36 @@ fn browser(tools: &tools::Tools, config: &StackConfig, report: &mut String) -> R
             .env("BASE_URL", config.base_url()),
     )?;
     let timings: serde_json::Value = serde_json::from_str(out.trim()).context("bench_browser.py output")?;
-    writeln!(report, "## Browser timings (headless Chromium, {} runs each, median / p90)\n", timings["runs"])?;
+    writeln!(
+        report,
+        "## Browser timings (headless Chromium, {} runs each, median / p90)\n",
+        timings["runs"]
+    )?;
     writeln!(report, "| measure | median | p90 | target |\n|---|---|---|---|")?;
     for (key, label, target) in [
-        ("coldMount", "catalog MFE cold mount (fetch + instantiate + first render)", "≤ 300 ms"),
-        ("routeSwitch", "route switch inside the catalog MFE (click → new grid shown)", "≤ 30 ms"),
-        ("mfeSwap", "route switch unmounting the MFE (click → shell page shown)", "≤ 30 ms"),
+        (
+            "coldMount",
+            "catalog MFE cold mount (fetch + instantiate + first render)",
+            "≤ 300 ms",
+        ),
+        (
+            "routeSwitch",
+            "route switch inside the catalog MFE (click → new grid shown)",
+            "≤ 30 ms",
+        ),
+        (
+            "mfeSwap",
+            "route switch unmounting the MFE (click → shell page shown)",
+            "≤ 30 ms",
+        ),
     ] {
         let m = &timings[key];
-        writeln!(report, "| {label} | {:.1} ms | {:.1} ms | {target} |", m["median"].as_f64().unwrap_or(f64::NAN), m["p90"].as_f64().unwrap_or(f64::NAN))?;
+        writeln!(
+            report,
+            "| {label} | {:.1} ms | {:.1} ms | {target} |",
+            m["median"].as_f64().unwrap_or(f64::NAN),
+            m["p90"].as_f64().unwrap_or(f64::NAN)
+        )?;
     }
     writeln!(report, "\n{}\n", timings["note"].as_str().unwrap_or_default())?;
     Ok(())

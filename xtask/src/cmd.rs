@@ -6,7 +6,9 @@ use std::process::{Command, Stdio};
 /// A command in the workspace root with the tool PATH set.
 pub fn new(program: &str) -> Command {
     let mut command = Command::new(program);
-    command.current_dir(crate::paths::root()).env("PATH", crate::paths::tool_path());
+    command
+        .current_dir(crate::paths::root())
+        .env("PATH", crate::paths::tool_path());
     command
 }
 
@@ -14,7 +16,9 @@ pub fn new(program: &str) -> Command {
 pub fn run(command: &mut Command) -> Result<()> {
     let shown = describe(command);
     println!("  $ {shown}");
-    let status = command.status().with_context(|| format!("could not start `{shown}`"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("could not start `{shown}`"))?;
     if !status.success() {
         bail!("`{shown}` failed ({status})");
     }
@@ -24,9 +28,16 @@ pub fn run(command: &mut Command) -> Result<()> {
 /// Runs `command` and returns its stdout, failing with its stderr if it exits non-zero.
 pub fn output(command: &mut Command) -> Result<String> {
     let shown = describe(command);
-    let out = command.stdin(Stdio::null()).output().with_context(|| format!("could not start `{shown}`"))?;
+    let out = command
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("could not start `{shown}`"))?;
     if !out.status.success() {
-        bail!("`{shown}` failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "`{shown}` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
@@ -34,7 +45,9 @@ pub fn output(command: &mut Command) -> Result<String> {
 /// Whether `program` runs at all (with `--version`), using the tool PATH.
 pub fn works(program: &str, args: &[&str]) -> Option<String> {
     let out = new(program).args(args).stdin(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 fn describe(command: &Command) -> String {

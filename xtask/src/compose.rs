@@ -10,10 +10,23 @@ use crate::{cmd, tools};
 pub fn validate() -> Result<()> {
     let file = crate::paths::root().join("docker-compose.yml");
     if cmd::works("docker", &["compose", "version"]).is_some() {
-        return cmd::run(cmd::new("docker").args(["compose", "-f"]).arg(&file).args(["config", "-q"]));
+        return cmd::run(
+            cmd::new("docker")
+                .args(["compose", "-f"])
+                .arg(&file)
+                .args(["config", "-q"]),
+        );
     }
     if cmd::works("docker-compose", &["version"]).is_none() {
-        tools::apt_install(&["docker-compose"], "docker-compose to validate docker-compose.yml")?;
+        tools::apt_install(
+            &["docker-compose"],
+            "docker-compose to validate docker-compose.yml",
+        )?;
     }
-    cmd::run(cmd::new("docker-compose").arg("-f").arg(&file).args(["config", "-q"]))
+    cmd::run(
+        cmd::new("docker-compose")
+            .arg("-f")
+            .arg(&file)
+            .args(["config", "-q"]),
+    )
 }

@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Project-local tools: the Python venv (nats-server, pytest, playwright) and npm binaryen.
@@ -14,7 +17,9 @@ pub fn tools_dir() -> PathBuf {
 
 /// Cargo's target dir, honouring `CARGO_TARGET_DIR` so CI can share one.
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
 }
 
 /// The built web: the shell from trunk plus `mfe/`; the gateway serves it.

@@ -99,7 +99,8 @@ pub fn up(release: bool) -> Result<()> {
     };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).context("installing the Ctrl-C handler")?;
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .context("installing the Ctrl-C handler")?;
     let mut stack = Stack::start(&tools, config)?;
     println!(
         "\n==> Mercado is up in {:.0?}: open http://localhost:{GATEWAY_PORT}  (Ctrl-C stops everything)\n",
@@ -128,9 +129,15 @@ pub fn build_services(profile: Profile) -> Result<()> {
 impl Stack {
     /// Starts nats-server, the services and the gateway, and waits until each is ready.
     pub fn start(tools: &tools::Tools, config: StackConfig) -> Result<Stack> {
-        println!("==> starting nats-server, {} service(s) and the gateway", services::ALL.len());
+        println!(
+            "==> starting nats-server, {} service(s) and the gateway",
+            services::ALL.len()
+        );
         std::fs::create_dir_all(&config.data_dir)?;
-        let mut stack = Stack { children: Vec::new(), config };
+        let mut stack = Stack {
+            children: Vec::new(),
+            config,
+        };
         let result = stack.start_all(tools);
         if let Err(err) = result {
             stack.stop();
@@ -144,9 +151,17 @@ impl Stack {
         let monitor = cfg.nats_port + 4000;
         let store = cfg.data_dir.join("nats");
         let mut nats = cmd::new(tools.nats_server.to_string_lossy().as_ref());
-        nats.args(["-js", "-a", "127.0.0.1", "-p", &cfg.nats_port.to_string(), "-m", &monitor.to_string()])
-            .arg("-sd")
-            .arg(&store);
+        nats.args([
+            "-js",
+            "-a",
+            "127.0.0.1",
+            "-p",
+            &cfg.nats_port.to_string(),
+            "-m",
+            &monitor.to_string(),
+        ])
+        .arg("-sd")
+        .arg(&store);
         self.spawn("nats", nats)?;
         wait_http(monitor, "/healthz", "nats")?;
         let nats_url = format!("nats://127.0.0.1:{}", cfg.nats_port);
@@ -163,7 +178,9 @@ impl Stack {
             wait_http(cfg.service_port(service), "/readyz", service.name)?;
         }
         let mut gateway = cmd::new(&bin(cfg.profile, "mercado-gateway"));
-        gateway.env("PORT", cfg.gateway_port.to_string()).env("WEB_DIR", &cfg.web_dir);
+        gateway
+            .env("PORT", cfg.gateway_port.to_string())
+            .env("WEB_DIR", &cfg.web_dir);
         for service in services::ALL {
             let url = format!("http://127.0.0.1:{}", cfg.service_port(service));
             gateway.env(format!("{}_URL", service.name.to_uppercase()), url);
@@ -173,8 +190,14 @@ impl Stack {
     }
 
     fn spawn(&mut self, name: &str, mut command: std::process::Command) -> Result<()> {
-        command.env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()));
-        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command.env(
+            "RUST_LOG",
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+        );
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = command.spawn().with_context(|| format!("starting {name}"))?;
         let sink = match &self.config.log_dir {
             Some(dir) => {
@@ -295,7 +318,10 @@ pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut response = String::new();
     stream.read_to_string(&mut response).ok()?;
     let status = response.split_whitespace().nth(1)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     Some((status, body))
 }
 

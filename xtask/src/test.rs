@@ -20,7 +20,9 @@ const WASM_ONLY: &[&str] = &["mercado-shell", "mercado-panicking-mfe"];
 pub fn run() -> Result<()> {
     let started = Instant::now();
     let tools = tools::ensure(tools::Need::Test)?;
-    stage("format", || cmd::run(cmd::new("cargo").args(["fmt", "--all", "--check"])))?;
+    stage("format", || {
+        cmd::run(cmd::new("cargo").args(["fmt", "--all", "--check"]))
+    })?;
     stage("clippy (native)", || {
         let mut command = cmd::new("cargo");
         command.args(["clippy", "--workspace", "--all-targets"]);
@@ -29,13 +31,21 @@ pub fn run() -> Result<()> {
     })?;
     stage("clippy (wasm32)", || {
         let mut command = cmd::new("cargo");
-        command.args(["clippy", "--target", "wasm32-unknown-unknown", "-p", "mercado-shell"]);
+        command.args([
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "mercado-shell",
+        ]);
         command.args(["-p", "mercado-catalog-mfe", "-p", "mercado-panicking-mfe"]);
         cmd::run(command.args(["--", "-D", "warnings"]))
     })?;
     stage("unit and integration tests", || {
         let mut command = cmd::new("cargo");
-        command.args(["test", "--workspace"]).env("NATS_SERVER_BIN", &tools.nats_server);
+        command
+            .args(["test", "--workspace"])
+            .env("NATS_SERVER_BIN", &tools.nats_server);
         exclude_wasm_only(&mut command);
         cmd::run(&mut command)
     })?;

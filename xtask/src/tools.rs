@@ -52,7 +52,12 @@ pub fn ensure(need: Need) -> Result<Tools> {
     if need >= Need::Test {
         chromium()?;
     }
-    Ok(Tools { wasm_bindgen, wasm_opt, python, nats_server })
+    Ok(Tools {
+        wasm_bindgen,
+        wasm_opt,
+        python,
+        nats_server,
+    })
 }
 
 fn wasm_target() -> Result<()> {
@@ -121,9 +126,12 @@ fn wasm_opt() -> Result<PathBuf> {
     }
     let prefix = paths::tools_dir();
     std::fs::create_dir_all(&prefix)?;
-    cmd::run(cmd::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(
-        format!("binaryen@{BINARYEN_VERSION}"),
-    ))?;
+    cmd::run(
+        cmd::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+    )?;
     Ok(path)
 }
 
@@ -143,7 +151,11 @@ fn venv() -> Result<PathBuf> {
         cmd::run(cmd::new("python3").args(["-m", "venv"]).arg(&venv))
             .context("python3 with venv is needed (apt-get install python3-venv)")?;
     }
-    cmd::run(cmd::new(python.to_string_lossy().as_ref()).args(["-m", "pip", "install", "-q", "-r"]).arg(&requirements))?;
+    cmd::run(
+        cmd::new(python.to_string_lossy().as_ref())
+            .args(["-m", "pip", "install", "-q", "-r"])
+            .arg(&requirements),
+    )?;
     std::fs::write(&stamp, wanted)?;
     Ok(python)
 }
@@ -159,7 +171,10 @@ fn chromium() -> Result<()> {
 
 /// Installs Debian packages, or says exactly what to install when that is not possible.
 pub fn apt_install(packages: &[&str], what: &str) -> Result<()> {
-    println!("  installing {what} with apt-get: {} (≈1–2 min)", packages.join(" "));
+    println!(
+        "  installing {what} with apt-get: {} (≈1–2 min)",
+        packages.join(" ")
+    );
     let as_root = cmd::works("id", &["-u"]).is_some_and(|uid| uid == "0");
     let prefix: &[&str] = if as_root { &[] } else { &["sudo", "-n"] };
     let apt = |args: &[&str]| {
@@ -172,7 +187,10 @@ pub fn apt_install(packages: &[&str], what: &str) -> Result<()> {
     let installed = apt(&["apt-get", "update", "-qq"])
         .and_then(|_| apt(&[&["apt-get", "install", "-y", "-qq"][..], packages].concat()));
     installed.with_context(|| {
-        format!("could not install {what}; install it yourself: `sudo apt-get install {}`", packages.join(" "))
+        format!(
+            "could not install {what}; install it yourself: `sudo apt-get install {}`",
+            packages.join(" ")
+        )
     })
 }
 

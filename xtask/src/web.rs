@@ -71,9 +71,16 @@ pub fn build(tools: &Tools) -> Result<WebBuild> {
         copy_mfe(&staging, &dist, entry)?;
     }
     let manifest = Manifest { mfes: mfes.clone() };
-    std::fs::write(dist.join("mfe").join("manifest.json"), serde_json::to_vec_pretty(&manifest)?)?;
+    std::fs::write(
+        dist.join("mfe").join("manifest.json"),
+        serde_json::to_vec_pretty(&manifest)?,
+    )?;
     println!("  ✓ dist/mfe/manifest.json lists {}", names(&mfes));
-    Ok(WebBuild { mfes, fixtures, fixture_dir: staging })
+    Ok(WebBuild {
+        mfes,
+        fixtures,
+        fixture_dir: staging,
+    })
 }
 
 /// Copies `dist/` into `dir` and adds the fixtures' files, for tests that edit the manifest.
@@ -85,13 +92,22 @@ pub fn stage_test_web(build: &WebBuild, dir: &Path) -> Result<()> {
     for entry in &build.fixtures {
         copy_mfe(&build.fixture_dir, dir, entry)?;
     }
-    let fixtures = Manifest { mfes: build.fixtures.clone() };
-    std::fs::write(dir.join("mfe").join("fixtures.json"), serde_json::to_vec_pretty(&fixtures)?)?;
+    let fixtures = Manifest {
+        mfes: build.fixtures.clone(),
+    };
+    std::fs::write(
+        dir.join("mfe").join("fixtures.json"),
+        serde_json::to_vec_pretty(&fixtures)?,
+    )?;
     Ok(())
 }
 
 fn names(entries: &[MfeEntry]) -> String {
-    entries.iter().map(|e| format!("{}@{}", e.name, e.version)).collect::<Vec<_>>().join(", ")
+    entries
+        .iter()
+        .map(|e| format!("{}@{}", e.name, e.version))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Reads the workspace's MFE crates from `cargo metadata`.
@@ -100,13 +116,19 @@ fn mfe_crates() -> Result<Vec<MfeCrate>> {
     let metadata: serde_json::Value = serde_json::from_str(&json)?;
     let mut crates = Vec::new();
     for package in metadata["packages"].as_array().into_iter().flatten() {
-        let Some(meta) = package["metadata"].get("mercado") else { continue };
+        let Some(meta) = package["metadata"].get("mercado") else {
+            continue;
+        };
         let meta: MfeMeta = serde_json::from_value(meta.clone()).context("[package.metadata.mercado]")?;
         let lib_name = package["targets"]
             .as_array()
             .into_iter()
             .flatten()
-            .find(|t| t["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "cdylib")))
+            .find(|t| {
+                t["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == "cdylib"))
+            })
             .and_then(|t| t["name"].as_str())
             .context("an MFE crate needs a cdylib target")?;
         crates.push(MfeCrate {
@@ -153,7 +175,8 @@ fn shell(tools: &Tools) -> Result<()> {
 fn shell_fingerprint(tools: &Tools) -> Result<String> {
     let root = paths::root();
     let mut hasher = Sha256::new();
-    hasher.update(std::fs::read(wasm_output("mercado_shell"))?);
+    let shell_wasm = wasm_output("mercado-shell");
+    hasher.update(std::fs::read(&shell_wasm).with_context(|| shell_wasm.display().to_string())?);
     for file in ["Trunk.toml", "shell/index.html", "shell/style.css"] {
         hasher.update(std::fs::read(root.join(file)).unwrap_or_default());
     }
@@ -179,14 +202,19 @@ fn glob_js(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn wasm_output(lib_name: &str) -> PathBuf {
-    paths::target_dir().join(WASM_TARGET).join("release").join(format!("{lib_name}.wasm"))
+    paths::target_dir()
+        .join(WASM_TARGET)
+        .join("release")
+        .join(format!("{lib_name}.wasm"))
 }
 
 /// wasm-bindgen + wasm-opt one MFE (cached by input hash) into `staging/mfe/<name>/<dir>/`.
 fn package_mfe(tools: &Tools, krate: &MfeCrate, staging: &Path) -> Result<MfeEntry> {
     let name = &krate.meta.name;
     let input = wasm_output(&krate.lib_name);
-    let input_hash = hex(&Sha256::digest(std::fs::read(&input).with_context(|| input.display().to_string())?));
+    let input_hash = hex(&Sha256::digest(
+        std::fs::read(&input).with_context(|| input.display().to_string())?,
+    ));
     let cache = staging.join("cache").join(name).join(&input_hash[..16]);
     let js = cache.join(format!("{name}.js"));
     let wasm = cache.join(format!("{name}_bg.wasm"));
@@ -196,7 +224,9 @@ fn package_mfe(tools: &Tools, krate: &MfeCrate, staging: &Path) -> Result<MfeEnt
         bindgen_and_optimise(tools, &input, &cache, name)?;
     }
     let (js_bytes, wasm_bytes) = (std::fs::read(&js)?, std::fs::read(&wasm)?);
-    let content_hash = hex(&Sha256::digest([js_bytes.as_slice(), wasm_bytes.as_slice()].concat()));
+    let content_hash = hex(&Sha256::digest(
+        [js_bytes.as_slice(), wasm_bytes.as_slice()].concat(),
+    ));
     let dir_name = format!("{}-{}", krate.version, &content_hash[..10]);
     let out = staging.join("mfe").join(name).join(&dir_name);
     std::fs::create_dir_all(&out)?;
@@ -207,7 +237,10 @@ fn package_mfe(tools: &Tools, krate: &MfeCrate, staging: &Path) -> Result<MfeEnt
         version: krate.version.clone(),
         js: format!("/mfe/{name}/{dir_name}/{name}.js"),
         wasm: format!("/mfe/{name}/{dir_name}/{name}_bg.wasm"),
-        integrity: Integrity { js: sri(&js_bytes), wasm: sri(&wasm_bytes) },
+        integrity: Integrity {
+            js: sri(&js_bytes),
+            wasm: sri(&wasm_bytes),
+        },
         routes: krate.meta.routes.clone(),
         slot: krate.meta.slot.clone(),
     })
@@ -221,19 +254,38 @@ fn bindgen_and_optimise(tools: &Tools, input: &Path, out: &Path, name: &str) -> 
     }
     cmd::run(
         cmd::new(tools.wasm_bindgen.to_string_lossy().as_ref())
-            .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                name,
+                "--out-dir",
+            ])
             .arg(&raw)
             .arg(input),
     )?;
     let bindgen_js = raw.join(format!("{name}.js"));
-    if std::fs::read_dir(&raw)?.flatten().any(|e| e.file_name() == "snippets") {
+    if std::fs::read_dir(&raw)?
+        .flatten()
+        .any(|e| e.file_name() == "snippets")
+    {
         bail!("{name}: MFEs must not use JS snippets (the shell imports their glue from a Blob URL)");
     }
     std::fs::create_dir_all(out)?;
     cmd::run(
         cmd::new(tools.wasm_opt.to_string_lossy().as_ref())
-            .args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
-            .args(["--enable-reference-types", "--enable-multivalue", "--enable-mutable-globals"])
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+            ])
+            .args([
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "--enable-mutable-globals",
+            ])
             .arg(raw.join(format!("{name}_bg.wasm")))
             .arg("-o")
             .arg(out.join(format!("{name}_bg.wasm"))),
@@ -244,7 +296,9 @@ fn bindgen_and_optimise(tools: &Tools, input: &Path, out: &Path, name: &str) -> 
 }
 
 fn copy_mfe(staging: &Path, web_root: &Path, entry: &MfeEntry) -> Result<()> {
-    let relative = Path::new(entry.js.trim_start_matches('/')).parent().context("mfe path")?;
+    let relative = Path::new(entry.js.trim_start_matches('/'))
+        .parent()
+        .context("mfe path")?;
     copy_dir(&staging.join(relative), &web_root.join(relative))
 }
 
@@ -265,7 +319,10 @@ pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 
 /// Subresource-integrity value (`sha384-<base64>`) of `bytes`.
 pub fn sri(bytes: &[u8]) -> String {
-    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes))
+    )
 }
 
 fn hex(bytes: &[u8]) -> String {

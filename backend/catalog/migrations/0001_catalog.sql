@@ -10,11 +10,14 @@ CREATE TABLE products (
     category_id INTEGER NOT NULL REFERENCES categories(id),
     name        TEXT NOT NULL,
     description TEXT NOT NULL,
-    price_cents INTEGER NOT NULL CHECK (price_cents > 0)
+    price_cents INTEGER NOT NULL CHECK (price_cents > 0),
+    -- Storefront order when no sort is chosen ("Featured"): set by merchandising, seeded to mix categories.
+    featured_rank INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX products_by_category ON products(category_id, id);
 CREATE INDEX products_by_price ON products(price_cents, id);
 CREATE INDEX products_by_name ON products(name COLLATE NOCASE, id);
+CREATE INDEX products_by_feature ON products(featured_rank, id);
 
 -- External-content FTS5 index kept in sync by triggers; prefix indexes make "kett*" cheap.
 CREATE VIRTUAL TABLE products_fts USING fts5(

@@ -13,6 +13,8 @@ pub struct Settings {
 impl Settings {
     /// Reads `HOST`, `PORT`, `NATS_URL`, `DATABASE_URL` / `DATA_DIR`.
     pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self { service: ServiceConfig::from_env(CATALOG)? })
+        Ok(Self {
+            service: ServiceConfig::from_env(CATALOG)?,
+        })
     }
 }

@@ -45,7 +45,11 @@ impl Application {
         events::prices::serve(nats.clone(), db.clone()).await?;
         let listener = TcpListener::bind(settings.service.bind_address()).await?;
         let port = listener.local_addr()?.port();
-        Ok(Self { listener, router: router(AppState { db, nats }), port })
+        Ok(Self {
+            listener,
+            router: router(AppState { db, nats }),
+            port,
+        })
     }
 
     /// The bound port (useful with `PORT=0`).

@@ -14,7 +14,9 @@ pub fn image_url(id: i64) -> String {
 /// Fills an empty database with the demo assortment, in one transaction (idempotent).
 #[tracing::instrument(skip_all)]
 pub async fn seed_if_empty(db: &SqlitePool) -> Result<(), sqlx::Error> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products").fetch_one(db).await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products")
+        .fetch_one(db)
+        .await?;
     if count > 0 {
         return Ok(());
     }
@@ -28,13 +30,16 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<(), sqlx::Error> {
             .await?;
     }
     for product in seed::products() {
-        sqlx::query("INSERT INTO products (category_id, name, description, price_cents) VALUES (?, ?, ?, ?)")
-            .bind(product.category as i64 + 1)
-            .bind(&product.name)
-            .bind(&product.description)
-            .bind(product.price_cents)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO products (category_id, name, description, price_cents, featured_rank) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(product.category as i64 + 1)
+        .bind(&product.name)
+        .bind(&product.description)
+        .bind(product.price_cents)
+        .bind(product.featured_rank)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     tracing::info!("seeded the demo catalog");
@@ -74,7 +79,11 @@ pub async fn list(db: &SqlitePool, query: &ListQuery) -> Result<(Vec<ProductSumm
     let mut select = QueryBuilder::<Sqlite>::new("SELECT p.id, p.name, c.slug, p.price_cents ");
     filtered_from(&mut select, query);
     select.push(" ORDER BY ").push(order_by(query));
-    select.push(" LIMIT ").push_bind(i64::from(query.limit)).push(" OFFSET ").push_bind(query.offset());
+    select
+        .push(" LIMIT ")
+        .push_bind(i64::from(query.limit))
+        .push(" OFFSET ")
+        .push_bind(query.offset());
     let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(db).await?;
     Ok((rows.into_iter().map(Into::into).collect(), total.max(0) as u64))
 }
@@ -89,14 +98,15 @@ fn filtered_from(sql: &mut QueryBuilder<'_, Sqlite>, query: &ListQuery) {
         sql.push(" AND c.slug = ").push_bind(category.clone());
     }
     if let Some(search) = &query.search {
-        sql.push(" AND products_fts MATCH ").push_bind(search.fts_query.clone());
+        sql.push(" AND products_fts MATCH ")
+            .push_bind(search.fts_query.clone());
     }
 }
 
 fn order_by(query: &ListQuery) -> &'static str {
     match (query.sort, query.search.is_some()) {
         (ProductSort::Relevance, true) => "bm25(products_fts), p.id",
-        (ProductSort::Relevance, false) => "p.id",
+        (ProductSort::Relevance, false) => "p.featured_rank, p.id",
         (ProductSort::PriceAsc, _) => "p.price_cents, p.id",
         (ProductSort::PriceDesc, _) => "p.price_cents DESC, p.id",
         (ProductSort::NameAsc, _) => "p.name COLLATE NOCASE, p.id",
@@ -158,7 +168,11 @@ pub async fn categories(db: &SqlitePool) -> Result<Vec<Category>, sqlx::Error> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(slug, name, count)| Category { slug, name, product_count: count.max(0) as u32 })
+        .map(|(slug, name, count)| Category {
+            slug,
+            name,
+            product_count: count.max(0) as u32,
+        })
         .collect())
 }
 
@@ -177,6 +191,10 @@ pub async fn prices(db: &SqlitePool, ids: &[i64]) -> Result<Vec<PriceQuote>, sql
     let rows: Vec<(i64, String, i64)> = sql.build_query_as().fetch_all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|(product_id, name, cents)| PriceQuote { product_id, name, price: Money::eur(cents) })
+        .map(|(product_id, name, cents)| PriceQuote {
+            product_id,
+            name,
+            price: Money::eur(cents),
+        })
         .collect())
 }

@@ -30,13 +30,15 @@ impl IntoResponse for GatewayError {
                 .with_detail(format!("There is no API called {name:?}.")),
             GatewayError::Unavailable { service, reason } => {
                 tracing::warn!(service, reason, "upstream unavailable");
-                Problem::new("service-unavailable", "Service unavailable", 502)
-                    .with_detail(format!("The {service} service cannot be reached right now; please try again."))
+                Problem::new("service-unavailable", "Service unavailable", 502).with_detail(format!(
+                    "The {service} service cannot be reached right now; please try again."
+                ))
             }
             GatewayError::Timeout(service) => {
                 tracing::warn!(service, "upstream timed out");
-                Problem::new("service-timeout", "Service too slow", 504)
-                    .with_detail(format!("The {service} service did not answer in time; please try again."))
+                Problem::new("service-timeout", "Service too slow", 504).with_detail(format!(
+                    "The {service} service did not answer in time; please try again."
+                ))
             }
         };
         ProblemResponse(problem).into_response()

@@ -25,7 +25,11 @@ impl Application {
     pub async fn build(settings: Settings) -> std::io::Result<Self> {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
-        Ok(Self { listener, router: router(&settings), port })
+        Ok(Self {
+            listener,
+            router: router(&settings),
+            port,
+        })
     }
 
     /// The bound port.
@@ -42,14 +46,22 @@ impl Application {
 fn upstream_client() -> crate::state::UpstreamClient {
     let mut connector = HttpConnector::new();
     connector.set_nodelay(true);
-    Client::builder(TokioExecutor::new()).pool_max_idle_per_host(256).build(connector)
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(256)
+        .build(connector)
 }
 
 /// The whole gateway: `/api/*` proxy, health, and the web as fallback.
 pub fn router(settings: &Settings) -> Router {
     let state = AppState {
         client: upstream_client(),
-        upstreams: Arc::new(settings.upstreams.iter().map(|(s, url)| (s.name, url.clone())).collect::<HashMap<_, _>>()),
+        upstreams: Arc::new(
+            settings
+                .upstreams
+                .iter()
+                .map(|(s, url)| (s.name, url.clone()))
+                .collect::<HashMap<_, _>>(),
+        ),
         timeout: settings.upstream_timeout,
     };
     let api = Router::new()

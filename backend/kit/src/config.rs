@@ -52,7 +52,10 @@ impl ServiceConfig {
     /// Loads the settings of `service` from the environment.
     pub fn from_env(service: Service) -> Result<Self, ConfigError> {
         let data_dir: PathBuf = env_or("DATA_DIR", PathBuf::from(".data"))?;
-        let default_db = format!("sqlite://{}?mode=rwc", data_dir.join(format!("{}.db", service.name)).display());
+        let default_db = format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join(format!("{}.db", service.name)).display()
+        );
         Ok(Self {
             name: service.name,
             host: env_or("HOST", "127.0.0.1".to_string())?,
@@ -76,7 +79,10 @@ mod tests {
     fn unset_uses_default_and_bad_value_names_the_variable() {
         assert_eq!(env_or("MERCADO_TEST_UNSET_VAR", 7u16).ok(), Some(7));
         std::env::set_var("MERCADO_TEST_BAD_PORT", "eighty");
-        let err = env_or::<u16>("MERCADO_TEST_BAD_PORT", 80).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = env_or::<u16>("MERCADO_TEST_BAD_PORT", 80)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("MERCADO_TEST_BAD_PORT"), "{err}");
     }
 }

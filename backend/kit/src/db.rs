@@ -31,7 +31,10 @@ pub enum DbError {
 
 /// Opens (creating if needed) the SQLite database at `url` and applies `migrator`.
 pub async fn connect_sqlite(url: &str, migrator: &'static Migrator) -> Result<SqlitePool, DbError> {
-    let open = |source| DbError::Open { url: url.to_string(), source };
+    let open = |source| DbError::Open {
+        url: url.to_string(),
+        source,
+    };
     let options = SqliteConnectOptions::from_str(url)
         .map_err(open)?
         .create_if_missing(true)
@@ -44,7 +47,11 @@ pub async fn connect_sqlite(url: &str, migrator: &'static Migrator) -> Result<Sq
             std::fs::create_dir_all(parent)?;
         }
     }
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open)?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(open)?;
     migrator.run(&pool).await?;
     Ok(pool)
 }

@@ -53,8 +53,16 @@ pub fn router(ready: Readiness) -> Router {
 
 async fn readyz(ready: Readiness) -> impl IntoResponse {
     let checks = ready().await;
-    let failed: Vec<&str> = checks.iter().filter(|(_, ok)| !ok).map(|(name, _)| *name).collect();
-    let status = if failed.is_empty() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let failed: Vec<&str> = checks
+        .iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| *name)
+        .collect();
+    let status = if failed.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = json!({"ready": failed.is_empty(), "failed": failed});
     (status, axum::Json(body))
 }
@@ -70,10 +78,16 @@ mod tests {
     #[tokio::test]
     async fn readyz_reports_failed_checks() {
         let app = router(readiness(|| async { vec![("database", true), ("nats", false)] }));
-        let response = app.oneshot(Request::get("/readyz").body(Body::empty()).unwrap()).await.unwrap();
+        let response = app
+            .oneshot(Request::get("/readyz").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
-        assert_eq!(serde_json::from_slice::<serde_json::Value>(&body).unwrap()["failed"][0], "nats");
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&body).unwrap()["failed"][0],
+            "nats"
+        );
     }
 
     #[tokio::test]
@@ -81,7 +95,10 @@ mod tests {
         let app = crate::http::layers(router(readiness(|| async { vec![] })));
         let ok = Request::get("/healthz").body(Body::empty()).unwrap();
         assert_eq!(app.clone().oneshot(ok).await.unwrap().status(), StatusCode::OK);
-        let response = app.oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
+        let response = app
+            .oneshot(Request::get("/metrics").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         let text = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
         assert!(String::from_utf8_lossy(&text).contains("http_requests_total"));
     }

@@ -38,7 +38,9 @@ pub fn layers_with_timeout(router: Router, timeout: Duration) -> Router {
     });
     router
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(move |req, next| with_timeout(timeout, req, next)))
+        .layer(middleware::from_fn(move |req, next| {
+            with_timeout(timeout, req, next)
+        }))
         .layer(middleware::from_fn(record_metrics))
         .layer(
             ServiceBuilder::new()
@@ -52,8 +54,10 @@ async fn with_timeout(limit: Duration, req: Request, next: Next) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(response) => response,
         Err(_) => ProblemResponse(
-            Problem::new("timeout", "The request took too long", 503)
-                .with_detail(format!("No answer within {} ms; please try again.", limit.as_millis())),
+            Problem::new("timeout", "The request took too long", 503).with_detail(format!(
+                "No answer within {} ms; please try again.",
+                limit.as_millis()
+            )),
         )
         .into_response(),
     }
@@ -93,17 +97,29 @@ mod tests {
 
     #[tokio::test]
     async fn request_id_is_generated_or_echoed() {
-        let response = app().oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+        let response = app()
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         assert!(!response.headers()[REQUEST_ID].is_empty());
-        let request = Request::get("/").header(REQUEST_ID, "abc-1").body(Body::empty()).unwrap();
+        let request = Request::get("/")
+            .header(REQUEST_ID, "abc-1")
+            .body(Body::empty())
+            .unwrap();
         let response = app().oneshot(request).await.unwrap();
         assert_eq!(response.headers()[REQUEST_ID], "abc-1");
     }
 
     #[tokio::test]
     async fn slow_requests_get_a_problem() {
-        let response = app().oneshot(Request::get("/slow").body(Body::empty()).unwrap()).await.unwrap();
+        let response = app()
+            .oneshot(Request::get("/slow").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         assert_eq!(response.status(), 503);
-        assert_eq!(response.headers()["content-type"], contracts::problem::PROBLEM_JSON);
+        assert_eq!(
+            response.headers()["content-type"],
+            contracts::problem::PROBLEM_JSON
+        );
     }
 }

@@ -76,30 +76,48 @@ pub async fn connect(url: &str) -> Result<Client, NatsError> {
             }
         }
     }
-    Err(NatsError::Connect { url: url.into(), attempts: ATTEMPTS, reason: last })
+    Err(NatsError::Connect {
+        url: url.into(),
+        attempts: ATTEMPTS,
+        reason: last,
+    })
 }
 
 /// Sends `request` on its subject and decodes the typed reply.
 pub async fn request<R: NatsRequest>(client: &Client, request: &R) -> Result<R::Reply, NatsError> {
     let subject = R::SUBJECT;
-    let payload = serde_json::to_vec(request)
-        .map_err(|e| NatsError::Malformed { subject, reason: e.to_string() })?;
+    let payload = serde_json::to_vec(request).map_err(|e| NatsError::Malformed {
+        subject,
+        reason: e.to_string(),
+    })?;
     let reply = tokio::time::timeout(REQUEST_TIMEOUT, client.request(subject, payload.into()))
         .await
-        .map_err(|_| NatsError::Request { subject, reason: "timed out".into() })?
-        .map_err(|e| NatsError::Request { subject, reason: e.to_string() })?;
+        .map_err(|_| NatsError::Request {
+            subject,
+            reason: "timed out".into(),
+        })?
+        .map_err(|e| NatsError::Request {
+            subject,
+            reason: e.to_string(),
+        })?;
     let failed = reply.headers.as_ref().and_then(|h| h.get(ERROR_HEADER)).is_some();
     if failed {
         let problem = serde_json::from_slice(&reply.payload)
             .unwrap_or_else(|_| Problem::new("remote-error", "The service could not answer", 500));
         return Err(NatsError::Refused { subject, problem });
     }
-    serde_json::from_slice(&reply.payload).map_err(|e| NatsError::Malformed { subject, reason: e.to_string() })
+    serde_json::from_slice(&reply.payload).map_err(|e| NatsError::Malformed {
+        subject,
+        reason: e.to_string(),
+    })
 }
 
 /// Answers `R` requests with `handler` in a queue group (replicas share the load) until the
 /// connection closes. Each request is handled on its own task.
-pub async fn serve_requests<R, F, Fut>(client: Client, handler: F) -> Result<tokio::task::JoinHandle<()>, NatsError>
+pub async fn serve_requests<R, F, Fut>(
+    client: Client,
+    handler: F,
+) -> Result<tokio::task::JoinHandle<()>, NatsError>
 where
     R: NatsRequest + Send + 'static,
     R::Reply: Send,
@@ -110,10 +128,15 @@ where
     let mut subscription = client
         .queue_subscribe(subject, subject.to_string())
         .await
-        .map_err(|e| NatsError::Request { subject, reason: e.to_string() })?;
+        .map_err(|e| NatsError::Request {
+            subject,
+            reason: e.to_string(),
+        })?;
     Ok(tokio::spawn(async move {
         while let Some(message) = subscription.next().await {
-            let Some(reply_to) = message.reply.clone() else { continue };
+            let Some(reply_to) = message.reply.clone() else {
+                continue;
+            };
             let (client, handler) = (client.clone(), handler.clone());
             tokio::spawn(async move {
                 let outcome = match serde_json::from_slice::<R>(&message.payload) {
@@ -122,7 +145,11 @@ where
                         .with_detail(format!("{subject}: {err}"))),
                 };
                 let published = match outcome {
-                    Ok(reply) => client.publish(reply_to, serde_json::to_vec(&reply).unwrap_or_default().into()).await,
+                    Ok(reply) => {
+                        client
+                            .publish(reply_to, serde_json::to_vec(&reply).unwrap_or_default().into())
+                            .await
+                    }
                     Err(problem) => {
                         let mut headers = HeaderMap::new();
                         headers.insert(ERROR_HEADER, problem.status.to_string().as_str());

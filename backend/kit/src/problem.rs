@@ -25,19 +25,25 @@ impl IntoResponse for ProblemResponse {
         let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self.0).unwrap_or_default();
         let mut response = (status, body).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         response
     }
 }
 
 /// A 400 problem for input that could not be parsed.
 pub fn bad_request(detail: impl Into<String>) -> ProblemResponse {
-    Problem::new("invalid-request", "Invalid request", 400).with_detail(detail).into()
+    Problem::new("invalid-request", "Invalid request", 400)
+        .with_detail(detail)
+        .into()
 }
 
 /// A 404 problem.
 pub fn not_found(detail: impl Into<String>) -> ProblemResponse {
-    Problem::new("not-found", "Not found", 404).with_detail(detail).into()
+    Problem::new("not-found", "Not found", 404)
+        .with_detail(detail)
+        .into()
 }
 
 /// A 500 problem that tells the client nothing internal (the cause is logged by the caller).
@@ -70,9 +76,13 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
 
 fn json_rejection(rejection: JsonRejection) -> ProblemResponse {
     let status = rejection.status().as_u16();
-    Problem::new("invalid-body", "Invalid request body", if status == 500 { 400 } else { status })
-        .with_detail(rejection.body_text())
-        .into()
+    Problem::new(
+        "invalid-body",
+        "Invalid request body",
+        if status == 500 { 400 } else { status },
+    )
+    .with_detail(rejection.body_text())
+    .into()
 }
 
 /// `axum::extract::Query` whose rejection is a 400 problem.
@@ -87,7 +97,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
             .await
             .map(|axum::extract::Query(v)| Query(v))
             .map_err(|r: QueryRejection| {
-                Problem::new("invalid-query", "Invalid query string", 400).with_detail(r.body_text()).into()
+                Problem::new("invalid-query", "Invalid query string", 400)
+                    .with_detail(r.body_text())
+                    .into()
             })
     }
 }
@@ -104,7 +116,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
             .await
             .map(|axum::extract::Path(v)| Path(v))
             .map_err(|r: PathRejection| {
-                Problem::new("invalid-path", "Invalid path", 400).with_detail(r.body_text()).into()
+                Problem::new("invalid-path", "Invalid path", 400)
+                    .with_detail(r.body_text())
+                    .into()
             })
     }
 }
@@ -125,7 +139,10 @@ mod tests {
     #[tokio::test]
     async fn malformed_json_is_a_problem() {
         let app = Router::new().route("/", post(|Json(_): Json<Input>| async { "ok" }));
-        let request = Request::post("/").header("content-type", "application/json").body(Body::from("{")).unwrap();
+        let request = Request::post("/")
+            .header("content-type", "application/json")
+            .body(Body::from("{"))
+            .unwrap();
         let response = app.oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);

@@ -10,7 +10,9 @@ pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()>
     }
     // Connect info lets handlers see the peer address (forwarding headers, rate limits).
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -10,7 +10,11 @@ pub fn init(service: &str) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
     let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     let result = if json {
-        fmt().with_env_filter(filter).json().with_current_span(true).try_init()
+        fmt()
+            .with_env_filter(filter)
+            .json()
+            .with_current_span(true)
+            .try_init()
     } else {
         fmt().with_env_filter(filter).with_target(false).try_init()
     };

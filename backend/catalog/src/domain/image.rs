@@ -2,8 +2,14 @@
 
 /// Background colours per category index (pairs for a gentle gradient).
 const PALETTE: &[(&str, &str)] = &[
-    ("#fde68a", "#f59e0b"), ("#c7d2fe", "#6366f1"), ("#bbf7d0", "#16a34a"), ("#bae6fd", "#0284c7"),
-    ("#fecaca", "#dc2626"), ("#fbcfe8", "#db2777"), ("#e9d5ff", "#9333ea"), ("#d9f99d", "#65a30d"),
+    ("#fde68a", "#f59e0b"),
+    ("#c7d2fe", "#6366f1"),
+    ("#bbf7d0", "#16a34a"),
+    ("#bae6fd", "#0284c7"),
+    ("#fecaca", "#dc2626"),
+    ("#fbcfe8", "#db2777"),
+    ("#e9d5ff", "#9333ea"),
+    ("#d9f99d", "#65a30d"),
 ];
 
 /// An SVG picture for product `id` named `name` in category number `category`.
@@ -28,14 +34,26 @@ fn motif(id: i64) -> String {
     let y = 50 + (id * 53 % 120);
     match id % 3 {
         0 => format!(r##"<circle cx="{x}" cy="{y}" r="70" fill="#ffffff" fill-opacity="0.25"/>"##),
-        1 => format!(r##"<rect x="{x}" y="{y}" width="110" height="110" rx="18" fill="#ffffff" fill-opacity="0.22" transform="rotate(15 {x} {y})"/>"##),
-        _ => format!(r##"<polygon points="{x},{y} {},{} {},{}" fill="#ffffff" fill-opacity="0.24"/>"##, x + 120, y + 40, x + 30, y + 130),
+        1 => format!(
+            r##"<rect x="{x}" y="{y}" width="110" height="110" rx="18" fill="#ffffff" fill-opacity="0.22" transform="rotate(15 {x} {y})"/>"##
+        ),
+        _ => format!(
+            r##"<polygon points="{x},{y} {},{} {},{}" fill="#ffffff" fill-opacity="0.24"/>"##,
+            x + 120,
+            y + 40,
+            x + 30,
+            y + 130
+        ),
     }
 }
 
 /// Escapes text for XML content and attribute values.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 #[cfg(test)]

@@ -62,7 +62,9 @@ impl SearchText {
             .filter(|w| !w.is_empty())
             .map(|w| format!("\"{}\"*", w.to_lowercase()))
             .collect();
-        (!words.is_empty()).then(|| SearchText { fts_query: words.join(" ") })
+        (!words.is_empty()).then(|| SearchText {
+            fts_query: words.join(" "),
+        })
     }
 }
 
@@ -72,44 +74,91 @@ impl TryFrom<RawListQuery> for ListQuery {
     fn try_from(raw: RawListQuery) -> Result<Self, Problem> {
         let mut problem = Problem::new("invalid-query", "Invalid query", 400);
         let page = parse_number(raw.page.as_deref(), 1, 1, 100_000, "page", &mut problem);
-        let limit = parse_number(raw.limit.as_deref(), DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT, "limit", &mut problem);
+        let limit = parse_number(
+            raw.limit.as_deref(),
+            DEFAULT_PAGE_LIMIT,
+            1,
+            MAX_PAGE_LIMIT,
+            "limit",
+            &mut problem,
+        );
         let sort = match raw.sort.as_deref().filter(|s| !s.is_empty()) {
             None => ProductSort::default(),
             Some(value) => ProductSort::parse(value).unwrap_or_else(|| {
                 let allowed: Vec<&str> = ProductSort::ALL.iter().map(|s| s.as_str()).collect();
-                problem.errors.push(field("sort", format!("must be one of {}", allowed.join(", "))));
+                problem
+                    .errors
+                    .push(field("sort", format!("must be one of {}", allowed.join(", "))));
                 ProductSort::default()
             }),
         };
         let q = raw.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         if q.is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS) {
-            problem.errors.push(field("q", format!("must be at most {MAX_SEARCH_CHARS} characters")));
+            problem.errors.push(field(
+                "q",
+                format!("must be at most {MAX_SEARCH_CHARS} characters"),
+            ));
         }
-        let category = raw.category.map(|c| c.trim().to_lowercase()).filter(|c| !c.is_empty());
-        if category.as_deref().is_some_and(|c| c.len() > 64 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')) {
-            problem.errors.push(field("category", "must be a category slug (letters, digits, dashes)"));
+        let category = raw
+            .category
+            .map(|c| c.trim().to_lowercase())
+            .filter(|c| !c.is_empty());
+        if category
+            .as_deref()
+            .is_some_and(|c| c.len() > 64 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-'))
+        {
+            problem.errors.push(field(
+                "category",
+                "must be a category slug (letters, digits, dashes)",
+            ));
         }
         if !problem.errors.is_empty() {
-            let detail = problem.errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>();
+            let detail = problem
+                .errors
+                .iter()
+                .map(|e| format!("{} {}", e.field, e.message))
+                .collect::<Vec<_>>();
             return Err(problem.with_detail(detail.join("; ")));
         }
         // A query with words but nothing searchable ("!!!") matches nothing rather than everything.
-        let search = q.map(|q| SearchText::parse(q).unwrap_or(SearchText { fts_query: String::new() }));
-        Ok(ListQuery { page, limit, category, sort, search })
+        let search = q.map(|q| {
+            SearchText::parse(q).unwrap_or(SearchText {
+                fts_query: String::new(),
+            })
+        });
+        Ok(ListQuery {
+            page,
+            limit,
+            category,
+            sort,
+            search,
+        })
     }
 }
 
 fn field(name: &str, message: impl Into<String>) -> contracts::problem::FieldError {
-    contracts::problem::FieldError { field: name.into(), message: message.into() }
+    contracts::problem::FieldError {
+        field: name.into(),
+        message: message.into(),
+    }
 }
 
-fn parse_number(raw: Option<&str>, default: u32, min: u32, max: u32, name: &str, problem: &mut Problem) -> u32 {
+fn parse_number(
+    raw: Option<&str>,
+    default: u32,
+    min: u32,
+    max: u32,
+    name: &str,
+    problem: &mut Problem,
+) -> u32 {
     match raw.map(str::trim).filter(|v| !v.is_empty()) {
         None => default,
         Some(value) => match value.parse::<u32>() {
             Ok(n) if (min..=max).contains(&n) => n,
             _ => {
-                problem.errors.push(field(name, format!("must be a whole number from {min} to {max}")));
+                problem
+                    .errors
+                    .push(field(name, format!("must be a whole number from {min} to {max}")));
                 default
             }
         },
@@ -138,19 +187,34 @@ mod tests {
     use super::*;
 
     fn raw(pairs: &[(&str, &str)]) -> RawListQuery {
-        let get = |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string());
-        RawListQuery { page: get("page"), limit: get("limit"), category: get("category"), sort: get("sort"), q: get("q") }
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.to_string())
+        };
+        RawListQuery {
+            page: get("page"),
+            limit: get("limit"),
+            category: get("category"),
+            sort: get("sort"),
+            q: get("q"),
+        }
     }
 
     #[test]
     fn defaults_apply() {
         let q = ListQuery::try_from(raw(&[])).unwrap();
-        assert_eq!((q.page, q.limit, q.sort, q.search), (1, 24, ProductSort::Relevance, None));
+        assert_eq!(
+            (q.page, q.limit, q.sort, q.search),
+            (1, 24, ProductSort::Relevance, None)
+        );
     }
 
     #[test]
     fn every_bad_field_is_named() {
-        let problem = ListQuery::try_from(raw(&[("limit", "0"), ("page", "x"), ("sort", "cheap")])).unwrap_err();
+        let problem =
+            ListQuery::try_from(raw(&[("limit", "0"), ("page", "x"), ("sort", "cheap")])).unwrap_err();
         let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["page", "limit", "sort"]);
         assert!(ListQuery::try_from(raw(&[("limit", "10000")])).is_err());

@@ -7,7 +7,10 @@ use sqlx::SqlitePool;
 use crate::store;
 
 /// Starts the responder (queue group, so catalog replicas share requests).
-pub async fn serve(nats: async_nats::Client, db: SqlitePool) -> Result<tokio::task::JoinHandle<()>, kit::nats::NatsError> {
+pub async fn serve(
+    nats: async_nats::Client,
+    db: SqlitePool,
+) -> Result<tokio::task::JoinHandle<()>, kit::nats::NatsError> {
     kit::nats::serve_requests(nats, move |request: PricesRequest| answer(db.clone(), request)).await
 }
 

@@ -21,9 +21,14 @@ pub async fn products_image(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, CatalogError> {
     let ProductId(id) = ProductId::parse(&id).map_err(CatalogError::Invalid)?;
-    let (name, category) = store::image_subject(&state.db, id).await?.ok_or(CatalogError::ProductNotFound(id))?;
+    let (name, category) = store::image_subject(&state.db, id)
+        .await?
+        .ok_or(CatalogError::ProductNotFound(id))?;
     Ok((
-        [(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")],
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
         image::product_svg(id, &name, category),
     ))
 }

@@ -5,7 +5,10 @@ use utoipa::OpenApi;
 /// The document; paths and schemas come from the handlers' annotations and `contracts`.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Mercado catalog", description = "Products, categories, images and search. Reached through the gateway at /api/catalog."),
+    info(
+        title = "Mercado catalog",
+        description = "Products, categories, images and search. Reached through the gateway at /api/catalog."
+    ),
     paths(
         super::products::products_list,
         super::products::products_get,
@@ -13,9 +16,14 @@ use utoipa::OpenApi;
         super::categories::categories_list,
     ),
     components(schemas(
-        contracts::catalog::ProductPage, contracts::catalog::ProductSummary, contracts::catalog::ProductDetail,
-        contracts::catalog::Category, contracts::catalog::Money, contracts::catalog::Currency,
-        contracts::problem::Problem, contracts::problem::FieldError,
+        contracts::catalog::ProductPage,
+        contracts::catalog::ProductSummary,
+        contracts::catalog::ProductDetail,
+        contracts::catalog::Category,
+        contracts::catalog::Money,
+        contracts::catalog::Currency,
+        contracts::problem::Problem,
+        contracts::problem::FieldError,
     ))
 )]
 pub struct ApiDoc;

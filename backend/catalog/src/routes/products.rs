@@ -26,7 +26,13 @@ pub async fn products_list(
     let query = ListQuery::try_from(raw).map_err(CatalogError::Invalid)?;
     let (items, total) = store::list(&state.db, &query).await?;
     let last_page = total.div_ceil(u64::from(query.limit)).max(1) as u32;
-    Ok(Json(ProductPage { items, page: query.page, limit: query.limit, total, last_page }))
+    Ok(Json(ProductPage {
+        items,
+        page: query.page,
+        limit: query.limit,
+        total,
+        last_page,
+    }))
 }
 
 /// One product with its description.
@@ -45,5 +51,8 @@ pub async fn products_get(
     Path(id): Path<String>,
 ) -> Result<Json<ProductDetail>, CatalogError> {
     let ProductId(id) = ProductId::parse(&id).map_err(CatalogError::Invalid)?;
-    store::product(&state.db, id).await?.map(Json).ok_or(CatalogError::ProductNotFound(id))
+    store::product(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or(CatalogError::ProductNotFound(id))
 }

@@ -7,7 +7,11 @@ use crate::helpers::spawn_app;
 async fn problem(app: &crate::helpers::TestApp, path: &str, status: u16) -> Problem {
     let response = app.get(path).await;
     assert_eq!(response.status(), status, "GET {path}");
-    assert_eq!(response.headers()["content-type"], "application/problem+json", "GET {path}");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json",
+        "GET {path}"
+    );
     response.json().await.unwrap()
 }
 

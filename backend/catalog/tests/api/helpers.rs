@@ -22,15 +22,26 @@ pub async fn spawn_app() -> TestApp {
         nats_url: nats.url(),
         database_url,
     };
-    let app = Application::build(Settings { service }).await.expect("catalog starts");
+    let app = Application::build(Settings { service })
+        .await
+        .expect("catalog starts");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, http: reqwest::Client::new(), nats, _db_dir: db_dir }
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        nats,
+        _db_dir: db_dir,
+    }
 }
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http.get(format!("{}{path}", self.base)).send().await.expect("request sent")
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> T {

@@ -19,7 +19,9 @@ async fn pages_cover_the_whole_catalog_exactly_once() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!((count, ids.len() as u64), (ids.len(), first.total));
-    let beyond: ProductPage = app.get_json(&format!("/products?limit=50&page={}", first.last_page + 1)).await;
+    let beyond: ProductPage = app
+        .get_json(&format!("/products?limit=50&page={}", first.last_page + 1))
+        .await;
     assert!(beyond.items.is_empty());
 }
 
@@ -29,7 +31,9 @@ async fn category_filter_and_counts_agree() {
     let categories: Vec<Category> = app.get_json("/categories").await;
     assert!(categories.len() >= 6);
     for category in &categories {
-        let page: ProductPage = app.get_json(&format!("/products?category={}&limit=100", category.slug)).await;
+        let page: ProductPage = app
+            .get_json(&format!("/products?category={}&limit=100", category.slug))
+            .await;
         assert_eq!(page.total, u64::from(category.product_count));
         assert!(page.items.iter().all(|p| p.category == category.slug));
     }
@@ -56,7 +60,13 @@ async fn search_matches_word_prefixes() {
     let app = spawn_app().await;
     let page: ProductPage = app.get_json("/products?q=kett").await;
     assert!(page.total >= 1);
-    assert!(page.items.iter().all(|p| p.name.to_lowercase().contains("kettle")), "{:?}", page.items);
+    assert!(
+        page.items
+            .iter()
+            .all(|p| p.name.to_lowercase().contains("kettle")),
+        "{:?}",
+        page.items
+    );
     let both: ProductPage = app.get_json("/products?q=copper%20kettle").await;
     assert!(both.items.iter().all(|p| p.name == "Copper Kettle"));
     let none: ProductPage = app.get_json("/products?q=zzzqqq").await;
@@ -83,7 +93,12 @@ async fn detail_and_image() {
 async fn openapi_lists_the_paths() {
     let app = spawn_app().await;
     let doc: serde_json::Value = app.get_json("/openapi.json").await;
-    for path in ["/products", "/products/{id}", "/categories", "/products/{id}/image.svg"] {
+    for path in [
+        "/products",
+        "/products/{id}",
+        "/categories",
+        "/products/{id}/image.svg",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
 }

@@ -36,24 +36,44 @@ pub async fn proxy_path(
 }
 
 /// `/api/{service}` (the service's root).
-pub async fn proxy_root(State(state): State<AppState>, Path(service): Path<String>, request: Request) -> Response {
+pub async fn proxy_root(
+    State(state): State<AppState>,
+    Path(service): Path<String>,
+    request: Request,
+) -> Response {
     forward(state, &service, "", request).await.into_response()
 }
 
 /// Any other `/api…` path.
 pub async fn unknown_api(request: Request) -> Response {
-    let name = request.uri().path().trim_start_matches("/api").trim_matches('/').to_string();
+    let name = request
+        .uri()
+        .path()
+        .trim_start_matches("/api")
+        .trim_matches('/')
+        .to_string();
     GatewayError::UnknownService(name).into_response()
 }
 
 #[tracing::instrument(skip_all, fields(service = %service))]
-async fn forward(state: AppState, service: &str, rest: &str, request: Request) -> Result<Response, GatewayError> {
-    let base = state.upstreams.get(service).ok_or_else(|| GatewayError::UnknownService(service.into()))?;
+async fn forward(
+    state: AppState,
+    service: &str,
+    rest: &str,
+    request: Request,
+) -> Result<Response, GatewayError> {
+    let base = state
+        .upstreams
+        .get(service)
+        .ok_or_else(|| GatewayError::UnknownService(service.into()))?;
     let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
     let uri: Uri = format!("{base}/{rest}{query}")
         .parse()
         .map_err(|_| GatewayError::UnknownService(service.into()))?;
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let (mut parts, body) = request.into_parts();
     let host = parts.headers.get(header::HOST).cloned();
     parts.uri = uri;
@@ -64,7 +84,10 @@ async fn forward(state: AppState, service: &str, rest: &str, request: Request) -
     let response = tokio::time::timeout(state.timeout, upstream)
         .await
         .map_err(|_| GatewayError::Timeout(service.into()))?
-        .map_err(|e| GatewayError::Unavailable { service: service.into(), reason: e.to_string() })?;
+        .map_err(|e| GatewayError::Unavailable {
+            service: service.into(),
+            reason: e.to_string(),
+        })?;
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, Body::new(body)))

@@ -20,7 +20,13 @@ pub struct TestGateway {
 async fn echo(request: Request) -> axum::Json<serde_json::Value> {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(String::from);
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from)
+    };
     axum::Json(serde_json::json!({
         "method": parts.method.as_str(),
         "path": parts.uri.path(),
@@ -36,16 +42,25 @@ async fn echo(request: Request) -> axum::Json<serde_json::Value> {
 async fn spawn_upstream() -> String {
     let never = Arc::new(Notify::new());
     let app = Router::new()
-        .route("/hang", get(move || {
-            let never = never.clone();
-            async move {
-                never.notified().await;
-                "unreachable"
-            }
-        }))
-        .route("/status/{code}", get(|axum::extract::Path(code): axum::extract::Path<u16>| async move {
-            (axum::http::StatusCode::from_u16(code).unwrap(), "upstream said so")
-        }))
+        .route(
+            "/hang",
+            get(move || {
+                let never = never.clone();
+                async move {
+                    never.notified().await;
+                    "unreachable"
+                }
+            }),
+        )
+        .route(
+            "/status/{code}",
+            get(|axum::extract::Path(code): axum::extract::Path<u16>| async move {
+                (
+                    axum::http::StatusCode::from_u16(code).unwrap(),
+                    "upstream said so",
+                )
+            }),
+        )
         .fallback(any(echo));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -54,7 +69,11 @@ async fn spawn_upstream() -> String {
 }
 
 fn write_web(dir: &std::path::Path) {
-    std::fs::write(dir.join("index.html"), "<!doctype html><html><body>shell</body></html>").unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><html><body>shell</body></html>",
+    )
+    .unwrap();
     std::fs::write(dir.join("mercado-shell-abc123.js"), "export default 1;").unwrap();
     let mfe = dir.join("mfe/catalog/0.1.0-abc");
     std::fs::create_dir_all(&mfe).unwrap();

@@ -36,7 +36,12 @@ async fn generates_a_request_id_and_passes_statuses_through() {
     assert!(!generated.is_empty());
     let echoed: serde_json::Value = response.json().await.unwrap();
     assert_eq!(echoed["requestId"], generated.as_str());
-    let teapot = gw.http.get(gw.url("/api/catalog/status/418")).send().await.unwrap();
+    let teapot = gw
+        .http
+        .get(gw.url("/api/catalog/status/418"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(teapot.status(), 418);
 }
 
@@ -60,12 +65,20 @@ async fn unknown_service_and_bare_api_are_404_problems() {
 async fn service_down_is_a_502_problem() {
     let closed = format!("http://127.0.0.1:{}", kit::testing::free_port());
     let gw = spawn_gateway_with(Some(closed), Duration::from_secs(5)).await;
-    let body = assert_problem(gw.http.get(gw.url("/api/catalog/products")).send().await.unwrap(), 502).await;
+    let body = assert_problem(
+        gw.http.get(gw.url("/api/catalog/products")).send().await.unwrap(),
+        502,
+    )
+    .await;
     assert!(body["detail"].as_str().unwrap().contains("catalog"));
 }
 
 #[tokio::test]
 async fn slow_service_is_a_504_problem() {
     let gw = spawn_gateway_with(None, Duration::from_millis(200)).await;
-    assert_problem(gw.http.get(gw.url("/api/catalog/hang")).send().await.unwrap(), 504).await;
+    assert_problem(
+        gw.http.get(gw.url("/api/catalog/hang")).send().await.unwrap(),
+        504,
+    )
+    .await;
 }

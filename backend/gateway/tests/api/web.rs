@@ -10,10 +10,19 @@ async fn html_and_manifest_revalidate_hashed_files_are_immutable() {
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
     }
-    for path in ["/mercado-shell-abc123.js", "/mfe/catalog/0.1.0-abc/catalog_bg.wasm"] {
+    for path in [
+        "/mercado-shell-abc123.js",
+        "/mfe/catalog/0.1.0-abc/catalog_bg.wasm",
+    ] {
         let response = gw.http.get(gw.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
-        assert!(response.headers()["cache-control"].to_str().unwrap().contains("immutable"), "{path}");
+        assert!(
+            response.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable"),
+            "{path}"
+        );
     }
 }
 
@@ -25,7 +34,12 @@ async fn deep_links_get_the_shell_but_missing_mfe_files_do_not() {
         assert_eq!(response.status(), 200, "{path}");
         assert!(response.text().await.unwrap().contains("shell"), "{path}");
     }
-    let missing = gw.http.get(gw.url("/mfe/catalog/0.2.0-nope/catalog.js")).send().await.unwrap();
+    let missing = gw
+        .http
+        .get(gw.url("/mfe/catalog/0.2.0-nope/catalog.js"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
 }
 
@@ -47,7 +61,10 @@ async fn wasm_is_served_compressed_with_its_type() {
 #[tokio::test]
 async fn health_endpoints() {
     let gw = spawn_gateway().await;
-    assert_eq!(gw.http.get(gw.url("/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        gw.http.get(gw.url("/healthz")).send().await.unwrap().status(),
+        200
+    );
     assert_eq!(gw.http.get(gw.url("/readyz")).send().await.unwrap().status(), 200);
     std::fs::remove_file(gw.web_dir.path().join("index.html")).unwrap();
     assert_eq!(gw.http.get(gw.url("/readyz")).send().await.unwrap().status(), 503);

@@ -1,0 +1,8 @@
+//! Small building blocks of the catalog's pages.
+
+pub mod error_view;
+pub mod loading;
+pub mod not_found;
+pub mod pager;
+pub mod product_card;
+pub mod sort_select;

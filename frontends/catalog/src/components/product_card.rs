@@ -1,0 +1,19 @@
+//! One product in a grid.
+
+use contracts::catalog::ProductSummary;
+use leptos::prelude::*;
+
+/// Image, name and price, all one link to the product's page.
+#[component]
+pub fn ProductCard(product: ProductSummary, api_base: String) -> impl IntoView {
+    let href = format!("/products/{}", product.id);
+    view! {
+        <li class="product-card" data-product-id=product.id>
+            <a href=href>
+                <img src=format!("{api_base}{}", product.image_url) alt=product.name.clone() loading="lazy" width="400" height="300" />
+                <h2 class="product-name">{product.name.clone()}</h2>
+                <span class="price" data-testid="price">{product.price.display()}</span>
+            </a>
+        </li>
+    }
+}

@@ -1,0 +1,4 @@
+//! The catalog's pages.
+
+pub mod product_detail;
+pub mod product_list;

@@ -1,0 +1,88 @@
+//! Home, category and search pages: a sortable, paged product grid. The previous page stays
+//! visible (marked busy) while the next one loads, so switching pages does not flash.
+
+use contracts::browser::FetchError;
+use contracts::catalog::{Category, ProductPage};
+use leptos::prelude::*;
+
+use crate::api::Api;
+use crate::components::{
+    error_view::ErrorView, loading::Loading, pager::Pager, product_card::ProductCard, sort_select::SortSelect,
+};
+use crate::route::{ListKind, ListView};
+
+/// The grid page for `list`.
+#[component]
+pub fn ProductListPage(
+    api: Api,
+    list: Signal<ListView>,
+    categories: RwSignal<Vec<Category>>,
+) -> impl IntoView {
+    let result = RwSignal::new(None::<Result<ProductPage, FetchError>>);
+    let busy = RwSignal::new(false);
+    let reload = RwSignal::new(0u32);
+    let latest = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let view = list.get();
+        reload.track();
+        let ticket = latest.get_value() + 1;
+        latest.set_value(ticket);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let outcome = api.products(&view).await;
+            // Only the newest request may update the page (answers can arrive out of order).
+            if latest.try_get_value() == Some(ticket) {
+                result.try_set(Some(outcome));
+                busy.try_set(false);
+            }
+        });
+    });
+    let heading = move || heading(&list.get(), &categories.get());
+    let api_base = api.api_base();
+    view! {
+        <section class="catalog-list" aria-busy=move || busy.get().to_string()>
+            <div class="catalog-toolbar">
+                <h1>{heading}</h1>
+                <SortSelect list />
+            </div>
+            {move || match result.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error on_retry=move || reload.update(|n| *n += 1) /> }.into_any(),
+                Some(Ok(page)) => grid(page, list.get(), api_base.clone()).into_any(),
+            }}
+        </section>
+    }
+}
+
+fn heading(list: &ListView, categories: &[Category]) -> String {
+    match &list.kind {
+        ListKind::All => "All products".into(),
+        ListKind::Category(slug) => categories
+            .iter()
+            .find(|c| &c.slug == slug)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| slug.clone()),
+        ListKind::Search(q) => format!("Results for “{q}”"),
+    }
+}
+
+fn grid(page: ProductPage, list: ListView, api_base: String) -> impl IntoView {
+    if page.items.is_empty() {
+        let message = match &list.kind {
+            ListKind::Search(q) => format!("No products match “{q}”. Try fewer or different words."),
+            _ => "There are no products here yet.".to_string(),
+        };
+        return view! { <p class="catalog-empty" data-testid="empty">{message}</p> }.into_any();
+    }
+    let total = page.total;
+    view! {
+        <p class="catalog-count">{format!("{total} products")}</p>
+        <ul class="product-grid" data-testid="product-grid">
+            <For each=move || page.items.clone() key=|p| p.id let:product>
+                <ProductCard product api_base=api_base.clone() />
+            </For>
+        </ul>
+        <Pager list page=page.page last_page=page.last_page />
+    }
+    .into_any()
+}

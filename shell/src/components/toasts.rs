@@ -1,0 +1,58 @@
+//! Short messages any MFE can ask for with `storefront:toast`; each disappears after a few
+//! seconds or when closed (its timer is cleared then, so nothing fires later).
+
+use std::time::Duration;
+
+use contracts::browser::listen;
+use contracts::events::{Toast, ToastLevel};
+use leptos::prelude::*;
+
+const SHOWN_FOR: Duration = Duration::from_secs(5);
+
+#[derive(Clone, PartialEq)]
+struct Shown {
+    id: u64,
+    level: ToastLevel,
+    text: String,
+}
+
+/// The toast stack.
+#[component]
+pub fn Toasts() -> impl IntoView {
+    let toasts = RwSignal::new(Vec::<Shown>::new());
+    let next = StoredValue::new(0u64);
+    let remove = move |id: u64| toasts.update(|list| list.retain(|t| t.id != id));
+    let listener = listen::<Toast, _>(move |toast| {
+        let id = next.get_value();
+        next.set_value(id + 1);
+        toasts.update(|list| {
+            list.push(Shown {
+                id,
+                level: toast.level,
+                text: toast.text,
+            })
+        });
+        if let Ok(handle) = set_timeout_with_handle(move || remove(id), SHOWN_FOR) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    std::mem::forget(listener);
+    view! {
+        <div class="toasts" aria-live="polite">
+            <For each=move || toasts.get() key=|t| t.id let:toast>
+                <div class=format!("toast toast-{}", level_name(toast.level)) data-testid="toast">
+                    <span>{toast.text.clone()}</span>
+                    <button type="button" aria-label="Close" on:click=move |_| remove(toast.id)>"×"</button>
+                </div>
+            </For>
+        </div>
+    }
+}
+
+fn level_name(level: ToastLevel) -> &'static str {
+    match level {
+        ToastLevel::Info => "info",
+        ToastLevel::Warning => "warning",
+        ToastLevel::Error => "error",
+    }
+}

@@ -1,0 +1,72 @@
+//! Rust side of the MFE loader: import (cached per name+version), mount and unmount.
+//!
+//! A module that failed to load or whose mount threw is evicted from the cache, so the next
+//! attempt gets a fresh instance; a panicked wasm instance is never reused.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use contracts::manifest::MfeEntry;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/loader.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = loadMfe)]
+    async fn load_mfe(
+        js: &str,
+        js_integrity: &str,
+        wasm: &str,
+        wasm_integrity: &str,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = mountMfe)]
+    fn mount_mfe(
+        module: &JsValue,
+        element: &web_sys::HtmlElement,
+        context: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = unmountMfe)]
+    fn unmount_mfe(handle: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = makeContext)]
+    fn make_context(base_path: &str, api_base: &str, slot: &str) -> JsValue;
+}
+
+/// Where every MFE's API calls go (the gateway's API prefix).
+const API_BASE: &str = "/api";
+
+thread_local! {
+    static MODULES: RefCell<HashMap<(String, String), JsValue>> = RefCell::new(HashMap::new());
+}
+
+fn key(entry: &MfeEntry) -> (String, String) {
+    (entry.name.clone(), entry.version.clone())
+}
+
+/// The entry's module, imported and initialised once per name and version.
+pub async fn module_for(entry: &MfeEntry) -> Result<JsValue, String> {
+    if let Some(module) = MODULES.with(|m| m.borrow().get(&key(entry)).cloned()) {
+        return Ok(module);
+    }
+    let module = load_mfe(&entry.js, &entry.integrity.js, &entry.wasm, &entry.integrity.wasm)
+        .await
+        .map_err(|e| contracts::browser::js_error_text(&e))?;
+    MODULES.with(|m| m.borrow_mut().insert(key(entry), module.clone()));
+    Ok(module)
+}
+
+/// Forgets a module so the next load creates a fresh instance.
+pub fn evict(entry: &MfeEntry) {
+    MODULES.with(|m| m.borrow_mut().remove(&key(entry)));
+}
+
+/// Calls the module's `mount(host, context)`; the returned handle unmounts it.
+pub fn mount(module: &JsValue, host: &web_sys::HtmlElement, slot: &str) -> Result<JsValue, String> {
+    let context = make_context("", API_BASE, slot);
+    mount_mfe(module, host, &context).map_err(|e| contracts::browser::js_error_text(&e))
+}
+
+/// Calls `handle.unmount()`, logging (not propagating) a failure: the host is removed anyway.
+pub fn unmount(handle: &JsValue) {
+    if let Err(err) = unmount_mfe(handle) {
+        web_sys::console::error_2(&"MFE unmount failed:".into(), &err);
+    }
+}

@@ -1,0 +1,3 @@
+//! Pages the shell renders itself (no MFE in the main slot).
+
+pub mod login;

@@ -1,0 +1,223 @@
+//! Slots: the places on a page where micro-frontends are mounted, and the state machine that
+//! keeps each slot in step with the URL and the manifest.
+//!
+//! On every navigation the shell fetches the manifest and, for each slot, keeps the mounted
+//! MFE if the same name and version should stay (it follows the URL itself), or unmounts it
+//! and mounts the right one in a fresh host element. A generation counter makes a slow load
+//! from an earlier navigation give way to a newer one. Any failure shows a fallback in that
+//! slot only.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use contracts::manifest::{MfeEntry, SLOT_MAIN, SLOT_SECONDARY};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::{loader, manifest};
+
+/// Every slot the shell renders, in page order.
+pub const SLOTS: [&str; 2] = [SLOT_MAIN, SLOT_SECONDARY];
+
+/// Where a slot is in its life cycle (rendered as `data-state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SlotState {
+    /// Nothing mounted (a shell page, or no MFE for this route).
+    #[default]
+    Idle,
+    /// Fetching or instantiating an MFE.
+    Loading,
+    /// An MFE is mounted.
+    Mounted,
+    /// Loading or mounting failed; a fallback with retry is shown.
+    Failed,
+}
+
+impl SlotState {
+    /// The `data-state` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlotState::Idle => "idle",
+            SlotState::Loading => "loading",
+            SlotState::Mounted => "mounted",
+            SlotState::Failed => "failed",
+        }
+    }
+}
+
+/// What a slot shows, as reactive state.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SlotView {
+    /// Life-cycle state.
+    pub state: SlotState,
+    /// Name and version of the MFE in (or loading into) the slot.
+    pub mfe: Option<(String, String)>,
+    /// Why it failed, for the console and the fallback's details.
+    pub error: Option<String>,
+    /// The main slot has nothing for this path and no shell page claims it.
+    pub not_found: bool,
+}
+
+/// The reactive views of all slots plus the retry trigger, shared through context.
+#[derive(Clone, Copy)]
+pub struct Slots {
+    views: [RwSignal<SlotView>; 2],
+    /// Bumped by "Try again"; the resolver re-runs when it changes.
+    pub retry: RwSignal<u32>,
+}
+
+impl Slots {
+    /// Creates the slot signals and provides them as context.
+    pub fn provide() -> Slots {
+        let slots = Slots {
+            views: [
+                RwSignal::new(SlotView::default()),
+                RwSignal::new(SlotView::default()),
+            ],
+            retry: RwSignal::new(0),
+        };
+        provide_context(slots);
+        slots
+    }
+
+    /// The view signal of `slot`.
+    pub fn view(&self, slot: &str) -> RwSignal<SlotView> {
+        if slot == SLOT_SECONDARY {
+            self.views[1]
+        } else {
+            self.views[0]
+        }
+    }
+}
+
+/// A mounted MFE: what to call to unmount it and the host element to remove.
+struct Mounted {
+    entry: MfeEntry,
+    handle: wasm_bindgen::JsValue,
+    host: web_sys::HtmlElement,
+}
+
+thread_local! {
+    static MOUNTED: RefCell<HashMap<&'static str, Mounted>> = RefCell::new(HashMap::new());
+    static GENERATION: Cell<u64> = const { Cell::new(0) };
+}
+
+fn is_current(generation: u64) -> bool {
+    GENERATION.with(|g| g.get()) == generation
+}
+
+/// Brings every slot in line with `path`; `shell_page` means the shell itself renders the
+/// main content (no MFE in the main slot).
+pub async fn resolve(slots: Slots, path: String, shell_page: bool) {
+    let generation = GENERATION.with(|g| {
+        g.set(g.get() + 1);
+        g.get()
+    });
+    let manifest = manifest::fetch_manifest().await;
+    if !is_current(generation) {
+        return;
+    }
+    for slot in SLOTS {
+        let view = slots.view(slot);
+        let wanted = match &manifest {
+            _ if shell_page && slot == SLOT_MAIN => None,
+            Ok(manifest) => manifest.mfe_for(slot, &path).cloned(),
+            Err(error) if slot == SLOT_MAIN => {
+                unmount_slot(slot);
+                fail(view, None, error.clone());
+                continue;
+            }
+            Err(_) => None,
+        };
+        let not_found = slot == SLOT_MAIN && wanted.is_none() && !shell_page;
+        apply(slot, view, wanted, not_found, generation).await;
+    }
+}
+
+async fn apply(
+    slot: &'static str,
+    view: RwSignal<SlotView>,
+    wanted: Option<MfeEntry>,
+    not_found: bool,
+    generation: u64,
+) {
+    let same = MOUNTED.with(|m| {
+        m.borrow()
+            .get(slot)
+            .zip(wanted.as_ref())
+            .is_some_and(|(current, w)| current.entry.name == w.name && current.entry.version == w.version)
+    });
+    if same {
+        return;
+    }
+    unmount_slot(slot);
+    let Some(entry) = wanted else {
+        view.set(SlotView {
+            not_found,
+            ..SlotView::default()
+        });
+        return;
+    };
+    let mfe = Some((entry.name.clone(), entry.version.clone()));
+    view.set(SlotView {
+        state: SlotState::Loading,
+        mfe: mfe.clone(),
+        ..SlotView::default()
+    });
+    let module = match loader::module_for(&entry).await {
+        Ok(module) => module,
+        Err(error) => {
+            loader::evict(&entry);
+            return fail(view, mfe, error);
+        }
+    };
+    if !is_current(generation) {
+        return;
+    }
+    let Some(host) = new_host(slot) else {
+        return fail(view, mfe, "slot element missing".into());
+    };
+    match loader::mount(&module, &host, slot) {
+        Ok(handle) => {
+            MOUNTED.with(|m| m.borrow_mut().insert(slot, Mounted { entry, handle, host }));
+            view.set(SlotView {
+                state: SlotState::Mounted,
+                mfe,
+                ..SlotView::default()
+            });
+        }
+        Err(error) => {
+            host.remove();
+            loader::evict(&entry);
+            fail(view, mfe, error);
+        }
+    }
+}
+
+fn fail(view: RwSignal<SlotView>, mfe: Option<(String, String)>, error: String) {
+    web_sys::console::error_1(&format!("micro-frontend failed: {error}").into());
+    view.set(SlotView {
+        state: SlotState::Failed,
+        mfe,
+        error: Some(error),
+        not_found: false,
+    });
+}
+
+/// Unmounts whatever is in `slot` and removes its host element.
+fn unmount_slot(slot: &'static str) {
+    if let Some(mounted) = MOUNTED.with(|m| m.borrow_mut().remove(slot)) {
+        loader::unmount(&mounted.handle);
+        mounted.host.remove();
+    }
+}
+
+/// A fresh `<div class="mfe-host">` inside the slot's host container.
+fn new_host(slot: &str) -> Option<web_sys::HtmlElement> {
+    let document = web_sys::window()?.document()?;
+    let container = document.get_element_by_id(&format!("slot-{slot}-hosts"))?;
+    let host = document.create_element("div").ok()?;
+    host.set_class_name("mfe-host");
+    container.append_child(&host).ok()?;
+    host.dyn_into().ok()
+}
