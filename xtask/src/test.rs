@@ -92,6 +92,13 @@ fn e2e(tools: &tools::Tools, build: &web::WebBuild) -> Result<()> {
         cmd::new(tools.python.to_string_lossy().as_ref())
             .args(["-m", "pytest", "e2e", "-q", "-p", "no:cacheprovider"])
             .env("BASE_URL", config.base_url())
+            .env(
+                "CATALOG_URL",
+                format!(
+                    "http://127.0.0.1:{}",
+                    config.service_port(&contracts::services::CATALOG)
+                ),
+            )
             .env("WEB_DIR", &web_dir)
             .env("E2E_ARTIFACTS", work.join("artifacts")),
     );

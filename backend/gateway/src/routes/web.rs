@@ -5,12 +5,19 @@
 //! every other file has a content hash in its path and is `immutable`. Unknown non-API paths
 //! get the shell (deep links survive a reload); a missing file under `/mfe/` is a real 404 so
 //! the shell can show a fallback.
+//!
+//! The manifest gets a content-hash ETag rather than `Last-Modified`: the latter has
+//! one-second resolution, so two deploys within a second would revalidate as unchanged.
 
-use std::path::Path;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
 use axum::response::Response;
+use axum::routing::get;
 use axum::Router;
 use http::header::{self, HeaderValue};
 use tower_http::services::{ServeDir, ServeFile};
@@ -24,7 +31,12 @@ pub fn router(web_dir: &Path) -> Router {
     let shell = ServeDir::new(web_dir)
         .precompressed_gzip()
         .fallback(ServeFile::new(web_dir.join("index.html")));
+    let manifest = web_dir.join(contracts::manifest::MANIFEST_PATH.trim_start_matches('/'));
     Router::new()
+        .route(
+            contracts::manifest::MANIFEST_PATH,
+            get(serve_manifest).with_state(manifest),
+        )
         .nest_service("/mfe", mfe)
         .fallback_service(shell)
         .layer(middleware::from_fn(cache_headers))
@@ -43,5 +55,25 @@ async fn cache_headers(request: Request, next: Next) -> Response {
         .is_some_and(|t| t.starts_with("text/html"));
     let policy = if manifest || html { NO_CACHE } else { IMMUTABLE };
     response.headers_mut().insert(header::CACHE_CONTROL, policy);
+    response
+}
+
+/// `GET /mfe/manifest.json` with a strong ETag, answering 304 when the client has it.
+async fn serve_manifest(State(path): State<PathBuf>, headers: HeaderMap) -> axum::response::Response {
+    let Ok(body) = tokio::fs::read(&path).await else {
+        return kit::problem::not_found("No micro-frontends are deployed.").into_response();
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    let etag = format!("\"{:016x}\"", hasher.finish());
+    let fresh = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str());
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    };
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
     response
 }

@@ -69,3 +69,34 @@ async fn health_endpoints() {
     std::fs::remove_file(gw.web_dir.path().join("index.html")).unwrap();
     assert_eq!(gw.http.get(gw.url("/readyz")).send().await.unwrap().status(), 503);
 }
+
+#[tokio::test]
+async fn manifest_revalidates_by_content_not_by_time() {
+    let gw = spawn_gateway().await;
+    let first = gw.http.get(gw.url("/mfe/manifest.json")).send().await.unwrap();
+    let etag = first.headers()["etag"].clone();
+    let unchanged = gw
+        .http
+        .get(gw.url("/mfe/manifest.json"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unchanged.status(), 304);
+    // A deploy within the same second as the last one must still be seen.
+    std::fs::write(
+        gw.web_dir.path().join("mfe/manifest.json"),
+        r#"{"mfes":[{"x":1}]}"#,
+    )
+    .unwrap();
+    let changed = gw
+        .http
+        .get(gw.url("/mfe/manifest.json"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.headers()["cache-control"], "no-cache");
+    assert!(changed.text().await.unwrap().contains("\"x\""));
+}
