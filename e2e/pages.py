@@ -42,3 +42,13 @@ def expect_shell_works(page: Page) -> None:
     expect(page.locator("header input[name=q]")).to_be_editable()
     page.locator("a.sign-in").click()
     expect(page).to_have_url(re.compile(r"/login(\?.*)?$"))
+
+
+def mark_document(page: Page) -> None:
+    """Tags the current document so `expect_same_document` can prove no full reload happened."""
+    page.evaluate("window.__sameDocument = true")
+
+
+def expect_same_document(page: Page) -> None:
+    """Client-side navigation: the document tagged by `mark_document` is still the one shown."""
+    assert page.evaluate("window.__sameDocument === true"), "the page was reloaded instead of routed"

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from pages import card_ids, open_page, prices_cents, wait_grid
+from pages import card_ids, expect_same_document, mark_document, open_page, prices_cents, wait_grid
 
 
 def test_home_shows_shell_and_catalog_grid(page: Page):
@@ -30,6 +30,7 @@ def test_paging_back_forward_and_reload(page: Page):
     open_page(page, "/")
     wait_grid(page)
     first_page = card_ids(page)
+    mark_document(page)
     page.locator("nav.pager a[rel=next]").click()
     expect(page).to_have_url(re.compile(r"/\?(.*&)?page=2"))
     expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 2 of"))
@@ -38,6 +39,7 @@ def test_paging_back_forward_and_reload(page: Page):
     page.go_back()
     expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 1 of"))
     assert card_ids(page) == first_page
+    expect_same_document(page)
     page.go_forward()
     expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 2 of"))
     page.reload()
@@ -50,11 +52,13 @@ def test_category_page_from_the_nav(page: Page):
     open_page(page, "/")
     link = page.locator("nav.category-nav a").nth(1)
     name, href = link.inner_text().strip(), link.get_attribute("href")
+    mark_document(page)
     link.click()
     expect(page).to_have_url(re.compile(re.escape(href) + "$"))
     expect(page.locator("[data-testid=catalog] h1")).to_have_text(name)
     wait_grid(page)
     expect(link).to_have_attribute("aria-current", "page")
+    expect_same_document(page)
     slug = href.rsplit("/", 1)[-1]
     categories = page.request.get(f"/api/catalog/products?category={slug}&limit=100").json()
     assert set(card_ids(page)) <= {str(p["id"]) for p in categories["items"]}
@@ -67,6 +71,7 @@ def test_search_from_the_header(page: Page):
     wait_grid(page)
     name = page.locator(".product-card .product-name").first.inner_text()
     word = name.split()[-1]
+    mark_document(page)
     page.locator("header input[name=q]").fill(word[:4])
     page.locator("header input[name=q]").press("Enter")
     expect(page).to_have_url(re.compile(r"/search\?q=" + re.escape(word[:4])))
@@ -74,6 +79,7 @@ def test_search_from_the_header(page: Page):
     names = page.locator(".product-card .product-name").all_inner_texts()
     assert any(word.lower() in n.lower() for n in names)
     expect(page.locator("header input[name=q]")).to_have_value(word[:4])
+    expect_same_document(page)
 
 
 def test_search_without_results_says_so(page: Page):
@@ -103,11 +109,13 @@ def test_product_detail_and_back(page: Page):
     name = card.locator(".product-name").inner_text()
     price = card.locator("[data-testid=price]").inner_text()
     product_id = card.get_attribute("data-product-id")
+    mark_document(page)
     card.locator("a").first.click()
     expect(page).to_have_url(re.compile(rf"/products/{product_id}$"))
     detail = page.locator("[data-testid=product-detail]")
     expect(detail.locator("h1")).to_have_text(name)
     expect(detail.locator("[data-testid=price]")).to_have_text(price)
+    expect_same_document(page)
     page.reload()
     expect(page.locator("[data-testid=product-detail] h1")).to_have_text(name)
     page.go_back()

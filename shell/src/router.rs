@@ -58,7 +58,9 @@ pub fn provide_router() -> Router {
         set_location.set(Location::current())
     })
     .forget();
-    gloo_events::EventListener::new(&document, "click", intercept_link_click).forget();
+    // Not passive (gloo's default): the handler must be able to preventDefault the click.
+    let active = gloo_events::EventListenerOptions::enable_prevent_default();
+    gloo_events::EventListener::new_with_options(&document, "click", active, intercept_link_click).forget();
     std::mem::forget(listen::<Navigate, _>(|event| navigate(&event.to)));
     let router = Router { location };
     provide_context(router);

@@ -70,32 +70,24 @@ async fn health_endpoints() {
     assert_eq!(gw.http.get(gw.url("/readyz")).send().await.unwrap().status(), 503);
 }
 
+async fn get_manifest(gw: &crate::helpers::TestGateway, etag: Option<&str>) -> reqwest::Response {
+    let mut request = gw.http.get(gw.url("/mfe/manifest.json"));
+    if let Some(etag) = etag {
+        request = request.header("if-none-match", etag);
+    }
+    request.send().await.unwrap()
+}
+
 #[tokio::test]
 async fn manifest_revalidates_by_content_not_by_time() {
     let gw = spawn_gateway().await;
-    let first = gw.http.get(gw.url("/mfe/manifest.json")).send().await.unwrap();
-    let etag = first.headers()["etag"].clone();
-    let unchanged = gw
-        .http
-        .get(gw.url("/mfe/manifest.json"))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(unchanged.status(), 304);
+    let first = get_manifest(&gw, None).await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(get_manifest(&gw, Some(&etag)).await.status(), 304);
     // A deploy within the same second as the last one must still be seen.
-    std::fs::write(
-        gw.web_dir.path().join("mfe/manifest.json"),
-        r#"{"mfes":[{"x":1}]}"#,
-    )
-    .unwrap();
-    let changed = gw
-        .http
-        .get(gw.url("/mfe/manifest.json"))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let manifest = gw.web_dir.path().join("mfe/manifest.json");
+    std::fs::write(manifest, r#"{"mfes":[{"x":1}]}"#).unwrap();
+    let changed = get_manifest(&gw, Some(&etag)).await;
     assert_eq!(changed.status(), 200);
     assert_eq!(changed.headers()["cache-control"], "no-cache");
     assert!(changed.text().await.unwrap().contains("\"x\""));
