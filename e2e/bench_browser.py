@@ -5,6 +5,8 @@
   instantiate + mount + the first API call + render).
 - routeSwitch: inside the mounted catalog MFE, from the click on "next page" to the new
   page status rendered (the shell's pushState/popstate plus the MFE's fetch and render).
+  Each click waits until the previous page's images have loaded, as a shopper's would:
+  otherwise the API call queues behind image downloads on the browser's six connections.
 - mfeSwap: from the click on "Sign in" (a shell page) to the catalog MFE unmounted and the
   shell page shown.
 All times are measured inside the page with performance.now(), so Playwright's own
@@ -29,6 +31,8 @@ window.__firstCard = new Promise(resolve => {
   document.addEventListener('DOMContentLoaded', () => observer.observe(document.body, {childList: true, subtree: true}));
 });
 """
+
+IMAGES_LOADED = "() => [...document.images].every(image => image.complete)"
 
 CLICK_AND_WAIT = """
 ([clickSelector, doneCheck]) => new Promise(resolve => {
@@ -68,6 +72,7 @@ def route_switches(browser):
     page.wait_for_selector("[data-testid=product-grid] .product-card")
     switches, swaps = [], []
     for run in range(RUNS):
+        page.wait_for_function(IMAGES_LOADED)
         status = page.inner_text("[data-testid=page-status]")
         check = f"const s = document.querySelector('[data-testid=page-status]'); return s && s.textContent !== {json.dumps(status)};"
         switches.append(page.evaluate(CLICK_AND_WAIT, ["nav.pager a[rel=next]", check]))

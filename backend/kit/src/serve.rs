@@ -1,5 +1,6 @@
 //! Serving a router until SIGTERM or Ctrl-C, letting in-flight requests finish.
 
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -8,6 +9,13 @@ pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()>
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "listening");
     }
+    // No Nagle: a response written in several pieces (head, compressed body frames) must not
+    // wait for the client's delayed ACK — that added ~40 ms to small API answers.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %err, "could not set TCP_NODELAY");
+        }
+    });
     // Connect info lets handlers see the peer address (forwarding headers, rate limits).
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
