@@ -69,7 +69,6 @@ async fn readyz(ready: Readiness) -> impl IntoResponse {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use axum::body::Body;
     use axum::extract::Request;

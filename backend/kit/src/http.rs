@@ -81,7 +81,6 @@ async fn record_metrics(req: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
     use axum::{body::Body, routing::get};
     use tower::ServiceExt;

@@ -183,7 +183,6 @@ impl ProductId {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
     use super::*;
 
     fn raw(pairs: &[(&str, &str)]) -> RawListQuery {

@@ -1,4 +1,5 @@
 //! Integration tests: the real gateway on port 0 in front of a real upstream HTTP server.
+// Test helpers (not only #[test] fns) may unwrap: a panic here is a failed test.
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
