@@ -8,6 +8,7 @@
 //! Changes are additive: a new optional field is fine; a breaking change is a new type.
 //!
 //! - [`catalog`]: the catalog service's HTTP DTOs and its `catalog.prices` request-reply.
+//! - [`identity`]: sign-up/sign-in DTOs, access-token claims, the JWKS and the auth headers.
 //! - [`events`]: the `storefront:*` custom events MFEs and the shell exchange on `window`.
 //! - [`mount`]: the MFE mount ABI: export names and the context the shell passes to `mount`.
 //! - [`manifest`]: `/mfe/manifest.json`, which tells the shell what to load for which route.
@@ -18,6 +19,7 @@
 
 pub mod catalog;
 pub mod events;
+pub mod identity;
 pub mod manifest;
 pub mod mount;
 pub mod problem;

@@ -15,6 +15,12 @@ pub struct Service {
 /// The gateway: the single public entry and the storefront's address.
 pub const GATEWAY_PORT: u16 = 8080;
 
+/// The identity service: accounts, sign-in, tokens.
+pub const IDENTITY: Service = Service {
+    name: "identity",
+    default_port: 8101,
+};
+
 /// The catalog service.
 pub const CATALOG: Service = Service {
     name: "catalog",
@@ -22,7 +28,7 @@ pub const CATALOG: Service = Service {
 };
 
 /// Every service behind the gateway, in start order.
-pub const ALL: &[Service] = &[CATALOG];
+pub const ALL: &[Service] = &[IDENTITY, CATALOG];
 
 impl Service {
     /// Path prefix under which the gateway exposes the service.

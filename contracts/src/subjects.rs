@@ -6,6 +6,9 @@ use serde::{de::DeserializeOwned, Serialize};
 /// Catalog answers with current prices: [`crate::catalog::PricesRequest`].
 pub const CATALOG_PRICES: &str = "catalog.prices";
 
+/// Identity answers with its public signing keys: [`crate::identity::JwksRequest`].
+pub const IDENTITY_JWKS: &str = "identity.jwks";
+
 /// A request answered over NATS request-reply.
 ///
 /// The subject is an associated constant, so `bus.request(&PricesRequest { .. })` needs no

@@ -43,6 +43,7 @@ pub fn run() -> Result<()> {
         web_dir: paths::dist_dir(),
         profile: Profile::Release,
         log_dir: Some(work.join("logs")),
+        relaxed_limits: true,
     };
     let mut running = Stack::start(&tools, config.clone())?;
     idle_rss(&running, &mut report)?;

@@ -60,7 +60,18 @@ pub struct StackConfig {
     pub profile: Profile,
     /// When set, process output goes to `<dir>/<name>.log` instead of the terminal.
     pub log_dir: Option<PathBuf>,
+    /// Lift the per-client rate limits: tests and benchmarks send everything from one address
+    /// (the limits themselves are tested in the gateway's and identity's integration tests).
+    pub relaxed_limits: bool,
 }
+
+/// Environment that lifts the rate limits of the gateway and identity.
+const RELAXED_LIMITS: [(&str, &str); 4] = [
+    ("RATE_LIMIT_PER_SECOND", "1000000"),
+    ("RATE_LIMIT_BURST", "1000000"),
+    ("AUTH_RATE_LIMIT_PER_MINUTE", "100000"),
+    ("SIGN_IN_LIMIT_PER_EMAIL", "100000"),
+];
 
 impl StackConfig {
     /// The storefront's URL.
@@ -96,6 +107,7 @@ pub fn up(release: bool) -> Result<()> {
         web_dir: paths::dist_dir(),
         profile,
         log_dir: None,
+        relaxed_limits: false,
     };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -180,6 +192,7 @@ impl Stack {
         let mut gateway = cmd::new(&bin(cfg.profile, "mercado-gateway"));
         gateway
             .env("PORT", cfg.gateway_port.to_string())
+            .env("NATS_URL", &nats_url)
             .env("WEB_DIR", &cfg.web_dir);
         for service in services::ALL {
             let url = format!("http://127.0.0.1:{}", cfg.service_port(service));
@@ -194,6 +207,9 @@ impl Stack {
             "RUST_LOG",
             std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
         );
+        if self.config.relaxed_limits {
+            command.envs(RELAXED_LIMITS);
+        }
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

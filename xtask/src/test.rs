@@ -86,6 +86,7 @@ fn e2e(tools: &tools::Tools, build: &web::WebBuild) -> Result<()> {
         web_dir: web_dir.clone(),
         profile: Profile::Debug,
         log_dir: Some(work.join("logs")),
+        relaxed_limits: true,
     };
     let mut stack = Stack::start(tools, config.clone())?;
     let result = cmd::run(

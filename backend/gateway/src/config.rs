@@ -1,4 +1,4 @@
-//! The gateway's settings: where the web lives and where each service is.
+//! The gateway's settings: where the web lives, where each service is, how much a client may ask.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,6 +19,42 @@ pub struct Settings {
     pub upstreams: Vec<(Service, String)>,
     /// How long a service may take to start answering (`UPSTREAM_TIMEOUT_MS`).
     pub upstream_timeout: Duration,
+    /// NATS server (`NATS_URL`), for the signing keys that verify access tokens.
+    pub nats_url: String,
+    /// Request limits per client address.
+    pub limits: RateLimits,
+}
+
+/// Per-client-address request limits (each answered with 429 and `Retry-After`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Sustained `/api` requests per second (`RATE_LIMIT_PER_SECOND`, default 100).
+    pub per_second: u32,
+    /// Burst above that (`RATE_LIMIT_BURST`, default 200): a page load fetches ~30 images.
+    pub burst: u32,
+    /// Sign-in and register attempts per minute (`AUTH_RATE_LIMIT_PER_MINUTE`, default 10).
+    pub auth_per_minute: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            per_second: 100,
+            burst: 200,
+            auth_per_minute: 10,
+        }
+    }
+}
+
+impl RateLimits {
+    fn from_env() -> Result<Self, ConfigError> {
+        let default = Self::default();
+        Ok(Self {
+            per_second: env_or("RATE_LIMIT_PER_SECOND", default.per_second)?,
+            burst: env_or("RATE_LIMIT_BURST", default.burst)?,
+            auth_per_minute: env_or("AUTH_RATE_LIMIT_PER_MINUTE", default.auth_per_minute)?,
+        })
+    }
 }
 
 impl Settings {
@@ -36,6 +72,8 @@ impl Settings {
             web_dir: env_or("WEB_DIR", PathBuf::from("dist"))?,
             upstreams,
             upstream_timeout: Duration::from_millis(env_or("UPSTREAM_TIMEOUT_MS", 10_000u64)?),
+            nats_url: env_or("NATS_URL", "nats://127.0.0.1:4222".to_string())?,
+            limits: RateLimits::from_env()?,
         })
     }
 }

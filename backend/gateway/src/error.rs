@@ -21,11 +21,15 @@ pub enum GatewayError {
     /// The service did not answer in time.
     #[error("{0} did not answer in time")]
     Timeout(String),
+    /// The route needs a user and the token is missing or invalid.
+    #[error(transparent)]
+    Auth(#[from] kit::auth::AuthError),
 }
 
 impl IntoResponse for GatewayError {
     fn into_response(self) -> Response {
-        let problem = match &self {
+        let problem = match self {
+            GatewayError::Auth(err) => return err.into_response(),
             GatewayError::UnknownService(name) => Problem::new("not-found", "Not found", 404)
                 .with_detail(format!("There is no API called {name:?}.")),
             GatewayError::Unavailable { service, reason } => {

@@ -4,10 +4,14 @@
 //! `immutable`, manifest and HTML `no-cache`, compressed), reverse-proxies `/api/<service>/…`
 //! to each service with the prefix stripped, a request id, forwarding headers and a timeout,
 //! and answers problem+json 502/504 when a service is down or slow. Deep links fall back to
-//! the shell so every page survives a reload. It owns no data and holds no business rules.
+//! the shell so every page survives a reload. It checks access tokens against the route table
+//! ([`access`]) and limits request rates per client ([`limits`]). It owns no data and holds no
+//! business rules.
 
+pub mod access;
 pub mod config;
 pub mod error;
+pub mod limits;
 pub mod routes;
 pub mod startup;
 pub mod state;

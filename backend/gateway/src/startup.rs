@@ -1,17 +1,32 @@
-//! Building the gateway: the upstream client, the API proxy, the static web, the layers.
+//! Building the gateway: the upstream client, the token verifier, the API proxy with its
+//! limits, the static web, the layers.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::middleware;
 use axum::routing::any;
 use axum::Router;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
+use kit::auth::Verifier;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
+use crate::limits::{self, Limits};
 use crate::routes::{proxy, web};
 use crate::state::AppState;
+
+/// Why the gateway could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// NATS unreachable (needed for the signing keys).
+    #[error(transparent)]
+    Nats(#[from] kit::nats::NatsError),
+    /// The port could not be bound.
+    #[error("cannot listen: {0}")]
+    Bind(#[from] std::io::Error),
+}
 
 /// A built, bound gateway.
 pub struct Application {
@@ -21,13 +36,14 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the port and builds the router.
-    pub async fn build(settings: Settings) -> std::io::Result<Self> {
+    /// Connects NATS (token keys come from identity over it), binds the port, builds the router.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let nats = kit::nats::connect(&settings.nats_url).await?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
         Ok(Self {
             listener,
-            router: router(&settings),
+            router: router(&settings, nats),
             port,
         })
     }
@@ -51,8 +67,8 @@ fn upstream_client() -> crate::state::UpstreamClient {
         .build(connector)
 }
 
-/// The whole gateway: `/api/*` proxy, health, and the web as fallback.
-pub fn router(settings: &Settings) -> Router {
+/// The whole gateway: `/api/*` proxy (access checks, limits), health, and the web as fallback.
+pub fn router(settings: &Settings, nats: async_nats::Client) -> Router {
     let state = AppState {
         client: upstream_client(),
         upstreams: Arc::new(
@@ -63,16 +79,20 @@ pub fn router(settings: &Settings) -> Router {
                 .collect::<HashMap<_, _>>(),
         ),
         timeout: settings.upstream_timeout,
+        verifier: Arc::new(Verifier::from_nats(nats.clone())),
+        limits: Arc::new(Limits::new(settings.limits)),
     };
     let api = Router::new()
         .route("/{service}", any(proxy::proxy_root))
         .route("/{service}/{*rest}", any(proxy::proxy_path))
         .fallback(proxy::unknown_api)
+        .layer(middleware::from_fn_with_state(state.clone(), limits::limit))
         .with_state(state);
     let index = settings.web_dir.join("index.html");
     let ready = kit::health::readiness(move || {
         let index = index.clone();
-        async move { vec![("web", index.is_file())] }
+        let nats = nats.connection_state() == async_nats::connection::State::Connected;
+        async move { vec![("web", index.is_file()), ("nats", nats)] }
     });
     // The proxy's own timeout (504) must fire before the generic request timeout (503).
     let overall = settings.upstream_timeout + std::time::Duration::from_secs(5);

@@ -1,4 +1,5 @@
-//! Shared state: one pooled HTTP client for every upstream, and the routing table.
+//! Shared state: one pooled HTTP client for every upstream, the routing table, the token
+//! verifier and the rate limiters.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -6,6 +7,9 @@ use std::time::Duration;
 
 use axum::body::Body;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use kit::auth::Verifier;
+
+use crate::limits::Limits;
 
 /// The pooled client used for every proxied request (keep-alive connections are reused).
 pub type UpstreamClient = Client<HttpConnector, Body>;
@@ -19,4 +23,8 @@ pub struct AppState {
     pub upstreams: Arc<HashMap<&'static str, String>>,
     /// Time allowed until the upstream's response head.
     pub timeout: Duration,
+    /// Checks access tokens with identity's published keys.
+    pub verifier: Arc<Verifier>,
+    /// Per-client request limits.
+    pub limits: Arc<Limits>,
 }

@@ -3,6 +3,10 @@
 //! Bodies are streamed both ways (never buffered), connections to services are pooled, and
 //! hop-by-hop headers are dropped as RFC 9110 requires. The request id set by
 //! `kit::http::layers` travels in `x-request-id` like any other header.
+//!
+//! Before forwarding, the route table ([`crate::access`]) decides whether a user is needed;
+//! any client-sent identity header is removed, a bearer token is verified, and the verified
+//! user id is passed on in `x-user-id` (with the token, which the service checks again).
 
 use std::net::SocketAddr;
 
@@ -12,6 +16,10 @@ use axum::response::{IntoResponse, Response};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::Uri;
 
+use contracts::identity::{IDENTITY_HEADERS, USER_ID_HEADER};
+use kit::auth::AuthError;
+
+use crate::access::{self, Access};
 use crate::error::GatewayError;
 use crate::state::AppState;
 
@@ -75,6 +83,8 @@ async fn forward(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     let (mut parts, body) = request.into_parts();
+    let access = access::required(service, &parts.method, rest);
+    authenticate(&state, access, &mut parts.headers).await?;
     let host = parts.headers.get(header::HOST).cloned();
     parts.uri = uri;
     strip_hop_by_hop(&mut parts.headers);
@@ -91,6 +101,22 @@ async fn forward(
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, Body::new(body)))
+}
+
+/// Removes forged identity headers; verifies the token when one is sent or `access` needs one.
+async fn authenticate(state: &AppState, access: Access, headers: &mut HeaderMap) -> Result<(), AuthError> {
+    for name in IDENTITY_HEADERS {
+        headers.remove(name);
+    }
+    let token = headers.get(header::AUTHORIZATION);
+    if token.is_none() && access == Access::Public {
+        return Ok(());
+    }
+    let user = state.verifier.verify_header(token).await?;
+    let id = HeaderValue::from_str(&user.id)
+        .map_err(|_| AuthError::Invalid("user id is not a header value".into()))?;
+    headers.insert(USER_ID_HEADER, id);
+    Ok(())
 }
 
 fn strip_hop_by_hop(headers: &mut HeaderMap) {

@@ -6,14 +6,20 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::routing::{any, get};
 use axum::Router;
-use contracts::services::CATALOG;
-use mercado_gateway::{config::Settings, startup::Application};
+use contracts::identity::SessionGrant;
+use contracts::services::{CATALOG, IDENTITY};
+use kit::config::ServiceConfig;
+use kit::testing::{temp_sqlite_url, NatsServer};
+use mercado_gateway::config::{RateLimits, Settings};
+use mercado_gateway::startup::Application;
 use tokio::sync::Notify;
 
 pub struct TestGateway {
     pub base: String,
     pub http: reqwest::Client,
     pub web_dir: tempfile::TempDir,
+    _nats: NatsServer,
+    _identity_db: tempfile::TempDir,
 }
 
 /// Echoes what it received as JSON: method, path, query, selected headers, body.
@@ -33,6 +39,8 @@ async fn echo(request: Request) -> axum::Json<serde_json::Value> {
         "query": parts.uri.query(),
         "requestId": header("x-request-id"),
         "forwardedFor": header("x-forwarded-for"),
+        "userId": header("x-user-id"),
+        "authorization": header("authorization"),
         "connection": header("connection"),
         "body": String::from_utf8_lossy(&body),
     }))
@@ -88,30 +96,80 @@ pub async fn spawn_gateway() -> TestGateway {
     spawn_gateway_with(None, Duration::from_secs(10)).await
 }
 
-/// `upstream` None: a live echo server; Some(url): that URL (e.g. a closed port).
+/// `upstream` None: a live echo server as catalog; Some(url): that URL (e.g. a closed port).
 pub async fn spawn_gateway_with(upstream: Option<String>, timeout: Duration) -> TestGateway {
+    spawn(upstream, timeout, RateLimits::default()).await
+}
+
+/// A gateway with the given per-client limits in front of an echo catalog.
+pub async fn spawn_gateway_limited(limits: RateLimits) -> TestGateway {
+    spawn(None, Duration::from_secs(10), limits).await
+}
+
+/// The real identity service on a free port, publishing its keys on `nats`.
+async fn spawn_identity(nats: &NatsServer) -> (String, tempfile::TempDir) {
+    let (db_dir, database_url) = temp_sqlite_url();
+    let settings = mercado_identity::config::Settings::with_service(ServiceConfig {
+        name: IDENTITY.name,
+        host: "127.0.0.1".into(),
+        port: 0,
+        nats_url: nats.url(),
+        database_url,
+    });
+    let app = mercado_identity::startup::Application::build(settings)
+        .await
+        .unwrap();
+    let url = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    (url, db_dir)
+}
+
+async fn spawn(upstream: Option<String>, timeout: Duration, limits: RateLimits) -> TestGateway {
     let upstream = match upstream {
         Some(url) => url,
         None => spawn_upstream().await,
     };
+    let nats = NatsServer::start();
+    let (identity, identity_db) = spawn_identity(&nats).await;
     let web_dir = tempfile::tempdir().unwrap();
     write_web(web_dir.path());
     let settings = Settings {
         host: "127.0.0.1".into(),
         port: 0,
         web_dir: web_dir.path().to_path_buf(),
-        upstreams: vec![(CATALOG, upstream)],
+        upstreams: vec![(IDENTITY, identity), (CATALOG, upstream)],
         upstream_timeout: timeout,
+        nats_url: nats.url(),
+        limits,
     };
     let app = Application::build(settings).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let http = reqwest::Client::builder().no_gzip().build().unwrap();
-    TestGateway { base, http, web_dir }
+    TestGateway {
+        base,
+        http,
+        web_dir,
+        _nats: nats,
+        _identity_db: identity_db,
+    }
 }
 
 impl TestGateway {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Registers a user through the gateway and returns the grant.
+    pub async fn register(&self, email: &str) -> SessionGrant {
+        let response = self
+            .http
+            .post(self.url("/api/identity/users"))
+            .json(&serde_json::json!({"name": "Gate Keeper", "email": email, "password": "correct horse battery"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
     }
 }

@@ -2,6 +2,7 @@
 // Test helpers (not only #[test] fns) may unwrap: a panic here is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod auth;
 mod helpers;
 mod proxy;
 mod web;

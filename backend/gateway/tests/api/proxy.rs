@@ -7,9 +7,12 @@ use crate::helpers::{spawn_gateway, spawn_gateway_with};
 #[tokio::test]
 async fn strips_the_prefix_and_passes_everything_through() {
     let gw = spawn_gateway().await;
+    // Writes need a user (only catalog reads are public), so this one is signed in.
+    let grant = gw.register("proxy@example.com").await;
     let response = gw
         .http
         .post(gw.url("/api/catalog/products/7?x=1&y=two"))
+        .bearer_auth(&grant.access_token)
         .header("x-request-id", "req-42")
         .header("connection", "keep-alive, x-secret-hop")
         .body("hello")

@@ -1,0 +1,95 @@
+//! The route table: which `/api/<service>/…` routes anyone may call and which need a user.
+//!
+//! Anything not listed needs a signed-in user, so a new endpoint is protected until someone
+//! deliberately makes it public here. Services check the token again themselves.
+
+use contracts::manifest::route_matches;
+use contracts::services::{CATALOG, IDENTITY};
+use http::Method;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone; a token, if sent, must still be valid and its user is passed on.
+    Public,
+    /// Only a request with a valid access token.
+    SignedIn,
+}
+
+/// One line of the table; `method` `None` means any method.
+struct Rule {
+    service: &'static str,
+    method: Option<Method>,
+    pattern: &'static str,
+    access: Access,
+}
+
+const fn public(service: &'static str, method: Option<Method>, pattern: &'static str) -> Rule {
+    Rule {
+        service,
+        method,
+        pattern,
+        access: Access::Public,
+    }
+}
+
+/// The public routes. Patterns use `:param` and a trailing `*` (see `contracts::manifest`).
+const RULES: &[Rule] = &[
+    public(CATALOG.name, Some(Method::GET), "*"),
+    public(IDENTITY.name, Some(Method::POST), "/users"),
+    public(IDENTITY.name, Some(Method::POST), "/sessions"),
+    public(IDENTITY.name, Some(Method::POST), "/sessions/refresh"),
+    public(IDENTITY.name, Some(Method::DELETE), "/sessions/current"),
+    public(IDENTITY.name, Some(Method::GET), "/.well-known/jwks.json"),
+    public(IDENTITY.name, Some(Method::GET), "/openapi.json"),
+];
+
+/// Sign-in and register: limited strictly per client against password guessing.
+const CREDENTIAL_ROUTES: &[(&str, &str)] = &[(IDENTITY.name, "/users"), (IDENTITY.name, "/sessions")];
+
+/// The access `method path` on `service` requires (`path` is the part after the prefix).
+pub fn required(service: &str, method: &Method, path: &str) -> Access {
+    RULES
+        .iter()
+        .find(|rule| {
+            rule.service == service
+                && rule.method.as_ref().is_none_or(|m| m == method)
+                && route_matches(rule.pattern, path)
+        })
+        .map_or(Access::SignedIn, |rule| rule.access)
+}
+
+/// Whether the request submits credentials (sign-in or register).
+pub fn submits_credentials(service: &str, method: &Method, path: &str) -> bool {
+    method == Method::POST
+        && CREDENTIAL_ROUTES
+            .iter()
+            .any(|(s, pattern)| *s == service && route_matches(pattern, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_reads_and_sign_in_are_public_everything_else_needs_a_user() {
+        assert_eq!(required("catalog", &Method::GET, "/products/7"), Access::Public);
+        assert_eq!(required("catalog", &Method::POST, "/products"), Access::SignedIn);
+        assert_eq!(required("identity", &Method::POST, "/sessions"), Access::Public);
+        assert_eq!(required("identity", &Method::GET, "/me"), Access::SignedIn);
+        assert_eq!(required("identity", &Method::GET, "/sessions"), Access::SignedIn);
+        assert_eq!(required("orders", &Method::GET, "/orders"), Access::SignedIn);
+    }
+
+    #[test]
+    fn credential_routes_are_the_two_posts() {
+        assert!(submits_credentials("identity", &Method::POST, "/sessions"));
+        assert!(submits_credentials("identity", &Method::POST, "/users/"));
+        assert!(!submits_credentials(
+            "identity",
+            &Method::POST,
+            "/sessions/refresh"
+        ));
+        assert!(!submits_credentials("identity", &Method::GET, "/users"));
+    }
+}

@@ -1,0 +1,164 @@
+//! The gateway's access checks and rate limits, with the real identity service behind it.
+
+use mercado_gateway::config::RateLimits;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_gateway, spawn_gateway_limited};
+
+#[tokio::test]
+async fn client_sent_identity_headers_never_reach_a_service() {
+    let gateway = spawn_gateway().await;
+    let echoed: Value = gateway
+        .http
+        .get(gateway.url("/api/catalog/products"))
+        .header("x-user-id", "someone-else")
+        .header("x-user-name", "Admin")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echoed["userId"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_valid_token_passes_the_verified_user_on() {
+    let gateway = spawn_gateway().await;
+    let grant = gateway.register("pass-on@example.com").await;
+    let echoed: Value = gateway
+        .http
+        .get(gateway.url("/api/catalog/products"))
+        .bearer_auth(&grant.access_token)
+        .header("x-user-id", "someone-else")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echoed["userId"], json!(grant.user.id));
+    assert_eq!(
+        echoed["authorization"],
+        json!(format!("Bearer {}", grant.access_token))
+    );
+}
+
+#[tokio::test]
+async fn protected_routes_need_a_valid_token() {
+    let gateway = spawn_gateway().await;
+    let grant = gateway.register("protected@example.com").await;
+    let me = |token: Option<String>| {
+        let mut request = gateway.http.get(gateway.url("/api/identity/me"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let anonymous = me(None).await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["content-type"], "application/problem+json");
+    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+
+    let mut tampered = grant.access_token.clone();
+    tampered.pop();
+    assert_eq!(me(Some(tampered.clone())).await.unwrap().status(), 401);
+    // A bad token is refused even on a public route: the client should refresh, not be
+    // silently treated as anonymous.
+    let public = gateway
+        .http
+        .get(gateway.url("/api/catalog/products"))
+        .bearer_auth(&tampered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), 401);
+
+    let signed_in = me(Some(grant.access_token.clone())).await.unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let profile: Value = signed_in.json().await.unwrap();
+    assert_eq!(profile["email"], "protected@example.com");
+
+    // Routes not in the table are protected by default.
+    let unlisted = gateway
+        .http
+        .get(gateway.url("/api/identity/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unlisted.status(), 401);
+}
+
+#[tokio::test]
+async fn a_client_over_its_allowance_gets_429_with_retry_after() {
+    let gateway = spawn_gateway_limited(RateLimits {
+        per_second: 1,
+        burst: 5,
+        auth_per_minute: 100,
+    })
+    .await;
+    for _ in 0..5 {
+        let ok = gateway
+            .http
+            .get(gateway.url("/api/catalog/products"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+    }
+    let limited = gateway
+        .http
+        .get(gateway.url("/api/catalog/products"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+    assert_eq!(limited.headers()["content-type"], "application/problem+json");
+    assert_eq!(limited.headers()["retry-after"], "1");
+    // The web itself is not limited: the shell still loads.
+    let shell = gateway.http.get(gateway.url("/")).send().await.unwrap();
+    assert_eq!(shell.status(), 200);
+}
+
+#[tokio::test]
+async fn sign_in_brute_force_is_429_before_reaching_identity() {
+    let gateway = spawn_gateway_limited(RateLimits {
+        per_second: 100,
+        burst: 100,
+        auth_per_minute: 3,
+    })
+    .await;
+    let attempt = json!({"email": "victim@example.com", "password": "guess guess guess"});
+    for _ in 0..3 {
+        let response = gateway
+            .http
+            .post(gateway.url("/api/identity/sessions"))
+            .json(&attempt)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+    }
+    let limited = gateway
+        .http
+        .post(gateway.url("/api/identity/sessions"))
+        .json(&attempt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+    let wait: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    // Browsing is not affected by the sign-in limit.
+    let browse = gateway
+        .http
+        .get(gateway.url("/api/catalog/products"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(browse.status(), 200);
+}

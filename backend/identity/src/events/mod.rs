@@ -1,0 +1,3 @@
+//! What identity does on NATS: it answers `identity.jwks`. It publishes no events yet.
+
+pub mod jwks;

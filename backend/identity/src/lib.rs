@@ -1,0 +1,21 @@
+//! The identity service: owns accounts, password hashes, sign-in sessions and signing keys.
+//!
+//! HTTP (through the gateway at `/api/identity`): `POST /users` (register and sign in),
+//! `POST /sessions` (sign in), `POST /sessions/refresh` (rotate the refresh token),
+//! `DELETE /sessions/current` (sign out), `GET /me`, `GET /.well-known/jwks.json`,
+//! `GET /openapi.json`, plus health and metrics.
+//! NATS: answers `identity.jwks` so services verify access tokens without a shared secret.
+//!
+//! Access tokens are short-lived Ed25519 JWTs; refresh tokens are random, stored hashed, rotate
+//! on every use, and a reused one revokes its whole session family. It must never log a
+//! password or a token, and knows nothing of carts, orders or the catalog.
+
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod events;
+pub mod routes;
+pub mod signing;
+pub mod startup;
+pub mod state;
+pub mod store;

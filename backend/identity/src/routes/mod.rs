@@ -1,0 +1,7 @@
+//! HTTP routes of identity and its OpenAPI document.
+
+pub mod cookie;
+pub mod jwks;
+pub mod openapi;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,66 @@
+//! Keeps the key ring current: loaded (or first created) at start, rotated when due.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+
+use crate::domain::keys::{rotation_due, KeyRing, StoredKey};
+use crate::domain::unix_now;
+use crate::store;
+
+/// How often a running service checks whether its key is due for rotation.
+const CHECK_EVERY: Duration = Duration::from_secs(3600);
+
+/// Key lifecycle failure.
+#[derive(Debug, thiserror::Error)]
+pub enum SigningError {
+    /// Database failure.
+    #[error("signing keys: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Key generation failure.
+    #[error(transparent)]
+    Key(#[from] crate::domain::keys::KeyError),
+}
+
+/// Loads the stored keys, adding a new one first when none exists or the newest is too old.
+pub async fn load(
+    db: &SqlitePool,
+    rotation: Duration,
+    access_ttl: Duration,
+) -> Result<KeyRing, SigningError> {
+    let now = unix_now();
+    let mut keys = store::signing_keys(db).await?;
+    if rotation_due(&keys, now, rotation.as_secs() as i64) {
+        let key = StoredKey::generate(now)?;
+        store::insert_signing_key(db, &key).await?;
+        tracing::info!(kid = key.kid, "new signing key");
+        keys = store::signing_keys(db).await?;
+    }
+    KeyRing::from_keys(keys, now, access_ttl.as_secs() as i64)
+        .ok_or_else(|| SigningError::Database(sqlx::Error::RowNotFound))
+}
+
+/// Re-loads the ring every hour, so rotation (and a replica's new key) takes effect while running.
+pub fn spawn_rotation(
+    db: SqlitePool,
+    ring: Arc<RwLock<Arc<KeyRing>>>,
+    rotation: Duration,
+    access_ttl: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(CHECK_EVERY.min(rotation));
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            match load(&db, rotation, access_ttl).await {
+                Ok(fresh) => {
+                    if let Ok(mut slot) = ring.write() {
+                        *slot = Arc::new(fresh);
+                    }
+                }
+                Err(err) => tracing::error!(error = %err, "key rotation failed; keeping current keys"),
+            }
+        }
+    })
+}

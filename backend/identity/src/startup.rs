@@ -1,0 +1,124 @@
+//! Building identity: database, signing keys, NATS responder, and the HTTP router.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::routing::{delete, get, post};
+use axum::Router;
+use contracts::identity::JWKS_PATH;
+use kit::auth::Verifier;
+use kit::ratelimit::KeyedLimit;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+use crate::domain::keys::KeyRing;
+use crate::events;
+use crate::routes::{jwks, openapi, sessions, users};
+use crate::signing::{self, SigningError};
+use crate::state::AppState;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Database open or migration failed.
+    #[error(transparent)]
+    Db(#[from] kit::db::DbError),
+    /// No signing key could be loaded or made.
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+    /// NATS unreachable or subscription failed.
+    #[error(transparent)]
+    Nats(#[from] kit::nats::NatsError),
+    /// The port could not be bound.
+    #[error("cannot listen: {0}")]
+    Bind(#[from] std::io::Error),
+}
+
+/// A built, bound identity service ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    port: u16,
+}
+
+impl Application {
+    /// Opens the database (migrating), loads or creates the signing key, connects NATS, starts
+    /// the JWKS responder and key rotation, and binds the port.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
+        let ring = signing::load(&db, settings.key_rotation, settings.access_ttl).await?;
+        let keys = Arc::new(RwLock::new(Arc::new(ring)));
+        signing::spawn_rotation(
+            db.clone(),
+            keys.clone(),
+            settings.key_rotation,
+            settings.access_ttl,
+        );
+        let nats = kit::nats::connect(&settings.service.nats_url).await?;
+        let state = AppState {
+            verifier: Arc::new(own_verifier(keys.clone())),
+            sign_in_limit: Arc::new(KeyedLimit::new(
+                settings.sign_in_per_email_per_minute,
+                Duration::from_secs(60),
+                settings.sign_in_per_email_per_minute,
+            )),
+            db,
+            nats,
+            keys,
+            settings: Arc::new(settings),
+        };
+        events::jwks::serve(state.clone()).await?;
+        let listener = TcpListener::bind(state.settings.service.bind_address()).await?;
+        let port = listener.local_addr()?.port();
+        Ok(Self {
+            listener,
+            router: router(state),
+            port,
+        })
+    }
+
+    /// The bound port (useful with `PORT=0`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM / Ctrl-C.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        kit::serve::serve(self.listener, self.router).await
+    }
+}
+
+/// Identity verifies tokens like every other service, but reads its keys from memory.
+fn own_verifier(keys: Arc<RwLock<Arc<KeyRing>>>) -> Verifier {
+    Verifier::new(Arc::new(move || {
+        let jwks = keys.read().map(|ring| ring.jwks()).map_err(|e| e.to_string());
+        Box::pin(async move { jwks })
+    }))
+}
+
+/// Identity's HTTP routes with the standard layers.
+pub fn router(state: AppState) -> Router {
+    let ready = {
+        let state = state.clone();
+        kit::health::readiness(move || {
+            let state = state.clone();
+            async move {
+                let db = sqlx::query("SELECT 1").execute(&state.db).await.is_ok();
+                let nats = state.nats.connection_state() == async_nats::connection::State::Connected;
+                vec![("database", db), ("nats", nats)]
+            }
+        })
+    };
+    let api = Router::new()
+        .route("/users", post(users::users_register))
+        .route("/me", get(users::me_get))
+        .route("/sessions", post(sessions::sessions_create))
+        .route("/sessions/refresh", post(sessions::sessions_refresh))
+        .route("/sessions/current", delete(sessions::sessions_delete))
+        .route(JWKS_PATH, get(jwks::jwks_get))
+        .route("/openapi.json", get(openapi::openapi_json))
+        .with_state(state);
+    kit::http::layers(api.merge(kit::health::router(ready)))
+}

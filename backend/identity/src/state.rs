@@ -1,0 +1,44 @@
+//! What every handler can reach: database, NATS, the signing keys, the verifier, the limits.
+
+use std::sync::{Arc, RwLock};
+
+use axum::extract::FromRef;
+use kit::auth::Verifier;
+use kit::ratelimit::KeyedLimit;
+use sqlx::SqlitePool;
+
+use crate::config::Settings;
+use crate::domain::keys::KeyRing;
+
+/// Shared application state (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    /// Identity's own database.
+    pub db: SqlitePool,
+    /// Connection for the JWKS responder and readiness.
+    pub nats: async_nats::Client,
+    /// The signing keys; replaced whole when a key rotates.
+    pub keys: Arc<RwLock<Arc<KeyRing>>>,
+    /// Verifies access tokens against this service's own published keys.
+    pub verifier: Arc<Verifier>,
+    /// Sign-in attempts per email.
+    pub sign_in_limit: Arc<KeyedLimit<String>>,
+    /// Settings.
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// The key ring in use now.
+    pub fn key_ring(&self) -> Arc<KeyRing> {
+        match self.keys.read() {
+            Ok(ring) => Arc::clone(&ring),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+}
+
+impl FromRef<AppState> for Arc<Verifier> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.verifier)
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real identity service on port 0 with a fresh SQLite file and a real
+//! nats-server, reached over HTTP like the gateway reaches it.
+// Test helpers (not only #[test] fns) may unwrap: a panic here is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod helpers;
+mod logs;
+mod refresh;
+mod register;
+mod sign_in;
+mod tokens;
