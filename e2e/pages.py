@@ -52,3 +52,35 @@ def mark_document(page: Page) -> None:
 def expect_same_document(page: Page) -> None:
     """Client-side navigation: the document tagged by `mark_document` is still the one shown."""
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded instead of routed"
+
+
+PASSWORD = "correct horse battery"
+
+
+def register_via_api(base_url: str, email: str, name: str = "Ana Shopper") -> None:
+    """Creates an account without touching the browser's cookies (the test signs in itself)."""
+    import json
+    import urllib.request
+
+    body = json.dumps({"name": name, "email": email, "password": PASSWORD}).encode()
+    request = urllib.request.Request(
+        f"{base_url}/api/identity/users", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 201
+
+
+def fill_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.locator("[data-testid=login] input[name=email]").fill(email)
+    page.locator("[data-testid=login] input[name=password]").fill(password)
+    page.locator("[data-testid=login] button[type=submit]").click()
+
+
+def expect_signed_in_as(page: Page, name: str) -> None:
+    expect(page.locator("[data-testid=user-name]")).to_have_text(name)
+    expect(page.locator("[data-testid=sign-in]")).to_have_count(0)
+
+
+def expect_signed_out(page: Page) -> None:
+    expect(page.locator("[data-testid=sign-in]")).to_be_visible()
+    expect(page.locator("[data-testid=user-menu]")).to_have_count(0)

@@ -18,3 +18,27 @@ def test_screenshot_home_and_product(page: Page):
     page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
     page.screenshot(path=str(screens / "product.png"))
     assert (screens / "home.png").stat().st_size > 10_000
+
+
+def test_screenshot_register_and_account(page: Page):
+    import uuid
+
+    screens = ARTIFACTS / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    open_page(page, "/register")
+    form = page.locator("[data-testid=register]")
+    form.locator("input[name=name]").fill("Ana Lima")
+    form.locator("input[name=email]").fill("ana.lima@example")
+    form.locator("input[name=password]").fill("short")
+    form.locator("input[name=password]").blur()
+    form.locator("input[name=email]").focus()
+    form.locator("input[name=email]").blur()
+    expect(page.locator("[data-testid=error-password]")).not_to_be_empty()
+    page.screenshot(path=str(screens / "register.png"))
+    form.locator("input[name=email]").fill(f"ana.{uuid.uuid4().hex[:8]}@example.com")
+    form.locator("input[name=password]").fill("correct horse battery")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=user-name]")).to_have_text("Ana Lima")
+    page.locator("[data-testid=user-name]").click()
+    expect(page.locator("[data-testid=profile-name]")).to_have_text("Ana Lima")
+    page.screenshot(path=str(screens / "account.png"))

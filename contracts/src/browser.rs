@@ -159,3 +159,60 @@ pub fn js_error_text(value: &JsValue) -> String {
         .or_else(|| value.as_string())
         .unwrap_or_else(|| format!("{value:?}"))
 }
+
+/// A mounted MFE's way to its API: a small `Copy` handle to the shell context and an abort
+/// controller, kept in a per-mount table (JS values are not `Send`, so components carry only
+/// this id). [`MountedApi::release`] on unmount aborts every request still in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MountedApi {
+    id: u32,
+}
+
+struct Mounted {
+    shell: ShellContext,
+    abort: web_sys::AbortController,
+}
+
+thread_local! {
+    static MOUNTS: std::cell::RefCell<std::collections::HashMap<u32, Mounted>> = Default::default();
+    static NEXT_MOUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+}
+
+impl MountedApi {
+    /// Registers a mount's context with a fresh abort controller.
+    pub fn register(shell: ShellContext) -> Result<Self, JsValue> {
+        let abort = web_sys::AbortController::new()?;
+        let id = NEXT_MOUNT.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1));
+            id
+        });
+        MOUNTS.with(|m| m.borrow_mut().insert(id, Mounted { shell, abort }));
+        Ok(Self { id })
+    }
+
+    /// Aborts in-flight requests and forgets the context (on unmount).
+    pub fn release(self) {
+        if let Some(mounted) = MOUNTS.with(|m| m.borrow_mut().remove(&self.id)) {
+            mounted.abort.abort();
+        }
+    }
+
+    /// The context data given at mount (`None` once released).
+    pub fn context(self) -> Option<MountContext> {
+        MOUNTS.with(|m| m.borrow().get(&self.id).map(|s| s.shell.data.clone()))
+    }
+
+    /// `GET {apiBase}{path}` through `authFetch`, aborted if the MFE unmounts meanwhile.
+    pub async fn get_json<T: DeserializeOwned>(self, path: &str) -> Result<T, FetchError> {
+        let found = MOUNTS.with(|m| {
+            m.borrow()
+                .get(&self.id)
+                .map(|s| (s.shell.clone(), s.abort.signal()))
+        });
+        let Some((shell, signal)) = found else {
+            return Err(FetchError::Network("unmounted".into()));
+        };
+        shell.get_json(path, Some(&signal)).await
+    }
+}

@@ -25,6 +25,13 @@ pub const USER_ID_HEADER: &str = "x-user-id";
 /// Identity headers a client must never be able to set; the gateway strips them.
 pub const IDENTITY_HEADERS: [&str; 2] = [USER_ID_HEADER, "x-user-name"];
 
+/// Shortest password identity accepts.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+/// Longest password identity accepts (bounds the hashing work a request can cause).
+pub const PASSWORD_MAX_CHARS: usize = 128;
+/// Longest display name.
+pub const NAME_MAX_CHARS: usize = 80;
+
 /// `POST /users`: create an account (and sign in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,39 +6,42 @@ use contracts::events::AuthRequired;
 use contracts::manifest::{SLOT_MAIN, SLOT_SECONDARY};
 use leptos::prelude::*;
 
+use crate::auth::provide_auth;
 use crate::components::{
     footer::Footer, header::Header, not_found::NotFound, slot::SlotSection, toasts::Toasts,
 };
-use crate::pages::login::LoginPage;
+use crate::pages::return_to::auth_page_href;
+use crate::pages::{is_shell_page, login::LoginPage, register::RegisterPage};
 use crate::router::{navigate, provide_router};
 use crate::slots::{self, Slots};
-
-/// Paths the shell renders itself, with no MFE in the main slot.
-fn is_shell_page(path: &str) -> bool {
-    path == "/login"
-}
 
 /// The whole storefront.
 #[component]
 pub fn App() -> impl IntoView {
     let router = provide_router();
     let slots = Slots::provide();
+    let auth = provide_auth();
+    // The page lives as long as the shell: keep the listener with it.
     std::mem::forget(listen::<AuthRequired, _>(|event| {
-        navigate(&format!(
-            "/login?returnTo={}",
-            String::from(js_sys::encode_uri_component(&event.return_to))
-        ))
+        navigate(&auth_page_href("/login", &event.return_to))
     }));
     Effect::new(move |_| {
+        // Mount only once the session is restored, so each MFE gets the right user.
+        if !auth.ready.get() {
+            return;
+        }
         let path = router.location.get().path;
         slots.retry.track();
         let shell_page = is_shell_page(&path);
-        leptos::task::spawn_local(slots::resolve(slots, path, shell_page));
+        let user = auth.user.get_untracked();
+        leptos::task::spawn_local(slots::resolve(slots, path, shell_page, user));
     });
     let page = move || {
-        let location = router.location.get();
-        if is_shell_page(&location.path) {
-            Some(view! { <LoginPage return_to=location.query("returnTo") /> }.into_any())
+        let path = router.location.with(|l| l.path.clone());
+        if path == "/login" {
+            Some(view! { <LoginPage /> }.into_any())
+        } else if path == "/register" {
+            Some(view! { <RegisterPage /> }.into_any())
         } else if slots.view(SLOT_MAIN).get().not_found {
             Some(view! { <NotFound /> }.into_any())
         } else {

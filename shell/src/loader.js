@@ -32,12 +32,6 @@ export function unmountMfe(handle) {
   handle.unmount();
 }
 
-export function makeContext(basePath, apiBase, slot) {
-  return {
-    basePath,
-    apiBase,
-    user: null,
-    slot,
-    authFetch: (path, init) => fetch(apiBase + path, init),
-  };
+export function makeContext(basePath, apiBase, slot, user, authFetch) {
+  return { basePath, apiBase, user, slot, authFetch };
 }

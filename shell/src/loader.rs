@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use contracts::events::UserSummary;
 use contracts::manifest::MfeEntry;
 use wasm_bindgen::prelude::*;
 
@@ -27,7 +28,13 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = unmountMfe)]
     fn unmount_mfe(handle: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(js_name = makeContext)]
-    fn make_context(base_path: &str, api_base: &str, slot: &str) -> JsValue;
+    fn make_context(
+        base_path: &str,
+        api_base: &str,
+        slot: &str,
+        user: JsValue,
+        auth_fetch: JsValue,
+    ) -> JsValue;
 }
 
 /// Where every MFE's API calls go (the gateway's API prefix).
@@ -59,8 +66,16 @@ pub fn evict(entry: &MfeEntry) {
 }
 
 /// Calls the module's `mount(host, context)`; the returned handle unmounts it.
-pub fn mount(module: &JsValue, host: &web_sys::HtmlElement, slot: &str) -> Result<JsValue, String> {
-    let context = make_context("", API_BASE, slot);
+pub fn mount(
+    module: &JsValue,
+    host: &web_sys::HtmlElement,
+    slot: &str,
+    user: &Option<UserSummary>,
+) -> Result<JsValue, String> {
+    // `null` (not `undefined`) for "signed out", as the mount ABI documents.
+    let as_null = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    let user = serde::Serialize::serialize(user, &as_null).unwrap_or(JsValue::NULL);
+    let context = make_context("", API_BASE, slot, user, crate::auth::auth_fetch(API_BASE));
     mount_mfe(module, host, &context).map_err(|e| contracts::browser::js_error_text(&e))
 }
 

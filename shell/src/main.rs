@@ -3,10 +3,12 @@
 //! It renders the header and footer, owns the URL (link interception, history, popstate),
 //! and mounts independently built micro-frontends into slots at run time from
 //! `/mfe/manifest.json`. It has no compile-time dependency on any MFE, and talks to them only
-//! through the URL, the mount ABI and `storefront:*` events (`contracts`).
+//! through the URL, the mount ABI and `storefront:*` events (`contracts`). It alone signs
+//! users in and holds their access token ([`auth`]).
 
 mod api;
 mod app;
+mod auth;
 mod components;
 mod loader;
 mod manifest;

@@ -10,6 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
+use contracts::events::UserSummary;
 use contracts::manifest::{MfeEntry, SLOT_MAIN, SLOT_SECONDARY};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -108,7 +109,7 @@ fn is_current(generation: u64) -> bool {
 
 /// Brings every slot in line with `path`; `shell_page` means the shell itself renders the
 /// main content (no MFE in the main slot).
-pub async fn resolve(slots: Slots, path: String, shell_page: bool) {
+pub async fn resolve(slots: Slots, path: String, shell_page: bool, user: Option<UserSummary>) {
     let generation = GENERATION.with(|g| {
         g.set(g.get() + 1);
         g.get()
@@ -130,7 +131,7 @@ pub async fn resolve(slots: Slots, path: String, shell_page: bool) {
             Err(_) => None,
         };
         let not_found = slot == SLOT_MAIN && wanted.is_none() && !shell_page;
-        apply(slot, view, wanted, not_found, generation).await;
+        apply(slot, view, wanted, not_found, generation, &user).await;
     }
 }
 
@@ -140,6 +141,7 @@ async fn apply(
     wanted: Option<MfeEntry>,
     not_found: bool,
     generation: u64,
+    user: &Option<UserSummary>,
 ) {
     let same = MOUNTED.with(|m| {
         m.borrow()
@@ -177,7 +179,7 @@ async fn apply(
     let Some(host) = new_host(slot) else {
         return fail(view, mfe, "slot element missing".into());
     };
-    match loader::mount(&module, &host, slot) {
+    match loader::mount(&module, &host, slot, user) {
         Ok(handle) => {
             MOUNTED.with(|m| m.borrow_mut().insert(slot, Mounted { entry, handle, host }));
             view.set(SlotView {

@@ -6,7 +6,9 @@
 //! - catalog list throughput and p99 at 64 connections, through the gateway and direct, with
 //!   the ratio (wrk, alternating rounds so drift hits both alike);
 //! - MFE cold mount and route-switch times in headless Chromium (e2e/bench_browser.py);
-//! - idle RSS of every service process.
+//! - idle RSS of every service process;
+//! - sign-in throughput, and the gateway's token check as a ratio against anonymous calls
+//!   (`bench/auth.rs`).
 
 use anyhow::{bail, Context, Result};
 use flate2::{write::GzEncoder, Compression};
@@ -16,11 +18,13 @@ use std::path::Path;
 
 use crate::stack::{self, Profile, Stack, StackConfig};
 use crate::{cmd, paths, tools, web};
+
+mod auth;
 use contracts::services;
 
-const CONNECTIONS: u32 = 64;
+pub(crate) const CONNECTIONS: u32 = 64;
 const ROUND_SECONDS: u32 = 8;
-const ROUNDS: usize = 3;
+pub(crate) const ROUNDS: usize = 3;
 
 /// Runs every measurement and writes BENCHMARKS.md.
 pub fn run() -> Result<()> {
@@ -48,6 +52,7 @@ pub fn run() -> Result<()> {
     let mut running = Stack::start(&tools, config.clone())?;
     idle_rss(&running, &mut report)?;
     throughput(&config, &mut report)?;
+    auth::measure(&tools, &config, &work, &mut report)?;
     browser(&tools, &config, &mut report)?;
     running.stop();
 
@@ -145,19 +150,28 @@ fn idle_rss(running: &Stack, report: &mut String) -> Result<()> {
 }
 
 /// One wrk result.
-struct Load {
-    rps: f64,
-    p99_ms: f64,
+pub(crate) struct Load {
+    pub(crate) rps: f64,
+    pub(crate) p99_ms: f64,
 }
 
 fn wrk(url: &str) -> Result<Load> {
-    let out = cmd::output(cmd::new("wrk").args([
-        "-t2",
-        &format!("-c{CONNECTIONS}"),
-        &format!("-d{ROUND_SECONDS}s"),
-        "--latency",
-        url,
-    ]))?;
+    wrk_with(url, CONNECTIONS, &[])
+}
+
+/// wrk against `url` with `connections` and `extra` arguments (`-H …`, `-s script.lua`).
+pub(crate) fn wrk_with(url: &str, connections: u32, extra: &[&str]) -> Result<Load> {
+    let out = cmd::output(
+        cmd::new("wrk")
+            .args([
+                "-t2",
+                &format!("-c{connections}"),
+                &format!("-d{ROUND_SECONDS}s"),
+                "--latency",
+            ])
+            .args(extra)
+            .arg(url),
+    )?;
     let rps = out
         .lines()
         .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
@@ -186,7 +200,7 @@ fn parse_wrk_duration(text: &str) -> Result<f64> {
     })
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(|a, b| a.total_cmp(b));
     values[values.len() / 2]
 }

@@ -14,7 +14,7 @@ use crate::stack::{self, Profile, Stack, StackConfig};
 use crate::{cmd, compose, paths, tools, web};
 
 /// Browser crates: checked for wasm32, not compiled natively except where they have unit tests.
-const WASM_ONLY: &[&str] = &["mercado-shell", "mercado-panicking-mfe"];
+const WASM_ONLY: &[&str] = &["mercado-shell", "mercado-account-mfe", "mercado-panicking-mfe"];
 
 /// Runs every stage; the first failure stops the run with a non-zero exit.
 pub fn run() -> Result<()> {
@@ -38,7 +38,14 @@ pub fn run() -> Result<()> {
             "-p",
             "mercado-shell",
         ]);
-        command.args(["-p", "mercado-catalog-mfe", "-p", "mercado-panicking-mfe"]);
+        command.args([
+            "-p",
+            "mercado-catalog-mfe",
+            "-p",
+            "mercado-account-mfe",
+            "-p",
+            "mercado-panicking-mfe",
+        ]);
         cmd::run(command.args(["--", "-D", "warnings"]))
     })?;
     stage("unit and integration tests", || {

@@ -46,7 +46,7 @@ pub struct Settings {
     pub public_path: String,
     /// `COOKIE_SECURE`: `auto`, `always` or `never`.
     pub cookie_security: CookieSecurity,
-    /// Sign-in attempts allowed per email per minute (`SIGN_IN_LIMIT_PER_EMAIL`, default 5).
+    /// Sign-in and register attempts allowed per email per minute (`SIGN_IN_LIMIT_PER_EMAIL`, 5).
     pub sign_in_per_email_per_minute: u32,
 }
 

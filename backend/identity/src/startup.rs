@@ -59,7 +59,7 @@ impl Application {
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
         let state = AppState {
             verifier: Arc::new(own_verifier(keys.clone())),
-            sign_in_limit: Arc::new(KeyedLimit::new(
+            per_email_limit: Arc::new(KeyedLimit::new(
                 settings.sign_in_per_email_per_minute,
                 Duration::from_secs(60),
                 settings.sign_in_per_email_per_minute,

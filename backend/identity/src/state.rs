@@ -21,8 +21,8 @@ pub struct AppState {
     pub keys: Arc<RwLock<Arc<KeyRing>>>,
     /// Verifies access tokens against this service's own published keys.
     pub verifier: Arc<Verifier>,
-    /// Sign-in attempts per email.
-    pub sign_in_limit: Arc<KeyedLimit<String>>,
+    /// Sign-in and register attempts per email (whatever address they come from).
+    pub per_email_limit: Arc<KeyedLimit<String>>,
     /// Settings.
     pub settings: Arc<Settings>,
 }

@@ -1,8 +1,10 @@
-//! The site header: logo, search, cart, sign-in, and the category navigation.
+//! The site header: logo, search, cart, the user menu, and the category navigation.
 
 use leptos::prelude::*;
 
-use crate::components::{cart_badge::CartBadge, category_nav::CategoryNav, search_box::SearchBox};
+use crate::components::{
+    cart_badge::CartBadge, category_nav::CategoryNav, search_box::SearchBox, user_menu::UserMenu,
+};
 
 /// Top bar plus category row.
 #[component]
@@ -17,7 +19,7 @@ pub fn Header() -> impl IntoView {
                 <SearchBox />
                 <div class="header-actions">
                     <CartBadge />
-                    <a class="sign-in" href="/login">"Sign in"</a>
+                    <UserMenu />
                 </div>
             </div>
             <CategoryNav />

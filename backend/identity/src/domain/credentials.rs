@@ -3,15 +3,13 @@
 //! Each parser returns the message shown next to the field, so the form and the API agree on
 //! wording. [`NewAccount::parse`] collects every field's error at once.
 
-use contracts::identity::RegisterRequest;
+use contracts::identity::{RegisterRequest, NAME_MAX_CHARS};
 use contracts::problem::Problem;
 
 use super::password;
 
 /// Longest accepted email (RFC 5321 path limit).
 const MAX_EMAIL: usize = 254;
-/// Longest display name, in characters.
-const MAX_NAME: usize = 80;
 
 /// A syntactically plausible email address, trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -60,7 +58,7 @@ impl DisplayName {
         if name.is_empty() {
             return Err("Enter your name.");
         }
-        if name.chars().count() > MAX_NAME {
+        if name.chars().count() > NAME_MAX_CHARS {
             return Err("Use at most 80 characters.");
         }
         if name.chars().any(char::is_control) {

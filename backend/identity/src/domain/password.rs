@@ -9,10 +9,7 @@ use std::sync::OnceLock;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
-/// Shortest accepted password.
-pub const MIN_LENGTH: usize = 10;
-/// Longest accepted password (bounds the hashing work an attacker can ask for).
-pub const MAX_LENGTH: usize = 128;
+use contracts::identity::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 
 /// Passwords that meet the length rule but are the first ones an attacker tries.
 const COMMON: [&str; 12] = [
@@ -33,10 +30,10 @@ const COMMON: [&str; 12] = [
 /// Why a password is refused, worded for the person typing it.
 pub fn check_strength(password: &str, email: &str) -> Result<(), &'static str> {
     let length = password.chars().count();
-    if length < MIN_LENGTH {
+    if length < PASSWORD_MIN_CHARS {
         return Err("Use at least 10 characters.");
     }
-    if length > MAX_LENGTH {
+    if length > PASSWORD_MAX_CHARS {
         return Err("Use at most 128 characters.");
     }
     let lower = password.to_lowercase();

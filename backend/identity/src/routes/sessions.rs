@@ -46,7 +46,7 @@ pub async fn sessions_create(
         }
     };
     state
-        .sign_in_limit
+        .per_email_limit
         .check(&email.as_str().to_string())
         .map_err(IdentityError::RateLimited)?;
     let user = store::user_by_email(&state.db, email.as_str()).await?;

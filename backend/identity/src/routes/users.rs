@@ -22,6 +22,7 @@ use crate::store::{self, InsertUserError, UserRow};
         (status = 201, description = "Registered and signed in; the refresh token is set as an HttpOnly cookie", body = SessionGrant),
         (status = 400, description = "Invalid fields; `errors` names each", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email is already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts for this email", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -31,6 +32,10 @@ pub async fn users_register(
     Json(request): Json<RegisterRequest>,
 ) -> Result<Response, IdentityError> {
     let account = NewAccount::parse(request).map_err(IdentityError::Invalid)?;
+    state
+        .per_email_limit
+        .check(&account.email.as_str().to_string())
+        .map_err(IdentityError::RateLimited)?;
     if store::user_by_email(&state.db, account.email.as_str())
         .await?
         .is_some()

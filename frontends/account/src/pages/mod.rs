@@ -1,0 +1,3 @@
+//! The account's pages.
+
+pub mod profile;
