@@ -99,6 +99,36 @@ impl ShellContext {
         Ok(Self { data, auth_fetch })
     }
 
+    /// A context for the shell's own calls (it uses the same `authFetch` it gives MFEs).
+    pub fn new(data: MountContext, auth_fetch: js_sys::Function) -> Self {
+        Self { data, auth_fetch }
+    }
+
+    /// `{method} {apiBase}{path}` with an optional JSON `body` through `authFetch`, decoding
+    /// JSON `T` or a problem body.
+    pub async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Result<T, FetchError> {
+        let init = web_sys::RequestInit::new();
+        init.set_method(method);
+        if let Some(body) = body {
+            let json = serde_json::to_string(body).map_err(|e| FetchError::Decode(e.to_string()))?;
+            init.set_body(&JsValue::from_str(&json));
+            let headers = web_sys::Headers::new().map_err(|e| FetchError::Network(js_error_text(&e)))?;
+            let _ = headers.set("Content-Type", "application/json");
+            init.set_headers(&headers);
+        }
+        if let Some(signal) = signal {
+            init.set_signal(Some(signal));
+        }
+        let response = self.call(path, &init).await?;
+        decode_json(response).await
+    }
+
     /// `GET {apiBase}{path}` through `authFetch`, decoding JSON `T` or a problem body.
     ///
     /// `signal` aborts the request (MFEs pass one they abort on unmount).
@@ -107,13 +137,7 @@ impl ShellContext {
         path: &str,
         signal: Option<&web_sys::AbortSignal>,
     ) -> Result<T, FetchError> {
-        let init = web_sys::RequestInit::new();
-        init.set_method("GET");
-        if let Some(signal) = signal {
-            init.set_signal(Some(signal));
-        }
-        let response = self.call(path, &init).await?;
-        decode_json(response).await
+        self.send_json::<(), T>("GET", path, None, signal).await
     }
 
     async fn call(&self, path: &str, init: &web_sys::RequestInit) -> Result<web_sys::Response, FetchError> {
@@ -205,6 +229,16 @@ impl MountedApi {
 
     /// `GET {apiBase}{path}` through `authFetch`, aborted if the MFE unmounts meanwhile.
     pub async fn get_json<T: DeserializeOwned>(self, path: &str) -> Result<T, FetchError> {
+        self.send_json::<(), T>("GET", path, None).await
+    }
+
+    /// `{method} {apiBase}{path}` with a JSON body, aborted if the MFE unmounts meanwhile.
+    pub async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
+        self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, FetchError> {
         let found = MOUNTS.with(|m| {
             m.borrow()
                 .get(&self.id)
@@ -213,6 +247,6 @@ impl MountedApi {
         let Some((shell, signal)) = found else {
             return Err(FetchError::Network("unmounted".into()));
         };
-        shell.get_json(path, Some(&signal)).await
+        shell.send_json(method, path, body, Some(&signal)).await
     }
 }

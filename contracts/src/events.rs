@@ -82,6 +82,24 @@ pub struct OrderUpdated {
     pub status: String,
 }
 
+/// Asks the shell to put a product in the cart (from any MFE that shows products).
+///
+/// The shell owns the cart badge, so it makes the call to the cart service and answers with
+/// `storefront:cart-changed` and a toast; an MFE never calls another team's service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddToCart {
+    /// The product.
+    pub product_id: i64,
+    /// How many to add.
+    pub quantity: u32,
+    /// Its name, for the confirmation ("Added … to your cart").
+    pub name: String,
+}
+
+impl StorefrontEvent for AddToCart {
+    const NAME: &'static str = "storefront:add-to-cart";
+}
 impl StorefrontEvent for CartChanged {
     const NAME: &'static str = "storefront:cart-changed";
 }
@@ -114,6 +132,16 @@ mod tests {
         assert_eq!(Navigate::NAME, "storefront:navigate");
         assert_eq!(Toast::NAME, "storefront:toast");
         assert_eq!(OrderUpdated::NAME, "storefront:order-updated");
+        assert_eq!(AddToCart::NAME, "storefront:add-to-cart");
+        assert_eq!(
+            serde_json::to_value(AddToCart {
+                product_id: 7,
+                quantity: 1,
+                name: "Mug".into()
+            })
+            .unwrap(),
+            json!({"productId": 7, "quantity": 1, "name": "Mug"})
+        );
     }
 
     #[test]

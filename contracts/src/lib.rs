@@ -7,9 +7,11 @@
 //!
 //! Changes are additive: a new optional field is fine; a breaking change is a new type.
 //!
+//! - [`cart`]: the cart service's DTOs and limits.
 //! - [`catalog`]: the catalog service's HTTP DTOs and its `catalog.prices` request-reply.
 //! - [`identity`]: sign-up/sign-in DTOs, access-token claims, the JWKS and the auth headers.
 //! - [`events`]: the `storefront:*` custom events MFEs and the shell exchange on `window`.
+//! - [`messaging`]: the domain-event envelope, the trait tying events to subjects, the streams.
 //! - [`mount`]: the MFE mount ABI: export names and the context the shell passes to `mount`.
 //! - [`manifest`]: `/mfe/manifest.json`, which tells the shell what to load for which route.
 //! - [`problem`]: the RFC 9457 problem body every service answers errors with.
@@ -17,10 +19,12 @@
 //! - [`subjects`]: NATS subjects for request-reply between services.
 //! - `browser` (feature `browser`): typed helpers to emit and listen to the custom events.
 
+pub mod cart;
 pub mod catalog;
 pub mod events;
 pub mod identity;
 pub mod manifest;
+pub mod messaging;
 pub mod mount;
 pub mod problem;
 pub mod services;

@@ -27,8 +27,14 @@ pub const CATALOG: Service = Service {
     default_port: 8102,
 };
 
+/// The cart service.
+pub const CART: Service = Service {
+    name: "cart",
+    default_port: 8103,
+};
+
 /// Every service behind the gateway, in start order.
-pub const ALL: &[Service] = &[IDENTITY, CATALOG];
+pub const ALL: &[Service] = &[IDENTITY, CATALOG, CART];
 
 impl Service {
     /// Path prefix under which the gateway exposes the service.

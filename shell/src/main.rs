@@ -9,6 +9,7 @@
 mod api;
 mod app;
 mod auth;
+mod cart;
 mod components;
 mod loader;
 mod manifest;

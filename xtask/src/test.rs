@@ -13,8 +13,22 @@ use std::time::Instant;
 use crate::stack::{self, Profile, Stack, StackConfig};
 use crate::{cmd, compose, paths, tools, web};
 
-/// Browser crates: checked for wasm32, not compiled natively except where they have unit tests.
-const WASM_ONLY: &[&str] = &["mercado-shell", "mercado-account-mfe", "mercado-panicking-mfe"];
+/// Every browser crate: clippy checks them for wasm32.
+const BROWSER: &[&str] = &[
+    "mercado-shell",
+    "mercado-catalog-mfe",
+    "mercado-account-mfe",
+    "mercado-cart-mfe",
+    "mercado-panicking-mfe",
+];
+
+/// Browser crates without native unit tests: not compiled natively at all.
+const WASM_ONLY: &[&str] = &[
+    "mercado-shell",
+    "mercado-account-mfe",
+    "mercado-cart-mfe",
+    "mercado-panicking-mfe",
+];
 
 /// Runs every stage; the first failure stops the run with a non-zero exit.
 pub fn run() -> Result<()> {
@@ -31,21 +45,10 @@ pub fn run() -> Result<()> {
     })?;
     stage("clippy (wasm32)", || {
         let mut command = cmd::new("cargo");
-        command.args([
-            "clippy",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-p",
-            "mercado-shell",
-        ]);
-        command.args([
-            "-p",
-            "mercado-catalog-mfe",
-            "-p",
-            "mercado-account-mfe",
-            "-p",
-            "mercado-panicking-mfe",
-        ]);
+        command.args(["clippy", "--target", "wasm32-unknown-unknown"]);
+        for package in BROWSER {
+            command.args(["-p", package]);
+        }
         cmd::run(command.args(["--", "-D", "warnings"]))
     })?;
     stage("unit and integration tests", || {

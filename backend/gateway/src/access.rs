@@ -4,7 +4,7 @@
 //! deliberately makes it public here. Services check the token again themselves.
 
 use contracts::manifest::route_matches;
-use contracts::services::{CATALOG, IDENTITY};
+use contracts::services::{CART, CATALOG, IDENTITY};
 use http::Method;
 
 /// Who may call a route.
@@ -36,6 +36,8 @@ const fn public(service: &'static str, method: Option<Method>, pattern: &'static
 /// The public routes. Patterns use `:param` and a trailing `*` (see `contracts::manifest`).
 const RULES: &[Rule] = &[
     public(CATALOG.name, Some(Method::GET), "*"),
+    // Visitors have carts too (cookie); a token, when sent, is still verified.
+    public(CART.name, None, "*"),
     public(IDENTITY.name, Some(Method::POST), "/users"),
     public(IDENTITY.name, Some(Method::POST), "/sessions"),
     public(IDENTITY.name, Some(Method::POST), "/sessions/refresh"),
@@ -79,6 +81,7 @@ mod tests {
         assert_eq!(required("identity", &Method::GET, "/me"), Access::SignedIn);
         assert_eq!(required("identity", &Method::GET, "/sessions"), Access::SignedIn);
         assert_eq!(required("orders", &Method::GET, "/orders"), Access::SignedIn);
+        assert_eq!(required("cart", &Method::POST, "/items"), Access::Public);
     }
 
     #[test]

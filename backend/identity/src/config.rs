@@ -4,31 +4,7 @@ use std::time::Duration;
 
 use contracts::services::IDENTITY;
 use kit::config::{env_or, ConfigError, ServiceConfig};
-
-/// When the refresh cookie carries the `Secure` attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CookieSecurity {
-    /// Secure unless the storefront is on localhost (browsers drop Secure cookies over plain
-    /// HTTP elsewhere, and local development is plain HTTP).
-    Auto,
-    /// Always Secure.
-    Always,
-    /// Never Secure (tests over plain HTTP on a non-local name).
-    Never,
-}
-
-impl std::str::FromStr for CookieSecurity {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "auto" => Ok(Self::Auto),
-            "always" => Ok(Self::Always),
-            "never" => Ok(Self::Never),
-            other => Err(format!("{other:?} is not auto, always or never")),
-        }
-    }
-}
+use kit::cookies::CookieSecurity;
 
 /// Settings of the identity service.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum::http::{header, request::Parts, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use contracts::identity::{AccessClaims, Jwks, JwksRequest, TOKEN_AUDIENCE, TOKEN_ISSUER};
@@ -209,6 +209,27 @@ where
         verifier
             .verify_header(parts.headers.get(header::AUTHORIZATION))
             .await
+    }
+}
+
+/// `Option<AuthUser>`: `None` without an `Authorization` header (an anonymous visitor), the
+/// user with a valid token, and still a 401 with an invalid one — a bad token is never
+/// silently treated as "anonymous".
+impl<S> OptionalFromRequestParts<S> for AuthUser
+where
+    Arc<Verifier>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        match parts.headers.get(header::AUTHORIZATION) {
+            None => Ok(None),
+            Some(value) => Arc::<Verifier>::from_ref(state)
+                .verify_header(Some(value))
+                .await
+                .map(Some),
+        }
     }
 }
 

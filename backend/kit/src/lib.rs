@@ -9,17 +9,28 @@
 //! - [`nats`]: connect with retry; typed request-reply on top of `contracts::subjects`.
 //! - [`auth`]: verify access tokens (keys from identity) and the [`auth::AuthUser`] extractor.
 //! - [`ratelimit`]: keyed limits answered with 429 and `Retry-After`.
+//! - [`bus`]: JetStream publish with de-duplication ids; durable consumers with bounded retries
+//!   and dead letters.
+//! - [`outbox`] / [`inbox`]: events written with the state change; consumers that handle each
+//!   event once.
+//! - [`clock`]: timestamps as events and tables want them.
+//! - [`cookies`]: HttpOnly cookies with the right attributes (refresh token, anonymous cart).
 //! - [`db`]: open the service's database and run its migrations.
 //! - `testing` (feature `testing`): a real nats-server on a free port, fresh databases.
 //!
 //! It must not hold business rules or know any particular service.
 
 pub mod auth;
+pub mod bus;
+pub mod clock;
 pub mod config;
+pub mod cookies;
 pub mod db;
 pub mod health;
 pub mod http;
+pub mod inbox;
 pub mod nats;
+pub mod outbox;
 pub mod problem;
 pub mod ratelimit;
 pub mod serve;

@@ -89,7 +89,7 @@ pub async fn sessions_delete(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, IdentityError> {
-    if let Some(secret) = cookie::read(&headers) {
+    if let Some(secret) = cookie::read(&state.settings, &headers) {
         if let Some(row) = store::refresh_token(&state.db, &refresh::hash(&secret)).await? {
             store::revoke_family(&state.db, &row.family_id, unix_now(), "signed out").await?;
         }
@@ -102,7 +102,7 @@ async fn refresh_session(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(SessionGrant, axum::http::HeaderValue), IdentityError> {
-    let secret = cookie::read(headers).ok_or(IdentityError::NoSession)?;
+    let secret = cookie::read(&state.settings, headers).ok_or(IdentityError::NoSession)?;
     let old_hash = refresh::hash(&secret);
     let row = store::refresh_token(&state.db, &old_hash)
         .await?

@@ -1,5 +1,6 @@
 //! Small building blocks of the catalog's pages.
 
+pub mod add_to_cart;
 pub mod error_view;
 pub mod loading;
 pub mod not_found;

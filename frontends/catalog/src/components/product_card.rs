@@ -3,7 +3,9 @@
 use contracts::catalog::ProductSummary;
 use leptos::prelude::*;
 
-/// Image, name and price, all one link to the product's page.
+use crate::components::add_to_cart::AddToCartButton;
+
+/// Image, name and price, one link to the product's page; and an add-to-cart button.
 #[component]
 pub fn ProductCard(product: ProductSummary, api_base: String) -> impl IntoView {
     let href = format!("/products/{}", product.id);
@@ -14,6 +16,7 @@ pub fn ProductCard(product: ProductSummary, api_base: String) -> impl IntoView {
                 <h2 class="product-name">{product.name.clone()}</h2>
                 <span class="price" data-testid="price">{product.price.display()}</span>
             </a>
+            <AddToCartButton product_id=product.id name=product.name.clone() />
         </li>
     }
 }

@@ -5,7 +5,9 @@ use contracts::catalog::ProductDetail;
 use leptos::prelude::*;
 
 use crate::api::Api;
-use crate::components::{error_view::ErrorView, loading::Loading, not_found::ProductNotFound};
+use crate::components::{
+    add_to_cart::AddToCartButton, error_view::ErrorView, loading::Loading, not_found::ProductNotFound,
+};
 
 /// The detail page for product `id`.
 #[component]
@@ -47,6 +49,7 @@ fn detail(product: ProductDetail, api_base: &str) -> impl IntoView {
                 <div class="product-detail-info">
                     <h1>{summary.name.clone()}</h1>
                     <p class="price product-detail-price" data-testid="price">{summary.price.display()}</p>
+                    <AddToCartButton product_id=summary.id name=summary.name.clone() large=true />
                     <p class="product-detail-description">{product.description}</p>
                     <p>
                         "More in "

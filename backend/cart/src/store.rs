@@ -1,0 +1,205 @@
+//! The cart's queries.
+
+use contracts::cart::{MAX_LINES, MAX_QUANTITY};
+use sqlx::{Row, SqlitePool};
+
+use crate::domain::pricing::StoredLine;
+
+/// Why a line could not be added.
+#[derive(Debug, thiserror::Error)]
+pub enum AddError {
+    /// The line would hold more than [`MAX_QUANTITY`]; `already` are in the cart.
+    #[error("at most {MAX_QUANTITY} of one product ({already} already in the cart)")]
+    TooMany {
+        /// Quantity already in the cart.
+        already: u32,
+    },
+    /// The cart already has [`MAX_LINES`] products.
+    #[error("at most {MAX_LINES} different products in a cart")]
+    TooManyLines,
+    /// Database failure.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The cart of `user_id`, if they have one.
+#[tracing::instrument(skip_all)]
+pub async fn cart_of_user(db: &SqlitePool, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Whether `cart_id` is a visitor's (not a user's) cart that exists.
+#[tracing::instrument(skip_all)]
+pub async fn is_visitor_cart(db: &SqlitePool, cart_id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM carts WHERE id = ? AND user_id IS NULL")
+        .bind(cart_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// A new empty cart for `user_id` (or a visitor); returns its id.
+#[tracing::instrument(skip_all)]
+pub async fn create_cart(db: &SqlitePool, user_id: Option<&str>) -> Result<String, sqlx::Error> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = kit::clock::unix_millis();
+    sqlx::query("INSERT INTO carts (id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING")
+        .bind(&id)
+        .bind(user_id)
+        .bind(now)
+        .bind(now)
+        .execute(db)
+        .await?;
+    match user_id {
+        // A concurrent request may have created the user's cart first: use that one.
+        Some(user) => Ok(cart_of_user(db, user).await?.unwrap_or(id)),
+        None => Ok(id),
+    }
+}
+
+/// Gives a visitor's cart to `user_id`: it becomes their cart if they have none, else its
+/// lines are added to theirs (quantities capped) and it is deleted. Returns the user's cart.
+#[tracing::instrument(skip_all)]
+pub async fn merge_into_user(
+    db: &SqlitePool,
+    visitor_cart: &str,
+    user_id: &str,
+) -> Result<String, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(user_cart) = existing else {
+        sqlx::query("UPDATE carts SET user_id = ?, updated_at = ? WHERE id = ? AND user_id IS NULL")
+            .bind(user_id)
+            .bind(kit::clock::unix_millis())
+            .bind(visitor_cart)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Ok(visitor_cart.to_string());
+    };
+    sqlx::query(
+        "INSERT INTO cart_lines (cart_id, product_id, quantity, added_price_cents, added_at)
+         SELECT ?, product_id, quantity, added_price_cents, added_at FROM cart_lines WHERE cart_id = ?
+         ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)",
+    )
+    .bind(&user_cart)
+    .bind(visitor_cart)
+    .bind(MAX_QUANTITY)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM carts WHERE id = ? AND user_id IS NULL")
+        .bind(visitor_cart)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(user_cart)
+}
+
+/// The lines of a cart, oldest first.
+#[tracing::instrument(skip_all)]
+pub async fn lines(db: &SqlitePool, cart_id: &str) -> Result<Vec<StoredLine>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT product_id, quantity, added_price_cents FROM cart_lines WHERE cart_id = ? ORDER BY added_at, product_id",
+    )
+    .bind(cart_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredLine {
+            product_id: r.get(0),
+            quantity: r.get::<i64, _>(1) as u32,
+            added_price_cents: r.get(2),
+        })
+        .collect())
+}
+
+/// Adds `quantity` of a product priced `price_cents` now.
+#[tracing::instrument(skip_all, fields(product_id))]
+pub async fn add(
+    db: &SqlitePool,
+    cart_id: &str,
+    product_id: i64,
+    quantity: u32,
+    price_cents: i64,
+) -> Result<(), AddError> {
+    let mut tx = db.begin().await?;
+    let already: Option<i64> =
+        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = ? AND product_id = ?")
+            .bind(cart_id)
+            .bind(product_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match already {
+        Some(already) if already as u32 + quantity > MAX_QUANTITY => {
+            return Err(AddError::TooMany {
+                already: already as u32,
+            })
+        }
+        Some(_) => {
+            sqlx::query("UPDATE cart_lines SET quantity = quantity + ? WHERE cart_id = ? AND product_id = ?")
+                .bind(quantity)
+                .bind(cart_id)
+                .bind(product_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        None => {
+            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = ?")
+                .bind(cart_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if count as usize >= MAX_LINES {
+                return Err(AddError::TooManyLines);
+            }
+            sqlx::query(
+                "INSERT INTO cart_lines (cart_id, product_id, quantity, added_price_cents, added_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(cart_id)
+            .bind(product_id)
+            .bind(quantity)
+            .bind(price_cents)
+            .bind(kit::clock::unix_millis())
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a line's quantity; `false` if the cart has no such line.
+#[tracing::instrument(skip_all, fields(product_id))]
+pub async fn set_quantity(
+    db: &SqlitePool,
+    cart_id: &str,
+    product_id: i64,
+    quantity: u32,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query("UPDATE cart_lines SET quantity = ? WHERE cart_id = ? AND product_id = ?")
+        .bind(quantity)
+        .bind(cart_id)
+        .bind(product_id)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(changed == 1)
+}
+
+/// Removes a line; `false` if there was none.
+#[tracing::instrument(skip_all, fields(product_id))]
+pub async fn remove(db: &SqlitePool, cart_id: &str, product_id: i64) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query("DELETE FROM cart_lines WHERE cart_id = ? AND product_id = ?")
+        .bind(cart_id)
+        .bind(product_id)
+        .execute(db)
+        .await?
+        .rows_affected();
+    Ok(removed == 1)
+}

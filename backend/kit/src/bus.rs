@@ -1,0 +1,282 @@
+//! JetStream for domain events: publishing with de-duplication ids, and durable consumers
+//! that ack explicitly, retry a bounded number of times, and dead-letter what they cannot
+//! handle instead of blocking their stream.
+//!
+//! Delivery is at least once. Publishers set `Nats-Msg-Id` to the envelope id, so the server
+//! drops a re-publish inside its duplicate window; consumers must still be idempotent (see
+//! [`crate::inbox`]), because a crash between handling and ack means a redelivery.
+
+use std::future::Future;
+use std::time::Duration;
+
+use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, message::PublishMessage, AckKind};
+use async_nats::{Client, HeaderMap};
+use bytes::Bytes;
+use contracts::messaging::{
+    dead_letter_headers, dead_letter_subject, stream_for, DomainEvent, Envelope, StreamSpec,
+};
+use futures::StreamExt;
+
+/// How long the server de-duplicates a `Nats-Msg-Id`.
+const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
+/// How long a delivered event may take before the server redelivers it.
+const ACK_WAIT: Duration = Duration::from_secs(30);
+
+/// Publishing or consuming failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    /// A stream could not be created or found.
+    #[error("stream {stream}: {reason}")]
+    Stream {
+        /// Stream name.
+        stream: String,
+        /// What the server said.
+        reason: String,
+    },
+    /// No stream captures this subject (a contracts mistake).
+    #[error("no stream captures {0}")]
+    NoStream(String),
+    /// The server did not confirm a publish.
+    #[error("publish on {subject} failed: {reason}")]
+    Publish {
+        /// Subject.
+        subject: String,
+        /// Why.
+        reason: String,
+    },
+    /// The payload could not be encoded.
+    #[error("cannot encode {0}")]
+    Encode(String),
+}
+
+/// Why a handler did not handle an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandleError {
+    /// Might work later (database busy, a service unreachable): redeliver with backoff, up to
+    /// [`RetryPolicy::max_deliveries`], then dead-letter.
+    Retry(String),
+    /// Can never work (the event contradicts our state): dead-letter now.
+    Reject(String),
+}
+
+/// How consumers retry: deliveries before dead-lettering, and the first backoff (doubling,
+/// capped at 30 s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Deliveries of one event before it is dead-lettered.
+    pub max_deliveries: i64,
+    /// Wait before the second delivery.
+    pub first_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_deliveries: 5,
+            first_backoff: Duration::from_secs(1),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before delivery number `deliveries + 1`.
+    fn backoff(&self, deliveries: i64) -> Duration {
+        let exponent = deliveries.clamp(1, 16) as u32 - 1;
+        (self.first_backoff * 2u32.pow(exponent)).min(Duration::from_secs(30))
+    }
+}
+
+/// A JetStream handle shared by a service's publishers and consumers.
+#[derive(Clone)]
+pub struct Bus {
+    js: jetstream::Context,
+    retry: RetryPolicy,
+}
+
+impl Bus {
+    /// A bus over an existing NATS connection, with the default retry policy.
+    pub fn new(client: Client) -> Self {
+        Self {
+            js: jetstream::new(client),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The same bus with consumers retrying by `retry`.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Creates the streams that do not exist yet (file storage, two-minute de-duplication).
+    pub async fn ensure_streams(&self, streams: &[StreamSpec]) -> Result<(), BusError> {
+        for spec in streams {
+            let config = jetstream::stream::Config {
+                name: spec.name.to_string(),
+                subjects: spec.subjects.iter().map(|s| s.to_string()).collect(),
+                storage: jetstream::stream::StorageType::File,
+                duplicate_window: DUPLICATE_WINDOW,
+                ..Default::default()
+            };
+            self.js
+                .get_or_create_stream(config)
+                .await
+                .map_err(|e| BusError::Stream {
+                    stream: spec.name.into(),
+                    reason: e.to_string(),
+                })?;
+        }
+        Ok(())
+    }
+
+    /// Publishes an already encoded event and waits for the server to store it. Returns
+    /// whether the server recognised it as a duplicate of one it already has.
+    pub async fn publish_raw(&self, subject: &str, id: &str, payload: Bytes) -> Result<bool, BusError> {
+        self.publish_message(subject, PublishMessage::build().payload(payload).message_id(id))
+            .await
+    }
+
+    /// Publishes `envelope` on its event's subject.
+    pub async fn publish<E: DomainEvent>(&self, envelope: &Envelope<E>) -> Result<bool, BusError> {
+        let payload = serde_json::to_vec(envelope).map_err(|e| BusError::Encode(e.to_string()))?;
+        self.publish_raw(E::SUBJECT, &envelope.id, payload.into()).await
+    }
+
+    async fn publish_message(&self, subject: &str, message: PublishMessage) -> Result<bool, BusError> {
+        let failed = |e: &dyn std::fmt::Display| BusError::Publish {
+            subject: subject.into(),
+            reason: e.to_string(),
+        };
+        let ack = self
+            .js
+            .send_publish(subject.to_string(), message)
+            .await
+            .map_err(|e| failed(&e))?
+            .await
+            .map_err(|e| failed(&e))?;
+        Ok(ack.duplicate)
+    }
+
+    /// Runs `handler` for every `E` the durable consumer `consumer` receives, for as long as
+    /// the service runs; reconnects and resumes where it left off after NATS restarts.
+    pub fn consume<E, F, Fut>(&self, consumer: &'static str, handler: F) -> tokio::task::JoinHandle<()>
+    where
+        E: DomainEvent + Send + 'static,
+        F: Fn(Envelope<E>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), HandleError>> + Send,
+    {
+        let bus = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(reason) = bus.run_consumer(consumer, &handler).await {
+                    tracing::warn!(consumer, reason, "consumer stopped; resuming shortly");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        })
+    }
+
+    async fn run_consumer<E, F, Fut>(&self, consumer: &'static str, handler: &F) -> Result<(), String>
+    where
+        E: DomainEvent,
+        F: Fn(Envelope<E>) -> Fut,
+        Fut: Future<Output = Result<(), HandleError>>,
+    {
+        let spec = stream_for(E::SUBJECT).ok_or_else(|| format!("no stream for {}", E::SUBJECT))?;
+        self.ensure_streams(&[spec, contracts::messaging::DEAD_LETTER_STREAM])
+            .await
+            .map_err(|e| e.to_string())?;
+        let stream = self.js.get_stream(spec.name).await.map_err(|e| e.to_string())?;
+        let config = pull::Config {
+            durable_name: Some(consumer.into()),
+            filter_subject: E::SUBJECT.into(),
+            ack_policy: AckPolicy::Explicit,
+            ack_wait: ACK_WAIT,
+            ..Default::default()
+        };
+        let puller = stream
+            .get_or_create_consumer(consumer, config)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut messages = puller.messages().await.map_err(|e| e.to_string())?;
+        tracing::info!(consumer, subject = E::SUBJECT, "consuming");
+        while let Some(message) = messages.next().await {
+            let message = message.map_err(|e| e.to_string())?;
+            self.handle_one(consumer, &message, handler).await;
+        }
+        Err("message stream ended".into())
+    }
+
+    async fn handle_one<E, F, Fut>(&self, consumer: &'static str, message: &jetstream::Message, handler: &F)
+    where
+        E: DomainEvent,
+        F: Fn(Envelope<E>) -> Fut,
+        Fut: Future<Output = Result<(), HandleError>>,
+    {
+        let deliveries = message.info().map(|i| i.delivered).unwrap_or(1);
+        let outcome = match serde_json::from_slice::<Envelope<E>>(&message.payload) {
+            Ok(envelope) => handler(envelope).await,
+            Err(err) => Err(HandleError::Reject(format!("malformed event: {err}"))),
+        };
+        let ack = match outcome {
+            Ok(()) => {
+                metrics::counter!("events_handled_total", "consumer" => consumer, "outcome" => "ok")
+                    .increment(1);
+                AckKind::Ack
+            }
+            Err(HandleError::Retry(reason)) if deliveries < self.retry.max_deliveries => {
+                tracing::warn!(consumer, deliveries, reason, "event failed; will retry");
+                AckKind::Nak(Some(self.retry.backoff(deliveries)))
+            }
+            Err(HandleError::Retry(reason) | HandleError::Reject(reason)) => {
+                if let Err(err) = self.dead_letter(consumer, message, &reason, deliveries).await {
+                    // Not stored anywhere yet: leave it unacked so it comes back.
+                    tracing::error!(consumer, error = %err, "dead-lettering failed");
+                    return;
+                }
+                metrics::counter!("events_handled_total", "consumer" => consumer, "outcome" => "dead_letter")
+                    .increment(1);
+                AckKind::Term
+            }
+        };
+        if let Err(err) = message.ack_with(ack).await {
+            tracing::warn!(consumer, error = %err, "ack failed; the event will be redelivered");
+        }
+    }
+
+    async fn dead_letter(
+        &self,
+        consumer: &str,
+        message: &jetstream::Message,
+        reason: &str,
+        deliveries: i64,
+    ) -> Result<(), BusError> {
+        tracing::error!(consumer, subject = %message.subject, reason, "event dead-lettered");
+        let mut headers = HeaderMap::new();
+        headers.insert(dead_letter_headers::ORIGINAL_SUBJECT, message.subject.as_str());
+        headers.insert(dead_letter_headers::REASON, reason);
+        headers.insert(dead_letter_headers::DELIVERIES, deliveries.to_string().as_str());
+        let sequence = message.info().map(|i| i.stream_sequence).unwrap_or_default();
+        let id = format!("{consumer}:{}:{sequence}", message.subject);
+        let publish = PublishMessage::build()
+            .payload(message.payload.clone())
+            .headers(headers)
+            .message_id(id);
+        self.publish_message(&dead_letter_subject(consumer), publish)
+            .await
+            .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.backoff(1), Duration::from_secs(1));
+        assert_eq!(policy.backoff(3), Duration::from_secs(4));
+        assert_eq!(policy.backoff(50), Duration::from_secs(30));
+    }
+}

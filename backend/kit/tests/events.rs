@@ -1,0 +1,225 @@
+//! The event plumbing against a real nats-server: publish/consume, de-duplication, bounded
+//! retries, dead letters, the outbox relay (also across a NATS restart) and the inbox.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_nats::jetstream;
+use contracts::messaging::{dead_letter_headers, DomainEvent, Envelope, ALL_STREAMS};
+use futures::StreamExt;
+use kit::bus::{Bus, HandleError, RetryPolicy};
+use kit::testing::{temp_sqlite_url, NatsServer};
+use mercado_kit as kit;
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Pinged {
+    n: u32,
+}
+
+impl DomainEvent for Pinged {
+    // A real subject so the stream table applies; tests use their own nats-server.
+    const SUBJECT: &'static str = "orders.test-pinged";
+}
+
+fn envelope(n: u32) -> Envelope<Pinged> {
+    Envelope {
+        id: uuid::Uuid::now_v7().to_string(),
+        occurred_at: "2026-11-25T00:00:00Z".into(),
+        event: Pinged { n },
+    }
+}
+
+async fn bus(nats: &NatsServer) -> Bus {
+    let client = async_nats::connect(nats.url()).await.unwrap();
+    let bus = Bus::new(client).with_retry(RetryPolicy {
+        max_deliveries: 3,
+        first_backoff: Duration::from_millis(50),
+    });
+    bus.ensure_streams(ALL_STREAMS).await.unwrap();
+    bus
+}
+
+/// Collects what a consumer handled, and lets a test wait for a condition on it.
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<u32>>>);
+
+impl Seen {
+    async fn wait_for(&self, what: &str, check: impl Fn(&[u32]) -> bool) -> Vec<u32> {
+        for _ in 0..200 {
+            let seen = self.0.lock().unwrap().clone();
+            if check(&seen) {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("timed out waiting for {what}; saw {:?}", self.0.lock().unwrap());
+    }
+}
+
+async fn dead_letters(
+    nats: &NatsServer,
+    consumer: &str,
+    expected: usize,
+) -> Vec<async_nats::jetstream::Message> {
+    let js = jetstream::new(async_nats::connect(nats.url()).await.unwrap());
+    let stream = js.get_stream("DEADLETTER").await.unwrap();
+    let reader = stream
+        .create_consumer(jetstream::consumer::pull::Config {
+            filter_subject: format!("deadletter.{consumer}"),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut messages = reader.messages().await.unwrap();
+    let mut found = Vec::new();
+    while found.len() < expected {
+        let next = tokio::time::timeout(Duration::from_secs(10), messages.next()).await;
+        found.push(next.expect("a dead letter arrives").unwrap().unwrap());
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_republished_event_is_stored_and_handled_once() {
+    let nats = NatsServer::start();
+    let bus = bus(&nats).await;
+    let event = envelope(1);
+    assert!(!bus.publish(&event).await.unwrap());
+    assert!(
+        bus.publish(&event).await.unwrap(),
+        "same id: the server calls it a duplicate"
+    );
+    bus.publish(&envelope(2)).await.unwrap();
+    let seen = Seen::default();
+    let record = seen.clone();
+    bus.consume("test-once", move |e: Envelope<Pinged>| {
+        let record = record.clone();
+        async move {
+            record.0.lock().unwrap().push(e.event.n);
+            Ok(())
+        }
+    });
+    let handled = seen.wait_for("both events", |s| s.len() >= 2).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(handled, [1, 2]);
+    assert_eq!(*seen.0.lock().unwrap(), [1, 2], "nothing handled twice");
+}
+
+#[tokio::test]
+async fn a_failing_event_is_retried_then_dead_lettered_without_blocking_the_rest() {
+    let nats = NatsServer::start();
+    let bus = bus(&nats).await;
+    for n in [1, 13, 2] {
+        bus.publish(&envelope(n)).await.unwrap();
+    }
+    bus.publish_raw(Pinged::SUBJECT, "garbage-1", "not json".into())
+        .await
+        .unwrap();
+    let seen = Seen::default();
+    let attempts = Arc::new(Mutex::new(0));
+    let (record, tries) = (seen.clone(), attempts.clone());
+    bus.consume("test-retry", move |e: Envelope<Pinged>| {
+        let (record, tries) = (record.clone(), tries.clone());
+        async move {
+            if e.event.n == 13 {
+                *tries.lock().unwrap() += 1;
+                return Err(HandleError::Retry("unlucky".into()));
+            }
+            record.0.lock().unwrap().push(e.event.n);
+            Ok(())
+        }
+    });
+    seen.wait_for("the good events", |s| s.len() == 2).await;
+    let letters = dead_letters(&nats, "test-retry", 2).await;
+    let reasons: Vec<String> = letters
+        .iter()
+        .map(|m| {
+            m.headers
+                .as_ref()
+                .unwrap()
+                .get(dead_letter_headers::REASON)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.starts_with("malformed event")),
+        "{reasons:?}"
+    );
+    assert!(reasons.iter().any(|r| r == "unlucky"), "{reasons:?}");
+    assert_eq!(
+        *attempts.lock().unwrap(),
+        3,
+        "delivered exactly max_deliveries times"
+    );
+}
+
+async fn outbox_db() -> (tempfile::TempDir, SqlitePool) {
+    let (dir, url) = temp_sqlite_url();
+    let db = SqlitePool::connect(&url).await.unwrap();
+    sqlx::query(
+        "CREATE TABLE outbox (id TEXT PRIMARY KEY, subject TEXT NOT NULL, payload BLOB NOT NULL,
+         created_at INTEGER NOT NULL, published_at INTEGER)",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("CREATE TABLE inbox (consumer TEXT NOT NULL, event_id TEXT NOT NULL, handled_at INTEGER NOT NULL, PRIMARY KEY (consumer, event_id))")
+        .execute(&db)
+        .await
+        .unwrap();
+    (dir, db)
+}
+
+#[tokio::test]
+async fn committed_outbox_events_are_published_rolled_back_ones_never() {
+    let mut nats = NatsServer::start();
+    let bus = bus(&nats).await;
+    let (_dir, db) = outbox_db().await;
+
+    let mut tx = db.begin().await.unwrap();
+    kit::outbox::enqueue(&mut tx, Pinged { n: 7 }).await.unwrap();
+    drop(tx); // rolled back
+    let mut tx = db.begin().await.unwrap();
+    kit::outbox::enqueue(&mut tx, Pinged { n: 8 }).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let seen = Seen::default();
+    let record = seen.clone();
+    bus.consume("test-outbox", move |e: Envelope<Pinged>| {
+        let record = record.clone();
+        async move {
+            record.0.lock().unwrap().push(e.event.n);
+            Ok(())
+        }
+    });
+    let relay = kit::outbox::spawn_relay(db.clone(), bus.clone());
+    seen.wait_for("the committed event", |s| s == [8]).await;
+
+    // NATS goes away and comes back: events written meanwhile still arrive, once.
+    nats.restart();
+    let mut tx = db.begin().await.unwrap();
+    kit::outbox::enqueue(&mut tx, Pinged { n: 9 }).await.unwrap();
+    tx.commit().await.unwrap();
+    relay.notify();
+    seen.wait_for("the event written across the restart", |s| s == [8, 9])
+        .await;
+    let unpublished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(unpublished, 0);
+}
+
+#[tokio::test]
+async fn the_inbox_admits_each_event_once_per_consumer() {
+    let (_dir, db) = outbox_db().await;
+    let mut tx = db.begin().await.unwrap();
+    assert!(kit::inbox::first_delivery(&mut tx, "a", "e1").await.unwrap());
+    assert!(!kit::inbox::first_delivery(&mut tx, "a", "e1").await.unwrap());
+    assert!(kit::inbox::first_delivery(&mut tx, "b", "e1").await.unwrap());
+    tx.commit().await.unwrap();
+}

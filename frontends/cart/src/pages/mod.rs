@@ -1,0 +1,3 @@
+//! The cart's pages.
+
+pub mod cart_page;
