@@ -8,6 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Money;
+use crate::orders::ItemQuantity;
+use crate::subjects::{NatsRequest, CART_SNAPSHOT};
 
 /// Most of one product in a cart.
 pub const MAX_QUANTITY: u32 = 10;
@@ -66,4 +68,25 @@ pub struct AddItemRequest {
 pub struct SetQuantityRequest {
     /// The new quantity, 1..=[`MAX_QUANTITY`] (remove a line with `DELETE`).
     pub quantity: i64,
+}
+
+/// Asks cart for what is in a user's cart (orders places an order from it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartSnapshotRequest {
+    /// The user.
+    pub user_id: String,
+}
+
+/// The products and quantities in a user's cart (prices are the catalog's business).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct CartSnapshot {
+    /// Lines, oldest first.
+    pub items: Vec<ItemQuantity>,
+}
+
+impl NatsRequest for CartSnapshotRequest {
+    const SUBJECT: &'static str = CART_SNAPSHOT;
+    type Reply = CartSnapshot;
 }

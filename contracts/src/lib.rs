@@ -14,6 +14,7 @@
 //! - [`messaging`]: the domain-event envelope, the trait tying events to subjects, the streams.
 //! - [`mount`]: the MFE mount ABI: export names and the context the shell passes to `mount`.
 //! - [`manifest`]: `/mfe/manifest.json`, which tells the shell what to load for which route.
+//! - [`orders`]: the orders service's DTOs and the checkout saga's events.
 //! - [`problem`]: the RFC 9457 problem body every service answers errors with.
 //! - [`services`]: service names, their default ports and their gateway prefixes.
 //! - [`subjects`]: NATS subjects for request-reply between services.
@@ -26,6 +27,7 @@ pub mod identity;
 pub mod manifest;
 pub mod messaging;
 pub mod mount;
+pub mod orders;
 pub mod problem;
 pub mod services;
 pub mod subjects;

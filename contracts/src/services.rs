@@ -33,8 +33,20 @@ pub const CART: Service = Service {
     default_port: 8103,
 };
 
+/// The inventory service.
+pub const INVENTORY: Service = Service {
+    name: "inventory",
+    default_port: 8104,
+};
+
+/// The orders service.
+pub const ORDERS: Service = Service {
+    name: "orders",
+    default_port: 8105,
+};
+
 /// Every service behind the gateway, in start order.
-pub const ALL: &[Service] = &[IDENTITY, CATALOG, CART];
+pub const ALL: &[Service] = &[IDENTITY, CATALOG, CART, INVENTORY, ORDERS];
 
 impl Service {
     /// Path prefix under which the gateway exposes the service.

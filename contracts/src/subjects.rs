@@ -6,6 +6,9 @@ use serde::{de::DeserializeOwned, Serialize};
 /// Catalog answers with current prices: [`crate::catalog::PricesRequest`].
 pub const CATALOG_PRICES: &str = "catalog.prices";
 
+/// Cart answers with what is in a user's cart: [`crate::cart::CartSnapshotRequest`].
+pub const CART_SNAPSHOT: &str = "cart.snapshot";
+
 /// Identity answers with its public signing keys: [`crate::identity::JwksRequest`].
 pub const IDENTITY_JWKS: &str = "identity.jwks";
 

@@ -3,13 +3,15 @@
 //!
 //! HTTP (through the gateway at `/api/cart`): `GET /` (the cart, priced now), `POST /items`,
 //! `PUT /items/{productId}`, `DELETE /items/{productId}`, `GET /openapi.json`, plus health.
-//! NATS: asks `catalog.prices` for current prices and names. It stores quantities and the
+//! NATS: asks `catalog.prices` for current prices and names; answers `cart.snapshot` for
+//! orders; consumes `orders.paid` (bought items leave the cart). It stores quantities and the
 //! price at the time of adding, never a price to charge: orders re-checks prices itself.
 //! It must not know about stock, payments or orders' states.
 
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod routes;
 pub mod startup;
 pub mod state;

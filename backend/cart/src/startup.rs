@@ -1,4 +1,5 @@
-//! Building the cart: database, NATS, the token verifier, and the HTTP router.
+//! Building the cart: database, NATS (snapshot responder, paid-order consumer), the token
+//! verifier, and the HTTP router.
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use kit::auth::Verifier;
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
+use crate::events;
 use crate::routes::{cart, openapi};
 use crate::state::AppState;
 
@@ -22,6 +24,9 @@ pub enum StartupError {
     /// NATS unreachable.
     #[error(transparent)]
     Nats(#[from] kit::nats::NatsError),
+    /// Streams could not be created.
+    #[error(transparent)]
+    Bus(#[from] kit::bus::BusError),
     /// The port could not be bound.
     #[error("cannot listen: {0}")]
     Bind(#[from] std::io::Error),
@@ -39,6 +44,10 @@ impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
+        events::snapshot::serve(nats.clone(), db.clone()).await?;
+        let bus = kit::bus::Bus::new(nats.clone());
+        bus.ensure_streams(contracts::messaging::ALL_STREAMS).await?;
+        events::paid::start(&bus, db.clone());
         let state = AppState {
             verifier: Arc::new(Verifier::from_nats(nats.clone())),
             db,

@@ -203,3 +203,32 @@ pub async fn remove(db: &SqlitePool, cart_id: &str, product_id: i64) -> Result<b
         .rows_affected();
     Ok(removed == 1)
 }
+
+/// Takes bought quantities out of a user's cart; lines bought in full go.
+#[tracing::instrument(skip_all)]
+pub async fn take_bought(
+    tx: &mut sqlx::SqliteConnection,
+    user_id: &str,
+    items: &[contracts::orders::ItemQuantity],
+) -> Result<(), sqlx::Error> {
+    const OF_USER: &str = "cart_id = (SELECT id FROM carts WHERE user_id = ?)";
+    for item in items {
+        sqlx::query(&format!(
+            "DELETE FROM cart_lines WHERE product_id = ? AND quantity <= ? AND {OF_USER}"
+        ))
+        .bind(item.product_id)
+        .bind(item.quantity)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!(
+            "UPDATE cart_lines SET quantity = quantity - ? WHERE product_id = ? AND {OF_USER}"
+        ))
+        .bind(item.quantity)
+        .bind(item.product_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}

@@ -4,7 +4,7 @@
 //! deliberately makes it public here. Services check the token again themselves.
 
 use contracts::manifest::route_matches;
-use contracts::services::{CART, CATALOG, IDENTITY};
+use contracts::services::{CART, CATALOG, IDENTITY, INVENTORY};
 use http::Method;
 
 /// Who may call a route.
@@ -38,6 +38,8 @@ const RULES: &[Rule] = &[
     public(CATALOG.name, Some(Method::GET), "*"),
     // Visitors have carts too (cookie); a token, when sent, is still verified.
     public(CART.name, None, "*"),
+    public(INVENTORY.name, Some(Method::GET), "/stock/:id"),
+    public(INVENTORY.name, Some(Method::GET), "/openapi.json"),
     public(IDENTITY.name, Some(Method::POST), "/users"),
     public(IDENTITY.name, Some(Method::POST), "/sessions"),
     public(IDENTITY.name, Some(Method::POST), "/sessions/refresh"),

@@ -15,6 +15,7 @@
 //!   event once.
 //! - [`clock`]: timestamps as events and tables want them.
 //! - [`cookies`]: HttpOnly cookies with the right attributes (refresh token, anonymous cart).
+//! - [`openapi`]: pieces shared by the services' OpenAPI documents.
 //! - [`db`]: open the service's database and run its migrations.
 //! - `testing` (feature `testing`): a real nats-server on a free port, fresh databases.
 //!
@@ -30,6 +31,7 @@ pub mod health;
 pub mod http;
 pub mod inbox;
 pub mod nats;
+pub mod openapi;
 pub mod outbox;
 pub mod problem;
 pub mod ratelimit;

@@ -1,7 +1,7 @@
 //! Identity's OpenAPI document, served at `GET /openapi.json`.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use kit::openapi::BearerAuth;
+use utoipa::OpenApi;
 
 /// The document; paths and schemas come from the handlers' annotations and `contracts`.
 #[derive(OpenApi)]
@@ -31,24 +31,6 @@ use utoipa::{Modify, OpenApi};
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
-
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        if let Some(components) = openapi.components.as_mut() {
-            components.add_security_scheme(
-                "bearer",
-                SecurityScheme::Http(
-                    HttpBuilder::new()
-                        .scheme(HttpAuthScheme::Bearer)
-                        .bearer_format("JWT")
-                        .build(),
-                ),
-            );
-        }
-    }
-}
 
 /// `GET /openapi.json`.
 pub async fn openapi_json() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -1,0 +1,102 @@
+//! Reacting to orders: reserve on `orders.created`, commit on `orders.paid`, release on
+//! `orders.cancelled`.
+
+use contracts::messaging::Envelope;
+use contracts::orders::{InventoryRejected, InventoryReserved, OrderCancelled, OrderCreated, OrderPaid};
+use kit::bus::HandleError;
+use kit::{inbox, outbox};
+
+use crate::state::AppState;
+use crate::store;
+
+/// Durable consumer names (also the inbox keys).
+pub const RESERVE: &str = "inventory-reserve";
+/// See [`RESERVE`].
+pub const COMMIT: &str = "inventory-commit";
+/// See [`RESERVE`].
+pub const RELEASE: &str = "inventory-release";
+
+/// Starts the three consumers.
+pub fn start(state: &AppState) {
+    let s = state.clone();
+    state
+        .bus
+        .consume(RESERVE, move |e: Envelope<OrderCreated>| reserve(s.clone(), e));
+    let s = state.clone();
+    state
+        .bus
+        .consume(COMMIT, move |e: Envelope<OrderPaid>| commit(s.clone(), e));
+    let s = state.clone();
+    state
+        .bus
+        .consume(RELEASE, move |e: Envelope<OrderCancelled>| release(s.clone(), e));
+}
+
+fn retry(err: sqlx::Error) -> HandleError {
+    HandleError::Retry(err.to_string())
+}
+
+/// Holds every line or none, and says which.
+#[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
+async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<(), HandleError> {
+    let order = envelope.event;
+    if order.items.is_empty() || order.items.iter().any(|i| i.quantity == 0) {
+        return Err(HandleError::Reject("an order needs lines with quantities".into()));
+    }
+    let mut tx = state.db.begin().await.map_err(retry)?;
+    if !inbox::first_delivery(&mut tx, RESERVE, &envelope.id)
+        .await
+        .map_err(retry)?
+    {
+        return Ok(());
+    }
+    let short = store::reserve(&mut tx, &order.order_id, &order.items)
+        .await
+        .map_err(retry)?;
+    if short.is_empty() {
+        let reserved = InventoryReserved {
+            order_id: order.order_id,
+            total: order.total,
+        };
+        outbox::enqueue(&mut tx, reserved).await.map_err(retry)?;
+    } else {
+        tracing::info!(?short, "order rejected: out of stock");
+        let rejected = InventoryRejected {
+            order_id: order.order_id,
+            reason: "Some items are out of stock.".into(),
+            short,
+        };
+        outbox::enqueue(&mut tx, rejected).await.map_err(retry)?;
+    }
+    tx.commit().await.map_err(retry)?;
+    state.relay.notify();
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
+async fn commit(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
+    let mut tx = state.db.begin().await.map_err(retry)?;
+    if inbox::first_delivery(&mut tx, COMMIT, &envelope.id)
+        .await
+        .map_err(retry)?
+    {
+        store::commit(&mut tx, &envelope.event.order_id)
+            .await
+            .map_err(retry)?;
+    }
+    tx.commit().await.map_err(retry)
+}
+
+#[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
+async fn release(state: AppState, envelope: Envelope<OrderCancelled>) -> Result<(), HandleError> {
+    let mut tx = state.db.begin().await.map_err(retry)?;
+    if inbox::first_delivery(&mut tx, RELEASE, &envelope.id)
+        .await
+        .map_err(retry)?
+    {
+        store::release(&mut tx, &envelope.event.order_id)
+            .await
+            .map_err(retry)?;
+    }
+    tx.commit().await.map_err(retry)
+}

@@ -1,0 +1,143 @@
+//! `spawn_app()`: inventory on a free port with its own database and nats-server, plus a
+//! listener that records what inventory publishes.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use contracts::catalog::Money;
+use contracts::messaging::{DomainEvent, Envelope};
+use contracts::orders::{InventoryRejected, InventoryReserved, ItemQuantity, OrderCreated};
+use kit::bus::Bus;
+use kit::config::ServiceConfig;
+use kit::testing::{temp_sqlite_url, NatsServer};
+use mercado_inventory::{config::Settings, startup::Application};
+use serde::de::DeserializeOwned;
+use sqlx::SqlitePool;
+
+pub struct TestApp {
+    pub base: String,
+    pub nats: NatsServer,
+    pub bus: Bus,
+    pub db: SqlitePool,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let nats = NatsServer::start();
+    let (dir, database_url) = temp_sqlite_url();
+    let service = ServiceConfig {
+        name: "inventory",
+        host: "127.0.0.1".into(),
+        port: 0,
+        nats_url: nats.url(),
+        database_url: database_url.clone(),
+    };
+    let app = Application::build(Settings { service }).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let bus = Bus::new(async_nats::connect(nats.url()).await.unwrap());
+    let db = SqlitePool::connect(&database_url).await.unwrap();
+    TestApp {
+        base,
+        nats,
+        bus,
+        db,
+        _dir: dir,
+    }
+}
+
+/// Everything of type `E` published, recorded by a consumer of the test's own.
+#[derive(Clone)]
+pub struct Recorder<E>(Arc<Mutex<Vec<Envelope<E>>>>);
+
+impl<E: DomainEvent + Clone + Send + 'static> Recorder<E> {
+    pub fn start(bus: &Bus, name: &'static str) -> Self {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        bus.consume(name, move |e: Envelope<E>| {
+            let record = record.clone();
+            async move {
+                record.lock().unwrap().push(e);
+                Ok(())
+            }
+        });
+        Self(seen)
+    }
+
+    /// Waits until `count` events have been seen; returns them.
+    pub async fn wait_for(&self, count: usize) -> Vec<Envelope<E>> {
+        for _ in 0..400 {
+            let seen = self.0.lock().unwrap().clone();
+            if seen.len() >= count {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("timed out waiting for {count} × {}", E::SUBJECT);
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+pub fn order(id: &str, items: &[(i64, u32)]) -> Envelope<OrderCreated> {
+    envelope(OrderCreated {
+        order_id: id.into(),
+        user_id: "user-1".into(),
+        items: items
+            .iter()
+            .map(|&(product_id, quantity)| ItemQuantity { product_id, quantity })
+            .collect(),
+        total: Money::eur(1000),
+    })
+}
+
+pub fn envelope<E>(event: E) -> Envelope<E> {
+    Envelope {
+        id: uuid::Uuid::now_v7().to_string(),
+        occurred_at: kit::clock::now_rfc3339(),
+        event,
+    }
+}
+
+pub async fn available(app: &TestApp, product: i64) -> i64 {
+    let body: serde_json::Value = reqwest::get(format!("{}/stock/{product}", app.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["available"].as_i64().unwrap()
+}
+
+pub async fn on_hand(app: &TestApp, product: i64) -> i64 {
+    sqlx::query_scalar("SELECT on_hand FROM stock WHERE product_id = ?")
+        .bind(product)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// Publishes, retrying while the client reconnects (after a NATS restart), as a relay would.
+pub async fn publish_until_stored<E: DomainEvent>(app: &TestApp, envelope: &Envelope<E>) {
+    for _ in 0..40 {
+        if app.bus.publish(envelope).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("could not publish {}", E::SUBJECT);
+}
+
+pub fn recorders(app: &TestApp) -> (Recorder<InventoryReserved>, Recorder<InventoryRejected>) {
+    (
+        Recorder::start(&app.bus, "test-reserved"),
+        Recorder::start(&app.bus, "test-rejected"),
+    )
+}
+
+#[allow(dead_code)]
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
+    serde_json::from_slice(bytes).unwrap()
+}

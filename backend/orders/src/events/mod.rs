@@ -1,0 +1,4 @@
+//! The orders service's part in the checkout saga: one handler per consumed event, each in one
+//! transaction with its inbox record, the status change and the events it publishes.
+
+pub mod saga;

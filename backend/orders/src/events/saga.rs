@@ -1,0 +1,215 @@
+//! Moving orders along as inventory, payments and shipping answer.
+
+use contracts::messaging::{DomainEvent, Envelope};
+use contracts::orders::{
+    InventoryRejected, ItemQuantity, OrderCancelled, OrderPaid, OrderStatus, OrderStatusChanged,
+    PaymentFailed, PaymentSessionCreated, PaymentSucceeded, ShipmentCreated,
+};
+use kit::bus::HandleError;
+use kit::{inbox, outbox};
+use sqlx::SqliteConnection;
+
+use crate::domain::status::{transition, Transition};
+use crate::state::AppState;
+use crate::store::{self, Details};
+
+/// Starts one durable consumer per event the saga needs.
+pub fn start(state: &AppState) {
+    let s = state.clone();
+    state.bus.consume(
+        "orders-inventory-rejected",
+        move |e: Envelope<InventoryRejected>| {
+            let (order, reason) = (e.event.order_id.clone(), e.event.reason.clone());
+            advance(
+                s.clone(),
+                "orders-inventory-rejected",
+                e.id,
+                order,
+                OrderStatus::Cancelled,
+                Change::Reason(reason),
+            )
+        },
+    );
+    let s = state.clone();
+    state.bus.consume(
+        "orders-session-created",
+        move |e: Envelope<PaymentSessionCreated>| {
+            let (order, url) = (e.event.order_id.clone(), e.event.checkout_url.clone());
+            advance(
+                s.clone(),
+                "orders-session-created",
+                e.id,
+                order,
+                OrderStatus::AwaitingPayment,
+                Change::CheckoutUrl(url),
+            )
+        },
+    );
+    let s = state.clone();
+    state.bus.consume(
+        "orders-payment-succeeded",
+        move |e: Envelope<PaymentSucceeded>| {
+            let order = e.event.order_id.clone();
+            advance(
+                s.clone(),
+                "orders-payment-succeeded",
+                e.id,
+                order,
+                OrderStatus::Paid,
+                Change::None,
+            )
+        },
+    );
+    let s = state.clone();
+    state
+        .bus
+        .consume("orders-payment-failed", move |e: Envelope<PaymentFailed>| {
+            let (order, reason) = (e.event.order_id.clone(), e.event.reason.clone());
+            advance(
+                s.clone(),
+                "orders-payment-failed",
+                e.id,
+                order,
+                OrderStatus::Cancelled,
+                Change::Reason(reason),
+            )
+        });
+    let s = state.clone();
+    state
+        .bus
+        .consume("orders-shipment-created", move |e: Envelope<ShipmentCreated>| {
+            let (order, code) = (e.event.order_id.clone(), e.event.tracking_code.clone());
+            advance(
+                s.clone(),
+                "orders-shipment-created",
+                e.id,
+                order,
+                OrderStatus::Shipped,
+                Change::Tracking(code),
+            )
+        });
+}
+
+/// What a status change carries.
+enum Change {
+    None,
+    Reason(String),
+    CheckoutUrl(String),
+    Tracking(String),
+}
+
+fn retry(err: sqlx::Error) -> HandleError {
+    HandleError::Retry(err.to_string())
+}
+
+/// Moves `order_id` to `to` if the rules allow, publishing what follows from it.
+#[tracing::instrument(skip_all, fields(consumer, order_id = %order_id, to = to.as_str()))]
+async fn advance(
+    state: AppState,
+    consumer: &'static str,
+    event_id: String,
+    order_id: String,
+    to: OrderStatus,
+    change: Change,
+) -> Result<(), HandleError> {
+    let mut tx = state.db.begin().await.map_err(retry)?;
+    if !inbox::first_delivery(&mut tx, consumer, &event_id)
+        .await
+        .map_err(retry)?
+    {
+        return Ok(());
+    }
+    let Some((from, user_id)) = store::status_of(&mut tx, &order_id).await.map_err(retry)? else {
+        return Err(HandleError::Reject(format!("no order {order_id}")));
+    };
+    match transition(from, to) {
+        Transition::Skip => {}
+        Transition::Illegal => {
+            return Err(HandleError::Reject(format!(
+                "{} → {} is not allowed",
+                from.as_str(),
+                to.as_str()
+            )))
+        }
+        Transition::Apply => {
+            let details = match &change {
+                Change::None => Details::default(),
+                Change::Reason(reason) => Details {
+                    reason: Some(reason),
+                    ..Details::default()
+                },
+                Change::CheckoutUrl(url) => Details {
+                    checkout_url: Some(url),
+                    ..Details::default()
+                },
+                Change::Tracking(code) => Details {
+                    tracking_code: Some(code),
+                    ..Details::default()
+                },
+            };
+            store::set_status(&mut tx, &order_id, to, details)
+                .await
+                .map_err(retry)?;
+            announce(&mut tx, &order_id, &user_id, to, &change)
+                .await
+                .map_err(retry)?;
+        }
+    }
+    tx.commit().await.map_err(retry)?;
+    state.relay.notify();
+    Ok(())
+}
+
+/// The events a new status publishes: always the status change, and for PAID / CANCELLED
+/// what the other services act on.
+async fn announce(
+    tx: &mut SqliteConnection,
+    order_id: &str,
+    user_id: &str,
+    status: OrderStatus,
+    change: &Change,
+) -> Result<(), sqlx::Error> {
+    let changed = OrderStatusChanged {
+        order_id: order_id.into(),
+        user_id: user_id.into(),
+        status,
+    };
+    enqueue(tx, changed).await?;
+    match status {
+        OrderStatus::Paid => {
+            let items = store::lines(tx, order_id)
+                .await?
+                .into_iter()
+                .map(|l| ItemQuantity {
+                    product_id: l.product_id,
+                    quantity: l.quantity,
+                })
+                .collect();
+            let shipping_address = store::address(tx, order_id).await?;
+            let paid = OrderPaid {
+                order_id: order_id.into(),
+                user_id: user_id.into(),
+                items,
+                shipping_address,
+            };
+            enqueue(tx, paid).await
+        }
+        OrderStatus::Cancelled => {
+            let reason = match change {
+                Change::Reason(reason) => reason.clone(),
+                _ => "Cancelled.".into(),
+            };
+            let cancelled = OrderCancelled {
+                order_id: order_id.into(),
+                user_id: user_id.into(),
+                reason,
+            };
+            enqueue(tx, cancelled).await
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn enqueue<E: DomainEvent>(tx: &mut SqliteConnection, event: E) -> Result<(), sqlx::Error> {
+    outbox::enqueue(tx, event).await.map(|_| ())
+}

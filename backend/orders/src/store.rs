@@ -1,0 +1,221 @@
+//! The orders service's queries. Status changes always go through [`set_status`], which also
+//! appends to the history, inside the caller's transaction.
+
+use contracts::catalog::Money;
+use contracts::orders::{OrderLine, OrderStatus, OrderView, ShippingAddress, StatusChange};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+/// An order about to be inserted.
+pub struct NewOrder<'a> {
+    /// Order id.
+    pub id: &'a str,
+    /// Owner.
+    pub user_id: &'a str,
+    /// The client's idempotency key, if sent.
+    pub idempotency_key: Option<&'a str>,
+    /// Lines at the prices charged.
+    pub lines: &'a [OrderLine],
+    /// Where it goes.
+    pub address: &'a ShippingAddress,
+}
+
+/// The order a user already placed with `key`, if any.
+#[tracing::instrument(skip_all)]
+pub async fn by_idempotency_key(
+    db: &SqlitePool,
+    user_id: &str,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM orders WHERE user_id = ? AND idempotency_key = ?")
+        .bind(user_id)
+        .bind(key)
+        .fetch_optional(db)
+        .await
+}
+
+/// Inserts an order as PENDING with its lines and first history entry.
+#[tracing::instrument(skip_all)]
+pub async fn insert(tx: &mut SqliteConnection, order: &NewOrder<'_>) -> Result<(), sqlx::Error> {
+    let total: i64 = order
+        .lines
+        .iter()
+        .map(|l| l.unit_price.cents * i64::from(l.quantity))
+        .sum();
+    let address = serde_json::to_string(order.address).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let now = kit::clock::now_rfc3339();
+    sqlx::query(
+        "INSERT INTO orders (id, user_id, status, total_cents, address, idempotency_key, placed_at)
+         VALUES (?, ?, 'PENDING', ?, ?, ?, ?)",
+    )
+    .bind(order.id)
+    .bind(order.user_id)
+    .bind(total)
+    .bind(address)
+    .bind(order.idempotency_key)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    for line in order.lines {
+        sqlx::query("INSERT INTO order_lines (order_id, product_id, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?)")
+            .bind(order.id)
+            .bind(line.product_id)
+            .bind(&line.name)
+            .bind(line.quantity)
+            .bind(line.unit_price.cents)
+            .execute(&mut *tx)
+            .await?;
+    }
+    append_history(tx, order.id, OrderStatus::Pending, None, &now).await
+}
+
+async fn append_history(
+    tx: &mut SqliteConnection,
+    order_id: &str,
+    status: OrderStatus,
+    reason: Option<&str>,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO order_history (order_id, seq, status, at, reason)
+         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_history WHERE order_id = ?), ?, ?, ?)",
+    )
+    .bind(order_id)
+    .bind(order_id)
+    .bind(status.as_str())
+    .bind(at)
+    .bind(reason)
+    .execute(tx)
+    .await
+    .map(|_| ())
+}
+
+/// An order's status and owner, read inside a transaction.
+#[tracing::instrument(skip_all)]
+pub async fn status_of(
+    tx: &mut SqliteConnection,
+    order_id: &str,
+) -> Result<Option<(OrderStatus, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT status, user_id FROM orders WHERE id = ?")
+        .bind(order_id)
+        .fetch_optional(tx)
+        .await?;
+    Ok(row.and_then(|r| Some((OrderStatus::parse(r.get::<&str, _>(0))?, r.get(1)))))
+}
+
+/// What a status change may carry besides the status.
+#[derive(Debug, Default)]
+pub struct Details<'a> {
+    /// Why (cancellations).
+    pub reason: Option<&'a str>,
+    /// Where to pay.
+    pub checkout_url: Option<&'a str>,
+    /// Carrier tracking code.
+    pub tracking_code: Option<&'a str>,
+}
+
+/// Moves an order to `status`, recording it in the history.
+#[tracing::instrument(skip_all, fields(order_id, status = status.as_str()))]
+pub async fn set_status(
+    tx: &mut SqliteConnection,
+    order_id: &str,
+    status: OrderStatus,
+    details: Details<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE orders SET status = ?, checkout_url = COALESCE(?, checkout_url),
+         tracking_code = COALESCE(?, tracking_code) WHERE id = ?",
+    )
+    .bind(status.as_str())
+    .bind(details.checkout_url)
+    .bind(details.tracking_code)
+    .bind(order_id)
+    .execute(&mut *tx)
+    .await?;
+    append_history(tx, order_id, status, details.reason, &kit::clock::now_rfc3339()).await
+}
+
+/// An order's lines.
+pub async fn lines(conn: &mut SqliteConnection, order_id: &str) -> Result<Vec<OrderLine>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT product_id, name, quantity, unit_price_cents FROM order_lines WHERE order_id = ? ORDER BY product_id",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OrderLine {
+            product_id: r.get(0),
+            name: r.get(1),
+            quantity: r.get::<i64, _>(2) as u32,
+            unit_price: Money::eur(r.get(3)),
+        })
+        .collect())
+}
+
+/// The shipping address of an order.
+pub async fn address(conn: &mut SqliteConnection, order_id: &str) -> Result<ShippingAddress, sqlx::Error> {
+    let text: String = sqlx::query_scalar("SELECT address FROM orders WHERE id = ?")
+        .bind(order_id)
+        .fetch_one(conn)
+        .await?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+/// One of `user_id`'s orders, whole.
+#[tracing::instrument(skip_all)]
+pub async fn view(db: &SqlitePool, user_id: &str, order_id: &str) -> Result<Option<OrderView>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let row = sqlx::query(
+        "SELECT id, status, total_cents, address, checkout_url, tracking_code, placed_at
+         FROM orders WHERE id = ? AND user_id = ?",
+    )
+    .bind(order_id)
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let history = sqlx::query("SELECT status, at, reason FROM order_history WHERE order_id = ? ORDER BY seq")
+        .bind(order_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .filter_map(|r| {
+            Some(StatusChange {
+                status: OrderStatus::parse(r.get::<&str, _>(0))?,
+                at: r.get(1),
+                reason: r.get(2),
+            })
+        })
+        .collect();
+    let address: String = row.get(3);
+    Ok(Some(OrderView {
+        id: row.get(0),
+        status: OrderStatus::parse(row.get::<&str, _>(1)).unwrap_or(OrderStatus::Pending),
+        lines: lines(&mut conn, order_id).await?,
+        total: Money::eur(row.get(2)),
+        shipping_address: serde_json::from_str(&address).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        checkout_url: row.get(4),
+        tracking_code: row.get(5),
+        history,
+        placed_at: row.get(6),
+    }))
+}
+
+/// `user_id`'s orders, newest first (at most 50).
+#[tracing::instrument(skip_all)]
+pub async fn list(db: &SqlitePool, user_id: &str) -> Result<Vec<OrderView>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM orders WHERE user_id = ? ORDER BY placed_at DESC, id DESC LIMIT 50",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    let mut orders = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(order) = view(db, user_id, &id).await? {
+            orders.push(order);
+        }
+    }
+    Ok(orders)
+}

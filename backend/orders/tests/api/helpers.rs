@@ -1,0 +1,194 @@
+//! `spawn_app()`: orders and its neighbours on free ports around one nats-server.
+
+use std::time::Duration;
+
+use contracts::messaging::{DomainEvent, Envelope};
+use contracts::orders::{OrderStatus, OrderView};
+use kit::bus::Bus;
+use kit::config::ServiceConfig;
+use kit::testing::{temp_sqlite_url, NatsServer};
+use serde_json::{json, Value};
+
+pub struct TestApp {
+    pub orders: String,
+    pub identity: String,
+    pub cart: String,
+    pub inventory: String,
+    pub http: reqwest::Client,
+    pub bus: Bus,
+    pub nats: NatsServer,
+    _dirs: Vec<tempfile::TempDir>,
+}
+
+fn config(name: &'static str, nats: &NatsServer, dirs: &mut Vec<tempfile::TempDir>) -> ServiceConfig {
+    let (dir, database_url) = temp_sqlite_url();
+    dirs.push(dir);
+    ServiceConfig {
+        name,
+        host: "127.0.0.1".into(),
+        port: 0,
+        nats_url: nats.url(),
+        database_url,
+    }
+}
+
+macro_rules! start {
+    ($app:expr) => {{
+        let app = $app.await.unwrap();
+        let url = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        url
+    }};
+}
+
+pub async fn spawn_app() -> TestApp {
+    let nats = NatsServer::start();
+    let mut dirs = Vec::new();
+    start!(mercado_catalog::startup::Application::build(
+        mercado_catalog::config::Settings {
+            service: config("catalog", &nats, &mut dirs)
+        }
+    ));
+    let identity = start!(mercado_identity::startup::Application::build(
+        mercado_identity::config::Settings::with_service(config("identity", &nats, &mut dirs))
+    ));
+    let cart = start!(mercado_cart::startup::Application::build(
+        mercado_cart::config::Settings::with_service(config("cart", &nats, &mut dirs))
+    ));
+    let inventory = start!(mercado_inventory::startup::Application::build(
+        mercado_inventory::config::Settings {
+            service: config("inventory", &nats, &mut dirs)
+        }
+    ));
+    let orders = start!(mercado_orders::startup::Application::build(
+        mercado_orders::config::Settings {
+            service: config("orders", &nats, &mut dirs)
+        }
+    ));
+    let bus = Bus::new(async_nats::connect(nats.url()).await.unwrap());
+    TestApp {
+        orders,
+        identity,
+        cart,
+        inventory,
+        http: reqwest::Client::new(),
+        bus,
+        nats,
+        _dirs: dirs,
+    }
+}
+
+pub fn address() -> Value {
+    json!({"name": "Ana Lima", "line1": "Rua Augusta 1", "postalCode": "1100-048", "city": "Lisboa", "country": "PT"})
+}
+
+impl TestApp {
+    /// A new user's access token.
+    pub async fn shopper(&self, email: &str) -> String {
+        let response = self
+            .http
+            .post(format!("{}/users", self.identity))
+            .json(&json!({"name": "Ana", "email": email, "password": "correct horse battery"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let grant: Value = response.json().await.unwrap();
+        grant["accessToken"].as_str().unwrap().to_string()
+    }
+
+    /// Puts products in the user's cart; returns the cart's total in cents.
+    pub async fn fill_cart(&self, token: &str, items: &[(i64, i64)]) -> i64 {
+        let mut total = 0;
+        for (product, quantity) in items {
+            let response = self
+                .http
+                .post(format!("{}/items", self.cart))
+                .bearer_auth(token)
+                .json(&json!({"productId": product, "quantity": quantity}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            let cart: Value = response.json().await.unwrap();
+            total = cart["total"]["cents"].as_i64().unwrap();
+        }
+        total
+    }
+
+    pub async fn cart_count(&self, token: &str) -> u64 {
+        let cart: Value = self
+            .http
+            .get(format!("{}/", self.cart))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        cart["itemCount"].as_u64().unwrap()
+    }
+
+    pub async fn place(&self, token: &str, expected_total: i64, key: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}/", self.orders))
+            .bearer_auth(token)
+            .json(&json!({"shippingAddress": address(), "expectedTotalCents": expected_total}));
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn order(&self, token: &str, id: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}/{id}", self.orders))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Waits until the order reaches `status` (the saga runs asynchronously).
+    pub async fn wait_status(&self, token: &str, id: &str, status: OrderStatus) -> OrderView {
+        let mut last = None;
+        for _ in 0..400 {
+            let view: OrderView = self.order(token, id).await.json().await.unwrap();
+            if view.status == status {
+                return view;
+            }
+            last = Some(view.status);
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("order {id} never reached {status:?}; last {last:?}");
+    }
+
+    pub async fn available(&self, product: i64) -> i64 {
+        let body: Value = reqwest::get(format!("{}/stock/{product}", self.inventory))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["available"].as_i64().unwrap()
+    }
+
+    /// Publishes what another service (payments, shipping) would publish.
+    pub async fn publish<E: DomainEvent>(&self, event: E) {
+        let envelope = Envelope {
+            id: uuid::Uuid::now_v7().to_string(),
+            occurred_at: kit::clock::now_rfc3339(),
+            event,
+        };
+        // Retried like a relay would while the client reconnects after a NATS restart.
+        for _ in 0..40 {
+            if self.bus.publish(&envelope).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        panic!("could not publish {}", E::SUBJECT);
+    }
+}
