@@ -116,7 +116,7 @@ impl ShellContext {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
         if let Some(body) = body {
-            let json = serde_json::to_string(body).map_err(|e| FetchError::Decode(e.to_string()))?;
+            let json = to_json_text(body).map_err(FetchError::Decode)?;
             init.set_body(&JsValue::from_str(&json));
             let headers = web_sys::Headers::new().map_err(|e| FetchError::Network(js_error_text(&e)))?;
             let _ = headers.set("Content-Type", "application/json");
@@ -168,11 +168,28 @@ async fn decode_json<T: DeserializeOwned>(response: web_sys::Response) -> Result
         .as_string()
         .unwrap_or_default();
     if response.ok() {
-        return serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()));
+        return from_json_text(&text).map_err(FetchError::Decode);
     }
-    let problem = serde_json::from_str::<Problem>(&text)
+    let problem = from_json_text::<Problem>(&text)
         .unwrap_or_else(|_| Problem::new("http-error", format!("The store answered {status}"), status));
     Err(FetchError::Problem(problem))
+}
+
+/// Decodes JSON text with the browser's own parser: keeps serde_json's parser (and its float
+/// formatting) out of every wasm module, which are shipped over the network.
+pub fn from_json_text<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    let value = js_sys::JSON::parse(text).map_err(|e| js_error_text(&e))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+}
+
+/// Encodes `value` as JSON text with the browser's own serializer (see [`from_json_text`]).
+pub fn to_json_text<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    let js = value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| e.to_string())?;
+    js_sys::JSON::stringify(&js)
+        .map(String::from)
+        .map_err(|e| js_error_text(&e))
 }
 
 /// The message of a JS error value, for logs.

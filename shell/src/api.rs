@@ -21,5 +21,5 @@ pub async fn categories() -> Result<Vec<Category>, String> {
         .map_err(err)?
         .as_string()
         .unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    contracts::browser::from_json_text(&text)
 }

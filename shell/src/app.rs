@@ -10,8 +10,9 @@ use crate::auth::provide_auth;
 use crate::components::{
     footer::Footer, header::Header, not_found::NotFound, slot::SlotSection, toasts::Toasts,
 };
+use crate::pages::auth_form::{AuthForm, Mode};
+use crate::pages::is_shell_page;
 use crate::pages::return_to::auth_page_href;
-use crate::pages::{is_shell_page, login::LoginPage, register::RegisterPage};
 use crate::router::{navigate, provide_router};
 use crate::slots::{self, Slots};
 
@@ -40,9 +41,9 @@ pub fn App() -> impl IntoView {
     let page = move || {
         let path = router.location.with(|l| l.path.clone());
         if path == "/login" {
-            Some(view! { <LoginPage /> }.into_any())
+            Some(view! { <AuthForm mode=Mode::SignIn /> }.into_any())
         } else if path == "/register" {
-            Some(view! { <RegisterPage /> }.into_any())
+            Some(view! { <AuthForm mode=Mode::Register /> }.into_any())
         } else if slots.view(SLOT_MAIN).get().not_found {
             Some(view! { <NotFound /> }.into_any())
         } else {

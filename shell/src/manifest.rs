@@ -27,5 +27,5 @@ pub async fn fetch_manifest() -> Result<Manifest, String> {
     .map_err(|e| contracts::browser::js_error_text(&e))?
     .as_string()
     .unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| format!("manifest: {e}"))
+    contracts::browser::from_json_text(&text).map_err(|e| format!("manifest: {e}"))
 }

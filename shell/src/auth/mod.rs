@@ -137,7 +137,7 @@ fn form_error(status: u16, body: &str, retry_after: Option<String>) -> FormError
             "Too many attempts. Please wait {wait} seconds and try again."
         ));
     }
-    match serde_json::from_str::<Problem>(body) {
+    match contracts::browser::from_json_text::<Problem>(body) {
         Ok(problem) if !problem.errors.is_empty() => FormError {
             fields: problem.errors.into_iter().map(|e| (e.field, e.message)).collect(),
             message: None,

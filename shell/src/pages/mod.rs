@@ -1,7 +1,6 @@
 //! Pages the shell renders itself (no MFE in the main slot): sign-in and registration.
 
-pub mod login;
-pub mod register;
+pub mod auth_form;
 pub mod return_to;
 
 use leptos::prelude::*;
