@@ -116,3 +116,24 @@ def test_header_follows_auth_changed_events(page: Page):
     events = page.evaluate("window.__auth")
     assert [e and e["name"] for e in events] == ["Eve Events", None]
     assert set(events[0]) == {"id", "name"}, "MFEs see who, never a token"
+
+
+def test_the_shell_refreshes_the_token_before_it_expires(page: Page):
+    email = unique_email("clock")
+    register_via_api(BASE_URL, email, name="Tim Timer")
+    # Fake timers in the page: the shell's refresh timer can be run forward without waiting
+    # fifteen minutes; the server still checks real tokens with real time.
+    page.clock.install()
+    open_page(page, "/login?returnTo=%2Faccount")
+    fill_sign_in(page, email)
+    expect(page.locator("[data-testid=profile-name]")).to_have_text("Tim Timer")
+    with page.expect_response(lambda r: r.url.endswith("/api/identity/sessions/refresh")) as refreshed:
+        page.clock.run_for("14:30")
+    assert refreshed.value.status == 200, "a minute before expiry the shell trades the cookie for a new token"
+    expect_signed_in_as(page, "Tim Timer")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "mercado_refresh")
+    assert cookie["value"], "the rotated refresh token replaced the old one"
+    # The new token works: the account MFE can still load the profile after a reload of its page.
+    page.locator("a.logo").click()
+    page.locator("[data-testid=user-name]").click()
+    expect(page.locator("[data-testid=profile-email]")).to_have_text(email)

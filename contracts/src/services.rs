@@ -45,8 +45,14 @@ pub const ORDERS: Service = Service {
     default_port: 8105,
 };
 
+/// The payments service (and its sandbox provider).
+pub const PAYMENTS: Service = Service {
+    name: "payments",
+    default_port: 8106,
+};
+
 /// Every service behind the gateway, in start order.
-pub const ALL: &[Service] = &[IDENTITY, CATALOG, CART, INVENTORY, ORDERS];
+pub const ALL: &[Service] = &[IDENTITY, CATALOG, CART, INVENTORY, ORDERS, PAYMENTS];
 
 impl Service {
     /// Path prefix under which the gateway exposes the service.

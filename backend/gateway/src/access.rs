@@ -4,7 +4,7 @@
 //! deliberately makes it public here. Services check the token again themselves.
 
 use contracts::manifest::route_matches;
-use contracts::services::{CART, CATALOG, IDENTITY, INVENTORY};
+use contracts::services::{CART, CATALOG, IDENTITY, INVENTORY, PAYMENTS};
 use http::Method;
 
 /// Who may call a route.
@@ -40,6 +40,11 @@ const RULES: &[Rule] = &[
     public(CART.name, None, "*"),
     public(INVENTORY.name, Some(Method::GET), "/stock/:id"),
     public(INVENTORY.name, Some(Method::GET), "/openapi.json"),
+    // The provider's pay page is reached by browser navigation (no token); its session ids are
+    // unguessable. The webhook is authenticated by its signature, not by a user.
+    public(PAYMENTS.name, None, "/sandbox/*"),
+    public(PAYMENTS.name, Some(Method::POST), "/webhooks/provider"),
+    public(PAYMENTS.name, Some(Method::GET), "/openapi.json"),
     public(IDENTITY.name, Some(Method::POST), "/users"),
     public(IDENTITY.name, Some(Method::POST), "/sessions"),
     public(IDENTITY.name, Some(Method::POST), "/sessions/refresh"),

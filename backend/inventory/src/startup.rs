@@ -75,17 +75,7 @@ impl Application {
 
 /// Inventory's HTTP routes with the standard layers.
 pub fn router(state: AppState) -> Router {
-    let ready = {
-        let state = state.clone();
-        kit::health::readiness(move || {
-            let state = state.clone();
-            async move {
-                let db = sqlx::query("SELECT 1").execute(&state.db).await.is_ok();
-                let nats = state.nats.connection_state() == async_nats::connection::State::Connected;
-                vec![("database", db), ("nats", nats)]
-            }
-        })
-    };
+    let ready = kit::health::database_and_nats(state.db.clone(), state.nats.clone());
     let api = Router::new()
         .route("/stock/{product_id}", get(stock::stock_get))
         .route("/openapi.json", get(openapi::openapi_json))

@@ -30,6 +30,18 @@ where
     Arc::new(move || Box::pin(check()))
 }
 
+/// The usual readiness of a service: its database answers and NATS is connected.
+pub fn database_and_nats(db: sqlx::SqlitePool, nats: async_nats::Client) -> Readiness {
+    readiness(move || {
+        let (db, nats) = (db.clone(), nats.clone());
+        async move {
+            let database = sqlx::query("SELECT 1").execute(&db).await.is_ok();
+            let connected = nats.connection_state() == async_nats::connection::State::Connected;
+            vec![("database", database), ("nats", connected)]
+        }
+    })
+}
+
 /// The process-wide Prometheus handle, installing the recorder on first use.
 pub fn prometheus() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();

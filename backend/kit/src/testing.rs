@@ -100,3 +100,44 @@ pub fn temp_sqlite_url() -> (tempfile::TempDir, String) {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
     (dir, url)
 }
+
+/// Records every event of type `E` a test consumer receives, so a test can wait for what a
+/// service published.
+#[derive(Clone)]
+pub struct Recorder<E>(std::sync::Arc<std::sync::Mutex<Vec<contracts::messaging::Envelope<E>>>>);
+
+impl<E> Recorder<E>
+where
+    E: contracts::messaging::DomainEvent + Clone + Send + 'static,
+{
+    /// Starts a durable consumer called `name` on `bus`.
+    pub fn start(bus: &crate::bus::Bus, name: &'static str) -> Self {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = seen.clone();
+        bus.consume(name, move |e: contracts::messaging::Envelope<E>| {
+            let record = record.clone();
+            async move {
+                record.lock().map(|mut r| r.push(e)).ok();
+                Ok(())
+            }
+        });
+        Self(seen)
+    }
+
+    /// Waits (up to 10 s) until `count` events have arrived; returns them. Panics otherwise.
+    pub async fn wait_for(&self, count: usize) -> Vec<contracts::messaging::Envelope<E>> {
+        for _ in 0..400 {
+            let seen = self.seen();
+            if seen.len() >= count {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("timed out waiting for {count} × {}", E::SUBJECT);
+    }
+
+    /// What arrived so far.
+    pub fn seen(&self) -> Vec<contracts::messaging::Envelope<E>> {
+        self.0.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}

@@ -1,7 +1,6 @@
 //! `spawn_app()`: inventory on a free port with its own database and nats-server, plus a
 //! listener that records what inventory publishes.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use contracts::catalog::Money;
@@ -9,9 +8,8 @@ use contracts::messaging::{DomainEvent, Envelope};
 use contracts::orders::{InventoryRejected, InventoryReserved, ItemQuantity, OrderCreated};
 use kit::bus::Bus;
 use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer};
+use kit::testing::{temp_sqlite_url, NatsServer, Recorder};
 use mercado_inventory::{config::Settings, startup::Application};
-use serde::de::DeserializeOwned;
 use sqlx::SqlitePool;
 
 pub struct TestApp {
@@ -43,41 +41,6 @@ pub async fn spawn_app() -> TestApp {
         bus,
         db,
         _dir: dir,
-    }
-}
-
-/// Everything of type `E` published, recorded by a consumer of the test's own.
-#[derive(Clone)]
-pub struct Recorder<E>(Arc<Mutex<Vec<Envelope<E>>>>);
-
-impl<E: DomainEvent + Clone + Send + 'static> Recorder<E> {
-    pub fn start(bus: &Bus, name: &'static str) -> Self {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let record = seen.clone();
-        bus.consume(name, move |e: Envelope<E>| {
-            let record = record.clone();
-            async move {
-                record.lock().unwrap().push(e);
-                Ok(())
-            }
-        });
-        Self(seen)
-    }
-
-    /// Waits until `count` events have been seen; returns them.
-    pub async fn wait_for(&self, count: usize) -> Vec<Envelope<E>> {
-        for _ in 0..400 {
-            let seen = self.0.lock().unwrap().clone();
-            if seen.len() >= count {
-                return seen;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("timed out waiting for {count} × {}", E::SUBJECT);
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.lock().unwrap().len()
     }
 }
 
@@ -135,9 +98,4 @@ pub fn recorders(app: &TestApp) -> (Recorder<InventoryReserved>, Recorder<Invent
         Recorder::start(&app.bus, "test-reserved"),
         Recorder::start(&app.bus, "test-rejected"),
     )
-}
-
-#[allow(dead_code)]
-pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> T {
-    serde_json::from_slice(bytes).unwrap()
 }

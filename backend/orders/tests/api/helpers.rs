@@ -10,6 +10,8 @@ use kit::testing::{temp_sqlite_url, NatsServer};
 use serde_json::{json, Value};
 
 pub struct TestApp {
+    /// The payments service, when started (`spawn_with_payments`).
+    pub payments: Option<String>,
     pub orders: String,
     pub identity: String,
     pub cart: String,
@@ -41,7 +43,17 @@ macro_rules! start {
     }};
 }
 
+/// Orders and its neighbours; payments' answers are published by the test itself.
 pub async fn spawn_app() -> TestApp {
+    spawn(false).await
+}
+
+/// The whole saga, with the real payments service and its sandbox provider.
+pub async fn spawn_with_payments() -> TestApp {
+    spawn(true).await
+}
+
+async fn spawn(with_payments: bool) -> TestApp {
     let nats = NatsServer::start();
     let mut dirs = Vec::new();
     start!(mercado_catalog::startup::Application::build(
@@ -65,8 +77,16 @@ pub async fn spawn_app() -> TestApp {
             service: config("orders", &nats, &mut dirs)
         }
     ));
+    let payments = if with_payments {
+        Some(start!(mercado_payments::startup::Application::build(
+            mercado_payments::config::Settings::with_service(config("payments", &nats, &mut dirs))
+        )))
+    } else {
+        None
+    };
     let bus = Bus::new(async_nats::connect(nats.url()).await.unwrap());
     TestApp {
+        payments,
         orders,
         identity,
         cart,

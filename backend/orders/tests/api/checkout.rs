@@ -1,0 +1,93 @@
+//! The whole saga with every real service: place, reserve, pay on the sandbox page (a signed
+//! webhook over HTTP), PAID, stock committed, cart emptied — and the decline path.
+
+use contracts::orders::{OrderStatus, OrderView};
+
+use crate::helpers::{spawn_with_payments, TestApp};
+
+/// Presses a button on the sandbox pay page of `order`, as the shopper's browser would.
+async fn press(app: &TestApp, order: &OrderView, button: &str) {
+    let url = order
+        .checkout_url
+        .as_deref()
+        .expect("a pay page while awaiting payment");
+    let path = url.trim_start_matches("/api/payments");
+    let base = app.payments.as_deref().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client.get(format!("{base}{path}")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let response = client
+        .post(format!("{base}{path}/{button}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/account/orders/{}", order.id)
+    );
+}
+
+#[tokio::test]
+async fn an_order_is_paid_on_the_sandbox_page() {
+    let app = spawn_with_payments().await;
+    let token = app.shopper("buyer@example.com").await;
+    let total = app.fill_cart(&token, &[(10, 2)]).await;
+    let stock = app.available(10).await;
+    let placed: OrderView = app
+        .place(&token, total, Some("buy-1"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let awaiting = app
+        .wait_status(&token, &placed.id, OrderStatus::AwaitingPayment)
+        .await;
+    press(&app, &awaiting, "pay").await;
+    let paid = app.wait_status(&token, &placed.id, OrderStatus::Paid).await;
+    assert_eq!(
+        paid.history.iter().map(|h| h.status).collect::<Vec<_>>(),
+        [
+            OrderStatus::Pending,
+            OrderStatus::AwaitingPayment,
+            OrderStatus::Paid
+        ]
+    );
+    for _ in 0..200 {
+        if app.cart_count(&token).await == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(app.cart_count(&token).await, 0, "bought items left the cart");
+    assert_eq!(app.available(10).await, stock - 2, "sold units stay gone");
+}
+
+#[tokio::test]
+async fn a_declined_payment_on_the_sandbox_page_cancels_the_order() {
+    let app = spawn_with_payments().await;
+    let token = app.shopper("decliner@example.com").await;
+    let total = app.fill_cart(&token, &[(11, 1)]).await;
+    let stock = app.available(11).await;
+    let placed: OrderView = app.place(&token, total, None).await.json().await.unwrap();
+    let awaiting = app
+        .wait_status(&token, &placed.id, OrderStatus::AwaitingPayment)
+        .await;
+    press(&app, &awaiting, "decline").await;
+    let cancelled = app.wait_status(&token, &placed.id, OrderStatus::Cancelled).await;
+    assert_eq!(
+        cancelled.history.last().unwrap().reason.as_deref(),
+        Some("Payment declined.")
+    );
+    for _ in 0..200 {
+        if app.available(11).await == stock {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(app.available(11).await, stock, "stock released");
+    assert_eq!(app.cart_count(&token).await, 1, "the cart is kept");
+}

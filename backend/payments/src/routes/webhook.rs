@@ -1,0 +1,94 @@
+//! `POST /webhooks/provider`: the provider reports a payment's outcome. Verified before
+//! anything is read, de-duplicated by event id, then published to the saga.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use contracts::orders::{PaymentFailed, PaymentSucceeded};
+use contracts::problem::Problem;
+use kit::problem::Json;
+use kit::{clock, outbox};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::provider_event::{ProviderEvent, COMPLETED, DECLINED};
+use crate::domain::signature::{self, SIGNATURE_HEADER};
+use crate::error::PaymentsError;
+use crate::state::AppState;
+use crate::store;
+
+/// What the webhook answers the provider.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookReceipt {
+    /// True when this event id was handled before (nothing changed this time).
+    pub duplicate: bool,
+}
+
+/// Receives a signed provider event.
+#[utoipa::path(
+    post, path = "/webhooks/provider", tag = "webhooks",
+    request_body(content = String, content_type = "application/json", description = "A provider event, raw: the signature covers these exact bytes"),
+    params(("Stripe-Signature" = String, Header, description = "t=<unix>,v1=<hex HMAC-SHA256 of \"t.body\">")),
+    responses(
+        (status = 200, description = "Handled (or a repeat of a handled event)", body = WebhookReceipt),
+        (status = 400, description = "Unsigned, forged, replayed or malformed: nothing changed", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all)]
+pub async fn webhook_receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<WebhookReceipt>, PaymentsError> {
+    let now = clock::unix_millis() / 1000;
+    let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+    let tolerance = state.settings.webhook_tolerance.as_secs() as i64;
+    signature::verify(&state.settings.webhook_secret, header, &body, now, tolerance)?;
+    let event: ProviderEvent =
+        serde_json::from_slice(&body).map_err(|e| PaymentsError::BadEvent(e.to_string()))?;
+    let status = match event.kind.as_str() {
+        COMPLETED => "PAID",
+        DECLINED => "FAILED",
+        other => return Err(PaymentsError::BadEvent(format!("unknown event type {other:?}"))),
+    };
+    let session = store::session_by_id(&state.db, &event.data.session_id)
+        .await?
+        .ok_or_else(|| PaymentsError::BadEvent(format!("unknown session {}", event.data.session_id)))?;
+    let mut tx = state.db.begin().await?;
+    if !store::first_webhook(&mut tx, &event.id, now).await? {
+        return Ok(Json(WebhookReceipt { duplicate: true }));
+    }
+    match store::close_session(&mut tx, &session.id, status).await? {
+        Some(order_id) if status == "PAID" => {
+            outbox::enqueue(
+                &mut tx,
+                PaymentSucceeded {
+                    order_id,
+                    session_id: session.id,
+                },
+            )
+            .await?;
+        }
+        Some(order_id) => {
+            let failed = PaymentFailed {
+                order_id,
+                reason: "Payment declined.".into(),
+            };
+            outbox::enqueue(&mut tx, failed).await?;
+        }
+        None if status == "PAID" => {
+            // Money arrived for a session that had already timed out or failed: the order is
+            // cancelled, so this needs a refund, not a shipment.
+            tracing::error!(
+                session = session.id,
+                order_id = session.order_id,
+                state = session.status,
+                "payment for a closed session: refund needed"
+            );
+        }
+        None => {}
+    }
+    tx.commit().await?;
+    state.relay.notify();
+    Ok(Json(WebhookReceipt { duplicate: false }))
+}

@@ -1,0 +1,28 @@
+//! What handlers, consumers and the sandbox reach.
+
+use std::sync::Arc;
+
+use kit::bus::Bus;
+use kit::outbox::RelayHandle;
+use sqlx::SqlitePool;
+
+use crate::config::Settings;
+
+/// Shared application state (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    /// Payments' own database.
+    pub db: SqlitePool,
+    /// For readiness.
+    pub nats: async_nats::Client,
+    /// JetStream.
+    pub bus: Bus,
+    /// Wakes the outbox relay after a commit.
+    pub relay: RelayHandle,
+    /// Settings.
+    pub settings: Arc<Settings>,
+    /// The sandbox provider's HTTP client (it calls the webhook like a real provider).
+    pub http: reqwest::Client,
+    /// Where the sandbox sends webhooks.
+    pub webhook_url: Arc<str>,
+}

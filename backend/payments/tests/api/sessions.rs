@@ -1,0 +1,79 @@
+//! The shopper's side: a session opens for a reserved order, the sandbox pay page pays or
+//! declines, and an unpaid session times out.
+
+use std::time::Duration;
+
+use crate::helpers::{settle, spawn_app, spawn_with};
+
+#[tokio::test]
+async fn paying_on_the_sandbox_page_publishes_succeeded_and_returns_to_the_order() {
+    let app = spawn_app().await;
+    let session = app.reserve("order-pay", 2599).await;
+    let created = &app.sessions.seen()[0].event;
+    assert_eq!(
+        created.checkout_url,
+        format!("/api/payments/sandbox/checkout/{session}")
+    );
+    let page = app.page(&session).await;
+    assert!(page.contains("€25.99"), "the page shows the amount");
+
+    let response = app.press(&session, "pay").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/account/orders/order-pay");
+    let paid = app.succeeded.wait_for(1).await;
+    assert_eq!(paid[0].event.order_id, "order-pay");
+
+    // Pressing again changes nothing: the session is closed.
+    assert_eq!(app.press(&session, "pay").await.status(), 303);
+    assert!(app.page(&session).await.contains("This payment is paid."));
+    settle().await;
+    assert_eq!(app.succeeded.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn declining_publishes_failed_with_the_reason() {
+    let app = spawn_app().await;
+    let session = app.reserve("order-decline", 1000).await;
+    assert_eq!(app.press(&session, "decline").await.status(), 303);
+    let failed = app.failed.wait_for(1).await;
+    assert_eq!(failed[0].event.order_id, "order-decline");
+    assert_eq!(failed[0].event.reason, "Payment declined.");
+    settle().await;
+    assert!(app.succeeded.seen().is_empty(), "nothing charged");
+}
+
+#[tokio::test]
+async fn an_unpaid_session_times_out_and_cannot_be_paid_after() {
+    let app = spawn_with(|s| {
+        s.payment_timeout = Duration::from_secs(1);
+        s.expiry_sweep = Duration::from_millis(100);
+    })
+    .await;
+    let session = app.reserve("order-late", 500).await;
+    let failed = app.failed.wait_for(1).await;
+    assert_eq!(failed[0].event.reason, "Payment timed out.");
+    assert!(app.page(&session).await.contains("This payment is expired."));
+    app.press(&session, "pay").await;
+    settle().await;
+    assert!(
+        app.succeeded.seen().is_empty(),
+        "a timed-out session is never paid"
+    );
+}
+
+#[tokio::test]
+async fn one_order_gets_one_session_even_if_reserved_twice() {
+    let app = spawn_app().await;
+    app.reserve("order-once", 700).await;
+    let envelope = contracts::messaging::Envelope {
+        id: uuid::Uuid::now_v7().to_string(),
+        occurred_at: kit::clock::now_rfc3339(),
+        event: contracts::orders::InventoryReserved {
+            order_id: "order-once".into(),
+            total: contracts::catalog::Money::eur(700),
+        },
+    };
+    app.bus.publish(&envelope).await.unwrap();
+    settle().await;
+    assert_eq!(app.sessions.seen().len(), 1);
+}
