@@ -277,6 +277,22 @@ impl Drop for Stack {
     }
 }
 
+/// Builds the service binaries unless every one is already there. Call it right after a
+/// successful `cargo test --workspace`: that builds (and keeps current) each service's binary
+/// for its integration tests, and a second `cargo build` would only recompile the services and
+/// their dependencies under another feature set.
+pub fn ensure_services(profile: Profile) -> Result<()> {
+    let mut names = services::ALL
+        .iter()
+        .map(|s| format!("mercado-{}", s.name))
+        .chain(["mercado-gateway".to_string()]);
+    if names.all(|name| Path::new(&bin(profile, &name)).is_file()) {
+        println!("  every service binary is current from the test build");
+        return Ok(());
+    }
+    build_services(profile)
+}
+
 fn bin(profile: Profile, name: &str) -> String {
     profile.bin_dir().join(name).to_string_lossy().into_owned()
 }

@@ -61,7 +61,7 @@ pub fn run() -> Result<()> {
     })?;
     stage("docker-compose.yml", compose::validate)?;
     let build = stage("web build", || web::build(&tools))?;
-    stage("services build", || stack::build_services(Profile::Debug))?;
+    stage("services build", || stack::ensure_services(Profile::Debug))?;
     stage("browser e2e", || e2e(&tools, &build))?;
     println!("\nxtask test: every stage passed in {:.0?}", started.elapsed());
     Ok(())
