@@ -1,6 +1,8 @@
 """Small helpers that read the storefront the way a shopper sees it (selectors in one place)."""
 
+import json
 import re
+import urllib.request
 
 from playwright.sync_api import Page, expect
 
@@ -59,9 +61,6 @@ PASSWORD = "correct horse battery"
 
 def register_via_api(base_url: str, email: str, name: str = "Ana Shopper") -> None:
     """Creates an account without touching the browser's cookies (the test signs in itself)."""
-    import json
-    import urllib.request
-
     body = json.dumps({"name": name, "email": email, "password": PASSWORD}).encode()
     request = urllib.request.Request(
         f"{base_url}/api/identity/users", data=body, headers={"Content-Type": "application/json"}
