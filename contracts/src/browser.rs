@@ -48,6 +48,22 @@ where
     })
 }
 
+/// The page's path and query string now (`("/search", "?q=mug")`), which MFEs route on.
+pub fn current_location() -> (String, String) {
+    let location = web_sys::window().map(|w| w.location());
+    let read = |f: fn(&web_sys::Location) -> Result<String, JsValue>| {
+        location.as_ref().and_then(|l| f(l).ok()).unwrap_or_default()
+    };
+    (read(web_sys::Location::pathname), read(web_sys::Location::search))
+}
+
+/// Calls `handler` with the new location whenever the URL changes (the shell and the browser
+/// both announce it with `popstate`), until the returned guard is dropped.
+pub fn on_location_change(mut handler: impl FnMut((String, String)) + 'static) -> EventListener {
+    let window = web_sys::window().expect("a browser window");
+    EventListener::new(&window, "popstate", move |_| handler(current_location()))
+}
+
 /// Why an API call made through the shell's `authFetch` failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchError {
@@ -113,15 +129,30 @@ impl ShellContext {
         body: Option<&B>,
         signal: Option<&web_sys::AbortSignal>,
     ) -> Result<T, FetchError> {
+        self.send_json_with(method, path, body, &[], signal).await
+    }
+
+    /// [`ShellContext::send_json`] with extra request `headers` (e.g. `Idempotency-Key`).
+    pub async fn send_json_with<B: serde::Serialize, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+        headers: &[(&str, &str)],
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Result<T, FetchError> {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
+        let request_headers = web_sys::Headers::new().map_err(|e| FetchError::Network(js_error_text(&e)))?;
+        for (name, value) in headers {
+            let _ = request_headers.set(name, value);
+        }
         if let Some(body) = body {
             let json = to_json_text(body).map_err(FetchError::Decode)?;
             init.set_body(&JsValue::from_str(&json));
-            let headers = web_sys::Headers::new().map_err(|e| FetchError::Network(js_error_text(&e)))?;
-            let _ = headers.set("Content-Type", "application/json");
-            init.set_headers(&headers);
+            let _ = request_headers.set("Content-Type", "application/json");
         }
+        init.set_headers(&request_headers);
         if let Some(signal) = signal {
             init.set_signal(Some(signal));
         }
@@ -256,6 +287,17 @@ impl MountedApi {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, FetchError> {
+        self.send_json_with(method, path, body, &[]).await
+    }
+
+    /// [`MountedApi::send_json`] with extra request `headers`.
+    pub async fn send_json_with<B: serde::Serialize, T: DeserializeOwned>(
+        self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+        headers: &[(&str, &str)],
+    ) -> Result<T, FetchError> {
         let found = MOUNTS.with(|m| {
             m.borrow()
                 .get(&self.id)
@@ -264,6 +306,8 @@ impl MountedApi {
         let Some((shell, signal)) = found else {
             return Err(FetchError::Network("unmounted".into()));
         };
-        shell.send_json(method, path, body, Some(&signal)).await
+        shell
+            .send_json_with(method, path, body, headers, Some(&signal))
+            .await
     }
 }

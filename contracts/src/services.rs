@@ -51,8 +51,14 @@ pub const PAYMENTS: Service = Service {
     default_port: 8106,
 };
 
+/// The shipping service.
+pub const SHIPPING: Service = Service {
+    name: "shipping",
+    default_port: 8107,
+};
+
 /// Every service behind the gateway, in start order.
-pub const ALL: &[Service] = &[IDENTITY, CATALOG, CART, INVENTORY, ORDERS, PAYMENTS];
+pub const ALL: &[Service] = &[IDENTITY, CATALOG, CART, INVENTORY, ORDERS, PAYMENTS, SHIPPING];
 
 impl Service {
     /// Path prefix under which the gateway exposes the service.

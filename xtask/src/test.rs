@@ -19,6 +19,7 @@ const BROWSER: &[&str] = &[
     "mercado-catalog-mfe",
     "mercado-account-mfe",
     "mercado-cart-mfe",
+    "mercado-checkout-mfe",
     "mercado-panicking-mfe",
 ];
 
@@ -27,6 +28,7 @@ const WASM_ONLY: &[&str] = &[
     "mercado-shell",
     "mercado-account-mfe",
     "mercado-cart-mfe",
+    "mercado-checkout-mfe",
     "mercado-panicking-mfe",
 ];
 

@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
     let ready = kit::health::database_and_nats(state.db.clone(), state.nats.clone());
     let api = Router::new()
         .route("/", get(orders::orders_list).post(orders::orders_place))
+        .route("/preview", get(orders::orders_preview))
         .route("/{id}", get(orders::orders_get))
         .route("/openapi.json", get(openapi::openapi_json))
         .with_state(state);

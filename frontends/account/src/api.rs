@@ -1,8 +1,9 @@
-//! Calls to identity through the shell's `authFetch` (which carries the token), each
-//! aborted on unmount.
+//! Calls to identity, orders and shipping through the shell's `authFetch` (which carries the
+//! token), each aborted on unmount.
 
 use contracts::browser::{FetchError, MountedApi, ShellContext};
 use contracts::identity::UserProfile;
+use contracts::orders::{OrderView, ShipmentView};
 use wasm_bindgen::JsValue;
 
 /// A mounted instance's way to the account APIs.
@@ -20,6 +21,23 @@ impl Api {
     /// Aborts in-flight requests and forgets the context (on unmount).
     pub fn release(self) {
         self.mounted.release();
+    }
+
+    /// The user's orders, newest first.
+    pub async fn orders(self) -> Result<Vec<OrderView>, FetchError> {
+        self.mounted.get_json("/orders").await
+    }
+
+    /// One of the user's orders.
+    pub async fn order(self, id: &str) -> Result<OrderView, FetchError> {
+        self.mounted.get_json(&format!("/orders/{id}")).await
+    }
+
+    /// The parcel of one of the user's orders.
+    pub async fn shipment(self, order_id: &str) -> Result<ShipmentView, FetchError> {
+        self.mounted
+            .get_json(&format!("/shipping/shipments/{order_id}"))
+            .await
     }
 
     /// The signed-in user's profile.

@@ -1,27 +1,36 @@
-//! The account MFE's root: makes sure someone is signed in, then shows their pages.
+//! The account MFE's root: makes sure someone is signed in, follows the URL, and shows the
+//! profile with the order list (`/account`) or one order (`/account/orders/{id}`).
 
-use contracts::browser::{emit, listen};
+use contracts::browser::{current_location, emit, listen, on_location_change};
 use contracts::events::{AuthChanged, AuthRequired};
 use leptos::prelude::*;
 
 use crate::api::Api;
-use crate::pages::profile::ProfilePage;
+use crate::pages::{order_detail::OrderDetail, orders_list::OrdersList, profile::ProfilePage};
 
 const STYLE: &str = include_str!("style.css");
 
 /// Asks the shell to sign the shopper in and bring them back here.
 pub fn require_sign_in() {
-    let location = web_sys::window().map(|w| w.location());
-    let here = location
-        .map(|l| {
-            format!(
-                "{}{}",
-                l.pathname().unwrap_or_default(),
-                l.search().unwrap_or_default()
-            )
-        })
-        .unwrap_or_else(|| "/account".into());
-    emit(&AuthRequired { return_to: here });
+    let (path, search) = current_location();
+    emit(&AuthRequired {
+        return_to: format!("{path}{search}"),
+    });
+}
+
+/// The order id of `/account/orders/{id}`, if that is the path.
+fn order_id(path: &str) -> Option<String> {
+    let id = path.strip_prefix("/account/orders/")?.trim_end_matches('/');
+    (!id.is_empty() && !id.contains('/')).then(|| id.to_string())
+}
+
+/// Keeps `signal` in step with the URL for as long as the mount lives.
+fn follow_location() -> ReadSignal<String> {
+    let (path, set_path) = signal(current_location().0);
+    let listener = on_location_change(move |(p, _)| set_path.set(p));
+    let stored = StoredValue::new_local(Some(listener));
+    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    path
 }
 
 /// The account MFE's root.
@@ -39,6 +48,8 @@ pub fn App(api: Api, signed_in: bool) -> impl IntoView {
             require_sign_in();
         }
     });
+    let path = follow_location();
+    let page = Memo::new(move |_| order_id(&path.get()));
     view! {
         <style>{STYLE}</style>
         <div class="account" data-testid="account">
@@ -46,7 +57,10 @@ pub fn App(api: Api, signed_in: bool) -> impl IntoView {
                 when=move || signed_in.get()
                 fallback=|| view! { <p class="account-note">"Taking you to sign in…"</p> }
             >
-                <ProfilePage api=api />
+                {move || match page.get() {
+                    Some(id) => view! { <OrderDetail api=api id=id /> }.into_any(),
+                    None => view! { <ProfilePage api=api /> <OrdersList api=api /> }.into_any(),
+                }}
             </Show>
         </div>
     }

@@ -7,11 +7,12 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Mercado orders", description = "Placing and following orders. Reached through the gateway at /api/orders."),
-    paths(super::orders::orders_place, super::orders::orders_list, super::orders::orders_get),
+    paths(super::orders::orders_place, super::orders::orders_preview, super::orders::orders_list, super::orders::orders_get),
     components(schemas(
         contracts::orders::PlaceOrderRequest,
         contracts::orders::ShippingAddress,
         contracts::orders::OrderView,
+        contracts::orders::OrderPreview,
         contracts::orders::OrderLine,
         contracts::orders::OrderStatus,
         contracts::orders::StatusChange,

@@ -5,7 +5,8 @@ use axum::http::{HeaderMap, StatusCode};
 use contracts::cart::CartSnapshotRequest;
 use contracts::catalog::{Money, PricesRequest};
 use contracts::orders::{
-    ItemQuantity, OrderCreated, OrderLine, OrderStatus, OrderStatusChanged, OrderView, PlaceOrderRequest,
+    ItemQuantity, OrderCreated, OrderLine, OrderPreview, OrderStatus, OrderStatusChanged, OrderView,
+    PlaceOrderRequest,
 };
 use contracts::problem::Problem;
 use kit::auth::AuthUser;
@@ -111,6 +112,24 @@ pub async fn orders_place(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+/// What placing an order now would buy and charge (the checkout page's review).
+#[utoipa::path(
+    get, path = "/preview", tag = "orders", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The cart priced now", body = OrderPreview),
+        (status = 409, description = "Cart empty or products gone", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[tracing::instrument(skip_all, fields(user = %user.id))]
+pub async fn orders_preview(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<OrderPreview>, OrdersError> {
+    let lines = priced_cart(&state, &user.id).await?;
+    let total = Money::eur(total_cents(&lines));
+    Ok(Json(OrderPreview { lines, total }))
+}
+
 /// The caller's orders, newest first.
 #[utoipa::path(
     get, path = "/", tag = "orders", security(("bearer" = [])),
@@ -157,6 +176,13 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, OrdersError> {
         ));
     }
     Ok(Some(key.to_string()))
+}
+
+fn total_cents(lines: &[OrderLine]) -> i64 {
+    lines
+        .iter()
+        .map(|l| l.unit_price.cents * i64::from(l.quantity))
+        .sum()
 }
 
 /// The user's cart priced now: (lines at current prices).

@@ -1,5 +1,5 @@
 //! The whole saga with every real service: place, reserve, pay on the sandbox page (a signed
-//! webhook over HTTP), PAID, stock committed, cart emptied — and the decline path.
+//! webhook over HTTP), PAID, stock committed, cart emptied, shipped — and the decline path.
 
 use contracts::orders::{OrderStatus, OrderView};
 
@@ -32,7 +32,7 @@ async fn press(app: &TestApp, order: &OrderView, button: &str) {
 }
 
 #[tokio::test]
-async fn an_order_is_paid_on_the_sandbox_page() {
+async fn an_order_is_paid_on_the_sandbox_page_and_shipped() {
     let app = spawn_with_payments().await;
     let token = app.shopper("buyer@example.com").await;
     let total = app.fill_cart(&token, &[(10, 2)]).await;
@@ -49,7 +49,7 @@ async fn an_order_is_paid_on_the_sandbox_page() {
     press(&app, &awaiting, "pay").await;
     let paid = app.wait_status(&token, &placed.id, OrderStatus::Paid).await;
     assert_eq!(
-        paid.history.iter().map(|h| h.status).collect::<Vec<_>>(),
+        paid.history.iter().map(|h| h.status).take(3).collect::<Vec<_>>(),
         [
             OrderStatus::Pending,
             OrderStatus::AwaitingPayment,
@@ -64,6 +64,11 @@ async fn an_order_is_paid_on_the_sandbox_page() {
     }
     assert_eq!(app.cart_count(&token).await, 0, "bought items left the cart");
     assert_eq!(app.available(10).await, stock - 2, "sold units stay gone");
+    let shipped = app.wait_status(&token, &placed.id, OrderStatus::Shipped).await;
+    assert!(shipped
+        .tracking_code
+        .as_deref()
+        .is_some_and(|c| c.starts_with("MC")));
 }
 
 #[tokio::test]

@@ -48,7 +48,7 @@ pub async fn spawn_app() -> TestApp {
     spawn(false).await
 }
 
-/// The whole saga, with the real payments service and its sandbox provider.
+/// The whole saga, with the real payments service (and its sandbox provider) and shipping.
 pub async fn spawn_with_payments() -> TestApp {
     spawn(true).await
 }
@@ -78,6 +78,10 @@ async fn spawn(with_payments: bool) -> TestApp {
         }
     ));
     let payments = if with_payments {
+        let mut shipping =
+            mercado_shipping::config::Settings::with_service(config("shipping", &nats, &mut dirs));
+        shipping.tracking_step = Duration::from_millis(200);
+        start!(mercado_shipping::startup::Application::build(shipping));
         Some(start!(mercado_payments::startup::Application::build(
             mercado_payments::config::Settings::with_service(config("payments", &nats, &mut dirs))
         )))
@@ -171,12 +175,13 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Waits until the order reaches `status` (the saga runs asynchronously).
+    /// Waits until the order has reached `status` (it may already be further along: the saga
+    /// runs asynchronously).
     pub async fn wait_status(&self, token: &str, id: &str, status: OrderStatus) -> OrderView {
         let mut last = None;
         for _ in 0..400 {
             let view: OrderView = self.order(token, id).await.json().await.unwrap();
-            if view.status == status {
+            if view.status == status || view.history.iter().any(|h| h.status == status) {
                 return view;
             }
             last = Some(view.status);

@@ -35,7 +35,6 @@ pub fn ProfilePage(api: Api) -> impl IntoView {
         <section class="account-card">
             <h1>"Your account"</h1>
             <Suspense fallback=|| view! { <p class="account-note">"Loading your profile…"</p> }>{body}</Suspense>
-            <p class="account-note">"Your orders will appear here once you have placed one."</p>
         </section>
     }
 }

@@ -3,7 +3,7 @@
 use contracts::cart::CartView;
 use leptos::prelude::*;
 
-/// Item count, total, checkout.
+/// Item count, total, and the way to checkout.
 #[component]
 pub fn Summary(cart: CartView) -> impl IntoView {
     let items = if cart.item_count == 1 {
@@ -18,7 +18,7 @@ pub fn Summary(cart: CartView) -> impl IntoView {
                 " · Total "
                 <strong data-testid="cart-total">{cart.total.display()}</strong>
             </p>
-            <p class="cart-note">"Prices are today's; checkout opens with the orders service."</p>
+            <a class="cart-checkout" href="/checkout" data-testid="checkout">"Checkout"</a>
         </div>
     }
 }

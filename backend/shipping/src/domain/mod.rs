@@ -1,0 +1,3 @@
+//! Shipping's rules: tracking codes.
+
+pub mod tracking;

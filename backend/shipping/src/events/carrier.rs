@@ -1,0 +1,45 @@
+//! The stand-in carrier: every `tracking_step` each parcel moves one step on, until delivered,
+//! and each step is published as `shipping.status-changed`.
+
+use contracts::orders::ShipmentStatusChanged;
+use kit::{clock, outbox};
+
+use crate::state::AppState;
+use crate::store;
+
+/// Starts the carrier.
+pub fn start(state: &AppState) -> tokio::task::JoinHandle<()> {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let tick = (state.settings.tracking_step / 4).max(std::time::Duration::from_millis(20));
+        let mut ticks = tokio::time::interval(tick);
+        loop {
+            ticks.tick().await;
+            if let Err(err) = step(&state).await {
+                tracing::warn!(error = %err, "carrier step failed; will retry");
+            }
+        }
+    })
+}
+
+async fn step(state: &AppState) -> Result<(), sqlx::Error> {
+    let now = clock::unix_millis();
+    for (order_id, user_id, status) in store::due(&state.db, now).await? {
+        let Some(next) = status.next() else { continue };
+        let next_step_at = next
+            .next()
+            .map(|_| now + state.settings.tracking_step.as_millis() as i64);
+        let mut tx = state.db.begin().await?;
+        if store::advance(&mut tx, &order_id, status, next, next_step_at).await? {
+            let changed = ShipmentStatusChanged {
+                order_id,
+                user_id,
+                status: next,
+            };
+            outbox::enqueue(&mut tx, changed).await?;
+        }
+        tx.commit().await?;
+        state.relay.notify();
+    }
+    Ok(())
+}

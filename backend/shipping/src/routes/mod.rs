@@ -1,0 +1,4 @@
+//! HTTP routes of shipping and its OpenAPI document.
+
+pub mod openapi;
+pub mod shipments;

@@ -1,0 +1,64 @@
+"""Buying: cart → sign in → checkout → the sandbox provider's pay page → the order page, whose
+status moves on live (PAID, then SHIPPED) — and the declined path."""
+
+import re
+import uuid
+
+from playwright.sync_api import Page, expect
+
+from conftest import BASE_URL
+from pages import fill_sign_in, open_page, register_via_api
+
+ADDRESS = {
+    "address-name": "Olga Order",
+    "address-line1": "Rua Augusta 100",
+    "address-postalCode": "1100-053",
+    "address-city": "Lisboa",
+}
+
+
+def checkout_with_one_product(page: Page, product: int) -> None:
+    email = f"buy-{uuid.uuid4().hex[:10]}@example.com"
+    register_via_api(BASE_URL, email, name="Olga Order")
+    open_page(page, f"/products/{product}")
+    page.locator("[data-testid=product-detail] [data-testid=add-to-cart]").click()
+    expect(page.locator("[data-testid=cart-count]")).to_have_text("1")
+    page.locator("a.cart-link").click()
+    page.locator("[data-testid=checkout]").click()
+    # A visitor is sent to sign in first, and comes back to checkout with the same cart.
+    expect(page).to_have_url(re.compile(r"/login\?returnTo=%2Fcheckout$"))
+    fill_sign_in(page, email)
+    expect(page).to_have_url(f"{BASE_URL}/checkout")
+    expect(page.locator("[data-testid=review-line]")).to_have_count(1)
+    page.locator("[data-testid=place-order]").click()
+    # Validation first: nothing is placed with an empty address.
+    expect(page.locator(".checkout-field.invalid")).to_have_count(4)
+    for field, value in ADDRESS.items():
+        page.locator(f"#{field}").fill(value)
+    page.locator("[data-testid=place-order]").click()
+    page.wait_for_url(re.compile(r"/api/payments/sandbox/checkout/cs_\w+$"))
+
+
+def test_buy_and_watch_the_order_turn_paid_then_shipped(page: Page):
+    checkout_with_one_product(page, 12)
+    expect(page.locator("[data-testid=amount]")).to_have_text(re.compile(r"€\d+\.\d\d"))
+    page.locator("[data-testid=pay]").click()
+    expect(page).to_have_url(re.compile(r"/account/orders/[0-9a-f-]{36}$"))
+    status = page.locator("[data-testid=order-status]")
+    expect(status).to_have_text(re.compile("PAID|SHIPPED"))
+    expect(status).to_have_text("SHIPPED")
+    timeline = page.locator("[data-testid=order-timeline] li strong").all_inner_texts()
+    assert timeline == ["PENDING", "AWAITING_PAYMENT", "PAID", "SHIPPED"]
+    expect(page.locator("[data-testid=tracking]")).to_have_text(re.compile(r"Parcel MC\d{10}"))
+    page.locator("a", has_text="Your account").click()
+    expect(page.locator("[data-testid=orders-list] li")).to_have_count(1)
+    assert page.errors == []
+
+
+def test_a_declined_payment_cancels_the_order_with_the_reason(page: Page):
+    checkout_with_one_product(page, 13)
+    page.locator("[data-testid=decline]").click()
+    expect(page.locator("[data-testid=order-status]")).to_have_text("CANCELLED")
+    expect(page.locator("[data-testid=order-reason]")).to_have_text("Payment declined.")
+    # Nothing was bought: the cart still holds the product.
+    expect(page.locator("[data-testid=cart-count]")).to_have_text("1")

@@ -1,0 +1,43 @@
+//! The user's orders on `/account`, newest first.
+
+use leptos::prelude::*;
+
+use crate::api::Api;
+
+/// A list of orders with their status and total, each a link to its page.
+#[component]
+pub fn OrdersList(api: Api) -> impl IntoView {
+    let orders = LocalResource::new(move || api.orders());
+    let body = move || {
+        orders.get().map(|result| match result {
+            Ok(list) if list.is_empty() => {
+                view! { <p class="account-note">"Your orders will appear here once you have placed one."</p> }.into_any()
+            }
+            Ok(list) => view! {
+                <ul class="orders-list" data-testid="orders-list">
+                    {list
+                        .into_iter()
+                        .map(|order| view! {
+                            <li>
+                                <a href=format!("/account/orders/{}", order.id)>
+                                    {format!("Order {}", order.id.split('-').next().unwrap_or_default())}
+                                </a>
+                                <span class="order-date">{order.placed_at.get(..10).unwrap_or_default().to_string()}</span>
+                                <span class=format!("order-status status-{}", order.status.as_str().to_lowercase())>{order.status.as_str()}</span>
+                                <span>{order.total.display()}</span>
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            }
+            .into_any(),
+            Err(error) => view! { <p class="account-error">{error.user_message()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <section class="account-card">
+            <h2>"Your orders"</h2>
+            <Suspense fallback=|| view! { <p class="account-note">"Loading your orders…"</p> }>{body}</Suspense>
+        </section>
+    }
+}

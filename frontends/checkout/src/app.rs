@@ -1,0 +1,35 @@
+//! The checkout MFE's root: makes sure someone is signed in, then shows the checkout.
+
+use contracts::browser::{emit, listen};
+use contracts::events::{AuthChanged, AuthRequired};
+use leptos::prelude::*;
+
+use crate::api::Api;
+use crate::pages::checkout_page::CheckoutPage;
+
+const STYLE: &str = include_str!("style.css");
+
+/// The checkout MFE's root.
+#[component]
+pub fn App(api: Api, signed_in: bool) -> impl IntoView {
+    let signed_in = RwSignal::new(signed_in);
+    let listener = listen::<AuthChanged, _>(move |event| signed_in.set(event.user.is_some()));
+    let stored = StoredValue::new_local(Some(listener));
+    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    // After mount has returned: the shell is not asked to navigate while mounting us.
+    Effect::new(move |_| {
+        if !signed_in.get() {
+            emit(&AuthRequired {
+                return_to: "/checkout".into(),
+            });
+        }
+    });
+    view! {
+        <style>{STYLE}</style>
+        <div class="checkout" data-testid="checkout">
+            <Show when=move || signed_in.get() fallback=|| view! { <p class="checkout-note">"Taking you to sign in…"</p> }>
+                <CheckoutPage api=api />
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+//! The checkout's page.
+
+pub mod checkout_page;
