@@ -6,7 +6,7 @@ import uuid
 
 from playwright.sync_api import Page, expect
 
-from conftest import BASE_URL
+from conftest import ARTIFACTS, BASE_URL
 from pages import fill_sign_in, open_page, register_via_api
 
 ADDRESS = {
@@ -15,6 +15,13 @@ ADDRESS = {
     "address-postalCode": "1100-053",
     "address-city": "Lisboa",
 }
+
+
+def shoot(page: Page, name: str) -> None:
+    """Keeps a picture of the page for the README (E2E_ARTIFACTS/screens)."""
+    screens = ARTIFACTS / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screens / f"{name}.png"))
 
 
 def checkout_with_one_product(page: Page, product: int) -> None:
@@ -35,6 +42,7 @@ def checkout_with_one_product(page: Page, product: int) -> None:
     expect(page.locator(".checkout-field.invalid")).to_have_count(4)
     for field, value in ADDRESS.items():
         page.locator(f"#{field}").fill(value)
+    shoot(page, "checkout")
     page.locator("[data-testid=place-order]").click()
     page.wait_for_url(re.compile(r"/api/payments/sandbox/checkout/cs_\w+$"))
 
@@ -42,6 +50,7 @@ def checkout_with_one_product(page: Page, product: int) -> None:
 def test_buy_and_watch_the_order_turn_paid_then_shipped(page: Page):
     checkout_with_one_product(page, 12)
     expect(page.locator("[data-testid=amount]")).to_have_text(re.compile(r"€\d+\.\d\d"))
+    shoot(page, "pay")
     page.locator("[data-testid=pay]").click()
     expect(page).to_have_url(re.compile(r"/account/orders/[0-9a-f-]{36}$"))
     status = page.locator("[data-testid=order-status]")
@@ -50,6 +59,7 @@ def test_buy_and_watch_the_order_turn_paid_then_shipped(page: Page):
     timeline = page.locator("[data-testid=order-timeline] li strong").all_inner_texts()
     assert timeline == ["PENDING", "AWAITING_PAYMENT", "PAID", "SHIPPED"]
     expect(page.locator("[data-testid=tracking]")).to_have_text(re.compile(r"Parcel MC\d{10}"))
+    shoot(page, "order")
     page.locator("a", has_text="Your account").click()
     expect(page.locator("[data-testid=orders-list] li")).to_have_count(1)
     assert page.errors == []

@@ -70,7 +70,7 @@ fn OrderCard(order: OrderView, shipment: Option<ShipmentView>) -> impl IntoView 
                     .map(|step| view! {
                         <li>
                             <strong>{step.status.as_str()}</strong>
-                            <span class="order-date">{step.at.replace('T', " ").trim_end_matches('Z').to_string()}</span>
+                            <span class="order-date">{format!("{} UTC", step.at.get(..19).unwrap_or(&step.at).replace('T', " "))}</span>
                             {step.reason.clone().map(|r| view! { <span class="order-reason" data-testid="order-reason">{r}</span> })}
                         </li>
                     })
