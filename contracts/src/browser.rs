@@ -64,6 +64,16 @@ pub fn on_location_change(mut handler: impl FnMut((String, String)) + 'static) -
     EventListener::new(&window, "popstate", move |_| handler(current_location()))
 }
 
+/// Resolves after `ms` milliseconds (for polling; the caller stops when its MFE unmounts).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Why an API call made through the shell's `authFetch` failed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchError {
@@ -85,6 +95,12 @@ impl FetchError {
             FetchError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
             FetchError::Decode(_) => "The store sent an answer we did not understand.".into(),
         }
+    }
+
+    /// The MFE unmounted: the request was never sent, or was aborted on the way. Nothing
+    /// should be shown or retried.
+    pub fn is_unmounted(&self) -> bool {
+        matches!(self, FetchError::Network(reason) if reason == "unmounted" || reason.to_lowercase().contains("abort"))
     }
 
     /// HTTP status, when the service answered.

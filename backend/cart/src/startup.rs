@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::routing::{get, post, put};
 use axum::Router;
 use kit::auth::Verifier;
+use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
@@ -15,33 +16,12 @@ use crate::state::AppState;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Why the service could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    /// Database open or migration failed.
-    #[error(transparent)]
-    Db(#[from] kit::db::DbError),
-    /// NATS unreachable.
-    #[error(transparent)]
-    Nats(#[from] kit::nats::NatsError),
-    /// Streams could not be created.
-    #[error(transparent)]
-    Bus(#[from] kit::bus::BusError),
-    /// The port could not be bound.
-    #[error("cannot listen: {0}")]
-    Bind(#[from] std::io::Error),
-}
-
-/// A built, bound cart service ready to serve.
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-    port: u16,
-}
+/// Builds the cart service.
+pub struct Application;
 
 impl Application {
     /// Opens the database (migrating), connects NATS and binds the port.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
         events::snapshot::serve(nats.clone(), db.clone()).await?;
@@ -55,22 +35,7 @@ impl Application {
             settings: Arc::new(settings),
         };
         let listener = TcpListener::bind(state.settings.service.bind_address()).await?;
-        let port = listener.local_addr()?.port();
-        Ok(Self {
-            listener,
-            router: router(state),
-            port,
-        })
-    }
-
-    /// The bound port (useful with `PORT=0`).
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Serves until SIGTERM / Ctrl-C.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        kit::serve::serve(self.listener, self.router).await
+        Ok(Server::new(listener, router(state))?)
     }
 }
 

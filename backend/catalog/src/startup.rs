@@ -2,6 +2,7 @@
 
 use axum::routing::get;
 use axum::Router;
+use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
@@ -11,55 +12,19 @@ use crate::{events, store};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Why the service could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    /// Database open, migration or seeding failed.
-    #[error(transparent)]
-    Db(#[from] kit::db::DbError),
-    /// Seeding failed.
-    #[error("seeding the catalog failed: {0}")]
-    Seed(#[from] sqlx::Error),
-    /// NATS unreachable or subscription failed.
-    #[error(transparent)]
-    Nats(#[from] kit::nats::NatsError),
-    /// The port could not be bound.
-    #[error("cannot listen: {0}")]
-    Bind(#[from] std::io::Error),
-}
-
-/// A built, bound catalog ready to serve.
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-    port: u16,
-}
+/// Builds the catalog.
+pub struct Application;
 
 impl Application {
     /// Opens the database (migrating and seeding), connects NATS, starts the price responder
     /// and binds the port.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         store::seed_if_empty(&db).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
         events::prices::serve(nats.clone(), db.clone()).await?;
         let listener = TcpListener::bind(settings.service.bind_address()).await?;
-        let port = listener.local_addr()?.port();
-        Ok(Self {
-            listener,
-            router: router(AppState { db, nats }),
-            port,
-        })
-    }
-
-    /// The bound port (useful with `PORT=0`).
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Serves until SIGTERM / Ctrl-C.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        kit::serve::serve(self.listener, self.router).await
+        Ok(Server::new(listener, router(AppState { db, nats }))?)
     }
 }
 

@@ -10,6 +10,7 @@ use axum::Router;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use kit::auth::Verifier;
+use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
@@ -17,45 +18,15 @@ use crate::limits::{self, Limits};
 use crate::routes::{proxy, web};
 use crate::state::AppState;
 
-/// Why the gateway could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    /// NATS unreachable (needed for the signing keys).
-    #[error(transparent)]
-    Nats(#[from] kit::nats::NatsError),
-    /// The port could not be bound.
-    #[error("cannot listen: {0}")]
-    Bind(#[from] std::io::Error),
-}
-
-/// A built, bound gateway.
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-    port: u16,
-}
+/// Builds the gateway.
+pub struct Application;
 
 impl Application {
     /// Connects NATS (token keys come from identity over it), binds the port, builds the router.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let nats = kit::nats::connect(&settings.nats_url).await?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
-        let port = listener.local_addr()?.port();
-        Ok(Self {
-            listener,
-            router: router(&settings, nats),
-            port,
-        })
-    }
-
-    /// The bound port.
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Serves until SIGTERM / Ctrl-C.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        kit::serve::serve(self.listener, self.router).await
+        Ok(Server::new(listener, router(&settings, nats))?)
     }
 }
 

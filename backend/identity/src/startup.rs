@@ -8,47 +8,29 @@ use axum::Router;
 use contracts::identity::JWKS_PATH;
 use kit::auth::Verifier;
 use kit::ratelimit::KeyedLimit;
+use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::domain::keys::KeyRing;
 use crate::events;
 use crate::routes::{jwks, openapi, sessions, users};
-use crate::signing::{self, SigningError};
+use crate::signing;
 use crate::state::AppState;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Why the service could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    /// Database open or migration failed.
-    #[error(transparent)]
-    Db(#[from] kit::db::DbError),
-    /// No signing key could be loaded or made.
-    #[error(transparent)]
-    Signing(#[from] SigningError),
-    /// NATS unreachable or subscription failed.
-    #[error(transparent)]
-    Nats(#[from] kit::nats::NatsError),
-    /// The port could not be bound.
-    #[error("cannot listen: {0}")]
-    Bind(#[from] std::io::Error),
-}
-
-/// A built, bound identity service ready to serve.
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-    port: u16,
-}
+/// Builds the identity service.
+pub struct Application;
 
 impl Application {
     /// Opens the database (migrating), loads or creates the signing key, connects NATS, starts
     /// the JWKS responder and key rotation, and binds the port.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
-        let ring = signing::load(&db, settings.key_rotation, settings.access_ttl).await?;
+        let ring = signing::load(&db, settings.key_rotation, settings.access_ttl)
+            .await
+            .map_err(|e| StartupError::Other(e.to_string()))?;
         let keys = Arc::new(RwLock::new(Arc::new(ring)));
         signing::spawn_rotation(
             db.clone(),
@@ -71,22 +53,7 @@ impl Application {
         };
         events::jwks::serve(state.clone()).await?;
         let listener = TcpListener::bind(state.settings.service.bind_address()).await?;
-        let port = listener.local_addr()?.port();
-        Ok(Self {
-            listener,
-            router: router(state),
-            port,
-        })
-    }
-
-    /// The bound port (useful with `PORT=0`).
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Serves until SIGTERM / Ctrl-C.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        kit::serve::serve(self.listener, self.router).await
+        Ok(Server::new(listener, router(state))?)
     }
 }
 

@@ -5,6 +5,7 @@ use axum::routing::get;
 use axum::Router;
 use contracts::messaging::ALL_STREAMS;
 use kit::bus::Bus;
+use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
@@ -14,37 +15,13 @@ use crate::{events, store};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Why the service could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    /// Database open or migration failed.
-    #[error(transparent)]
-    Db(#[from] kit::db::DbError),
-    /// Seeding failed.
-    #[error("seeding stock failed: {0}")]
-    Seed(#[from] sqlx::Error),
-    /// NATS unreachable.
-    #[error(transparent)]
-    Nats(#[from] kit::nats::NatsError),
-    /// Streams could not be created.
-    #[error(transparent)]
-    Bus(#[from] kit::bus::BusError),
-    /// The port could not be bound.
-    #[error("cannot listen: {0}")]
-    Bind(#[from] std::io::Error),
-}
-
-/// A built, bound inventory service.
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-    port: u16,
-}
+/// Builds the inventory service.
+pub struct Application;
 
 impl Application {
     /// Opens and seeds the database, connects NATS, makes sure the streams exist, starts the
     /// relay and the consumers, and binds the port.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         store::seed_if_empty(&db).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
@@ -54,22 +31,7 @@ impl Application {
         let state = AppState { db, nats, bus, relay };
         events::orders::start(&state);
         let listener = TcpListener::bind(settings.service.bind_address()).await?;
-        let port = listener.local_addr()?.port();
-        Ok(Self {
-            listener,
-            router: router(state),
-            port,
-        })
-    }
-
-    /// The bound port.
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Serves until SIGTERM / Ctrl-C.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        kit::serve::serve(self.listener, self.router).await
+        Ok(Server::new(listener, router(state))?)
     }
 }
 

@@ -1,8 +1,62 @@
-//! Serving a router until SIGTERM or Ctrl-C, letting in-flight requests finish.
+//! Serving a router until SIGTERM or Ctrl-C, letting in-flight requests finish; the [`Server`]
+//! every service's build returns and the one [`StartupError`] they fail with.
 
 use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
+
+/// A service built and bound to its port, ready to serve: what every service's
+/// `Application::build` returns (tests read the port of a `PORT=0` bind from it).
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    port: u16,
+}
+
+impl Server {
+    /// Pairs a bound listener with the service's router.
+    pub fn new(listener: TcpListener, router: Router) -> std::io::Result<Self> {
+        let port = listener.local_addr()?.port();
+        Ok(Self {
+            listener,
+            router,
+            port,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM / Ctrl-C, then drains in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        serve(self.listener, self.router).await
+    }
+}
+
+/// Why a service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Database open or migration failed.
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    /// A start-up query (seeding, keys) failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// NATS unreachable, or a responder could not subscribe.
+    #[error(transparent)]
+    Nats(#[from] crate::nats::NatsError),
+    /// JetStream streams could not be created.
+    #[error(transparent)]
+    Bus(#[from] crate::bus::BusError),
+    /// The port could not be bound.
+    #[error("cannot listen: {0}")]
+    Bind(#[from] std::io::Error),
+    /// Anything else a service needs at start (e.g. its signing keys).
+    #[error("{0}")]
+    Other(String),
+}
 
 /// Serves `router` on `listener` until [`shutdown_signal`] fires, then drains connections.
 pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()> {

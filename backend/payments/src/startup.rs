@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use contracts::messaging::ALL_STREAMS;
 use kit::bus::Bus;
+use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
@@ -16,34 +17,13 @@ use crate::{events, sandbox};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Why the service could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    /// Database open or migration failed.
-    #[error(transparent)]
-    Db(#[from] kit::db::DbError),
-    /// NATS unreachable.
-    #[error(transparent)]
-    Nats(#[from] kit::nats::NatsError),
-    /// Streams could not be created.
-    #[error(transparent)]
-    Bus(#[from] kit::bus::BusError),
-    /// The port could not be bound.
-    #[error("cannot listen: {0}")]
-    Bind(#[from] std::io::Error),
-}
-
-/// A built, bound payments service.
-pub struct Application {
-    listener: TcpListener,
-    router: Router,
-    port: u16,
-}
+/// Builds the payments service.
+pub struct Application;
 
 impl Application {
     /// Opens the database, connects NATS, makes sure the streams exist, starts the relay, the
     /// consumer and the sweeper, and binds the port.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
         let bus = Bus::new(nats.clone());
@@ -66,21 +46,7 @@ impl Application {
         };
         events::reserved::start(&state);
         events::expiry::start(&state);
-        Ok(Self {
-            listener,
-            router: router(state),
-            port,
-        })
-    }
-
-    /// The bound port.
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// Serves until SIGTERM / Ctrl-C.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        kit::serve::serve(self.listener, self.router).await
+        Ok(Server::new(listener, router(state))?)
     }
 }
 

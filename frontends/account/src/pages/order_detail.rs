@@ -1,20 +1,11 @@
 //! `/account/orders/{id}`: one order with its status timeline, kept current while it can still
 //! change (it polls every second until SHIPPED or CANCELLED), and its parcel's tracking.
 
-use contracts::browser::FetchError;
+use contracts::browser::{sleep, FetchError};
 use contracts::orders::{OrderStatus, OrderView, ShipmentView};
 use leptos::prelude::*;
 
 use crate::api::Api;
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
 
 /// The order page.
 #[component]
@@ -26,16 +17,18 @@ pub fn OrderDetail(api: Api, id: String) -> impl IntoView {
             let result = api.order(&id).await;
             let done = match &result {
                 Ok(view) => view.status.is_final(),
-                Err(FetchError::Network(reason)) if reason == "unmounted" => return,
+                Err(error) if error.is_unmounted() => return,
                 Err(_) => true,
             };
             if let Ok(view) = &result {
-                if view.status == OrderStatus::Shipped {
-                    shipment.set(api.shipment(&view.id).await.ok());
+                if view.status == OrderStatus::Shipped
+                    && shipment.try_set(api.shipment(&view.id).await.ok()).is_some()
+                {
+                    return;
                 }
             }
-            order.set(Some(result));
-            if done {
+            // The page may have gone while we waited: then there is nobody to tell.
+            if order.try_set(Some(result)).is_some() || done {
                 return;
             }
             sleep(1_000).await;

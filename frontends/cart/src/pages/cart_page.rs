@@ -24,7 +24,7 @@ pub fn CartPage(api: Api) -> impl IntoView {
                 cart.set(Some(view));
                 error.set(None);
             }
-            Err(FetchError::Network(reason)) if reason == "unmounted" => {}
+            Err(error) if error.is_unmounted() => {}
             Err(failure) => error.set(Some(failure.user_message())),
         }
         busy.set(false);

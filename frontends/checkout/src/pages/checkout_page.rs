@@ -1,6 +1,6 @@
 //! `/checkout`: address, review, place the order, then on to the payment provider's page.
 
-use contracts::browser::FetchError;
+use contracts::browser::{sleep, FetchError};
 use contracts::orders::{OrderStatus, PlaceOrderRequest, ShippingAddress};
 use leptos::prelude::*;
 use web_sys::SubmitEvent;
@@ -14,16 +14,6 @@ fn idempotency_key() -> String {
     let time = js_sys::Date::now() as u64;
     let random = (js_sys::Math::random() * 1e15) as u64;
     format!("checkout-{time:x}-{random:x}")
-}
-
-/// Resolves after `ms` milliseconds.
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The checkout page.
@@ -139,7 +129,7 @@ async fn go_to_payment(api: Api, order_id: String, message: RwSignal<Option<Stri
                 }
             }
             // Unmounted meanwhile: nothing left to show.
-            Err(FetchError::Network(reason)) if reason == "unmounted" => return,
+            Err(error) if error.is_unmounted() => return,
             Err(error) => message.set(Some(error.user_message())),
         }
         sleep(500).await;
