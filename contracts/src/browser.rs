@@ -64,6 +64,15 @@ pub fn on_location_change(mut handler: impl FnMut((String, String)) + 'static) -
     EventListener::new(&window, "popstate", move |_| handler(current_location()))
 }
 
+/// Asks the shell to sign the shopper in and bring them back to where they are now
+/// (`storefront:auth-required` with the current path and query).
+pub fn request_sign_in() {
+    let (path, search) = current_location();
+    emit(&crate::events::AuthRequired {
+        return_to: format!("{path}{search}"),
+    });
+}
+
 /// Resolves after `ms` milliseconds (for polling; the caller stops when its MFE unmounts).
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {

@@ -101,6 +101,23 @@ pub fn temp_sqlite_url() -> (tempfile::TempDir, String) {
     (dir, url)
 }
 
+/// Settings for service `name` on a free port (`PORT=0`) with a fresh SQLite database (kept
+/// alive by the returned guard) and `nats` as its server.
+pub fn service_config(
+    name: &'static str,
+    nats: &NatsServer,
+) -> (tempfile::TempDir, crate::config::ServiceConfig) {
+    let (dir, database_url) = temp_sqlite_url();
+    let config = crate::config::ServiceConfig {
+        name,
+        host: "127.0.0.1".into(),
+        port: 0,
+        nats_url: nats.url(),
+        database_url,
+    };
+    (dir, config)
+}
+
 /// Records every event of type `E` a test consumer receives, so a test can wait for what a
 /// service published.
 #[derive(Clone)]

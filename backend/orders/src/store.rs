@@ -15,6 +15,8 @@ pub struct NewOrder<'a> {
     pub idempotency_key: Option<&'a str>,
     /// Lines at the prices charged.
     pub lines: &'a [OrderLine],
+    /// Their sum, in cents.
+    pub total_cents: i64,
     /// Where it goes.
     pub address: &'a ShippingAddress,
 }
@@ -36,11 +38,6 @@ pub async fn by_idempotency_key(
 /// Inserts an order as PENDING with its lines and first history entry.
 #[tracing::instrument(skip_all)]
 pub async fn insert(tx: &mut SqliteConnection, order: &NewOrder<'_>) -> Result<(), sqlx::Error> {
-    let total: i64 = order
-        .lines
-        .iter()
-        .map(|l| l.unit_price.cents * i64::from(l.quantity))
-        .sum();
     let address = serde_json::to_string(order.address).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let now = kit::clock::now_rfc3339();
     sqlx::query(
@@ -49,7 +46,7 @@ pub async fn insert(tx: &mut SqliteConnection, order: &NewOrder<'_>) -> Result<(
     )
     .bind(order.id)
     .bind(order.user_id)
-    .bind(total)
+    .bind(order.total_cents)
     .bind(address)
     .bind(order.idempotency_key)
     .bind(&now)

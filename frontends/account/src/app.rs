@@ -1,22 +1,14 @@
 //! The account MFE's root: makes sure someone is signed in, follows the URL, and shows the
 //! profile with the order list (`/account`) or one order (`/account/orders/{id}`).
 
-use contracts::browser::{current_location, emit, listen, on_location_change};
-use contracts::events::{AuthChanged, AuthRequired};
+use contracts::browser::{current_location, listen, on_location_change, request_sign_in};
+use contracts::events::AuthChanged;
 use leptos::prelude::*;
 
 use crate::api::Api;
 use crate::pages::{order_detail::OrderDetail, orders_list::OrdersList, profile::ProfilePage};
 
 const STYLE: &str = include_str!("style.css");
-
-/// Asks the shell to sign the shopper in and bring them back here.
-pub fn require_sign_in() {
-    let (path, search) = current_location();
-    emit(&AuthRequired {
-        return_to: format!("{path}{search}"),
-    });
-}
 
 /// The order id of `/account/orders/{id}`, if that is the path.
 fn order_id(path: &str) -> Option<String> {
@@ -45,7 +37,7 @@ pub fn App(api: Api, signed_in: bool) -> impl IntoView {
     // shell is not asked to navigate while it is still in the middle of mounting us.
     Effect::new(move |_| {
         if !signed_in.get() {
-            require_sign_in();
+            request_sign_in();
         }
     });
     let path = follow_location();

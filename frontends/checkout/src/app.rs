@@ -1,7 +1,7 @@
 //! The checkout MFE's root: makes sure someone is signed in, then shows the checkout.
 
-use contracts::browser::{emit, listen};
-use contracts::events::{AuthChanged, AuthRequired};
+use contracts::browser::{listen, request_sign_in};
+use contracts::events::AuthChanged;
 use leptos::prelude::*;
 
 use crate::api::Api;
@@ -19,9 +19,7 @@ pub fn App(api: Api, signed_in: bool) -> impl IntoView {
     // After mount has returned: the shell is not asked to navigate while mounting us.
     Effect::new(move |_| {
         if !signed_in.get() {
-            emit(&AuthRequired {
-                return_to: "/checkout".into(),
-            });
+            request_sign_in();
         }
     });
     view! {

@@ -2,8 +2,7 @@
 
 use contracts::cart::{CartView, CART_COOKIE};
 use contracts::identity::SessionGrant;
-use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer};
+use kit::testing::{service_config, NatsServer};
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -14,27 +13,15 @@ pub struct TestApp {
     _dirs: Vec<tempfile::TempDir>,
 }
 
-fn service(name: &'static str, nats: &NatsServer) -> (tempfile::TempDir, ServiceConfig) {
-    let (dir, database_url) = temp_sqlite_url();
-    let config = ServiceConfig {
-        name,
-        host: "127.0.0.1".into(),
-        port: 0,
-        nats_url: nats.url(),
-        database_url,
-    };
-    (dir, config)
-}
-
 pub async fn spawn_app() -> TestApp {
     let nats = NatsServer::start();
-    let (catalog_dir, config) = service("catalog", &nats);
+    let (catalog_dir, config) = service_config("catalog", &nats);
     let catalog =
         mercado_catalog::startup::Application::build(mercado_catalog::config::Settings { service: config })
             .await
             .unwrap();
     tokio::spawn(catalog.run_until_stopped());
-    let (identity_dir, config) = service("identity", &nats);
+    let (identity_dir, config) = service_config("identity", &nats);
     let identity = mercado_identity::startup::Application::build(
         mercado_identity::config::Settings::with_service(config),
     )
@@ -42,7 +29,7 @@ pub async fn spawn_app() -> TestApp {
     .unwrap();
     let identity_url = format!("http://127.0.0.1:{}", identity.port());
     tokio::spawn(identity.run_until_stopped());
-    let (cart_dir, config) = service("cart", &nats);
+    let (cart_dir, config) = service_config("cart", &nats);
     let cart =
         mercado_cart::startup::Application::build(mercado_cart::config::Settings::with_service(config))
             .await

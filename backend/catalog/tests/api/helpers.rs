@@ -1,7 +1,6 @@
 //! `spawn_app()`: a catalog with its own database and nats-server, reached over real HTTP.
 
-use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer};
+use kit::testing::{service_config, NatsServer};
 use mercado_catalog::{config::Settings, startup::Application};
 use serde::de::DeserializeOwned;
 
@@ -14,14 +13,7 @@ pub struct TestApp {
 
 pub async fn spawn_app() -> TestApp {
     let nats = NatsServer::start();
-    let (db_dir, database_url) = temp_sqlite_url();
-    let service = ServiceConfig {
-        name: "catalog",
-        host: "127.0.0.1".into(),
-        port: 0,
-        nats_url: nats.url(),
-        database_url,
-    };
+    let (db_dir, service) = service_config("catalog", &nats);
     let app = Application::build(Settings { service })
         .await
         .expect("catalog starts");

@@ -8,8 +8,7 @@ use axum::routing::{any, get};
 use axum::Router;
 use contracts::identity::SessionGrant;
 use contracts::services::{CATALOG, IDENTITY};
-use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer};
+use kit::testing::{service_config, NatsServer};
 use mercado_gateway::config::{RateLimits, Settings};
 use mercado_gateway::startup::Application;
 use tokio::sync::Notify;
@@ -108,14 +107,8 @@ pub async fn spawn_gateway_limited(limits: RateLimits) -> TestGateway {
 
 /// The real identity service on a free port, publishing its keys on `nats`.
 async fn spawn_identity(nats: &NatsServer) -> (String, tempfile::TempDir) {
-    let (db_dir, database_url) = temp_sqlite_url();
-    let settings = mercado_identity::config::Settings::with_service(ServiceConfig {
-        name: IDENTITY.name,
-        host: "127.0.0.1".into(),
-        port: 0,
-        nats_url: nats.url(),
-        database_url,
-    });
+    let (db_dir, service) = service_config(IDENTITY.name, nats);
+    let settings = mercado_identity::config::Settings::with_service(service);
     let app = mercado_identity::startup::Application::build(settings)
         .await
         .unwrap();

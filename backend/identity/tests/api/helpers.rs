@@ -4,8 +4,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use contracts::identity::{SessionGrant, REFRESH_COOKIE};
-use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer};
+use kit::testing::{service_config, NatsServer};
 use mercado_identity::{config::Settings, startup::Application};
 use serde_json::{json, Value};
 
@@ -29,14 +28,9 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     capture_logs();
     let nats = NatsServer::start();
-    let (db_dir, database_url) = temp_sqlite_url();
-    let mut settings = Settings::with_service(ServiceConfig {
-        name: "identity",
-        host: "127.0.0.1".into(),
-        port: 0,
-        nats_url: nats.url(),
-        database_url: database_url.clone(),
-    });
+    let (db_dir, service) = service_config("identity", &nats);
+    let database_url = service.database_url.clone();
+    let mut settings = Settings::with_service(service);
     customise(&mut settings);
     let app = Application::build(settings).await.expect("identity starts");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -7,8 +7,7 @@ use contracts::catalog::Money;
 use contracts::messaging::{DomainEvent, Envelope};
 use contracts::orders::{InventoryRejected, InventoryReserved, ItemQuantity, OrderCreated};
 use kit::bus::Bus;
-use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer, Recorder};
+use kit::testing::{service_config, NatsServer, Recorder};
 use mercado_inventory::{config::Settings, startup::Application};
 use sqlx::SqlitePool;
 
@@ -22,14 +21,8 @@ pub struct TestApp {
 
 pub async fn spawn_app() -> TestApp {
     let nats = NatsServer::start();
-    let (dir, database_url) = temp_sqlite_url();
-    let service = ServiceConfig {
-        name: "inventory",
-        host: "127.0.0.1".into(),
-        port: 0,
-        nats_url: nats.url(),
-        database_url: database_url.clone(),
-    };
+    let (dir, service) = service_config("inventory", &nats);
+    let database_url = service.database_url.clone();
     let app = Application::build(Settings { service }).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());

@@ -67,6 +67,7 @@ pub async fn orders_place(
         user_id: &user.id,
         idempotency_key: key.as_deref(),
         lines: &lines,
+        total_cents: total,
         address: &address,
     };
     store::insert(&mut tx, &order).await?;

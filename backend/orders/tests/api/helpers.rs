@@ -6,7 +6,7 @@ use contracts::messaging::{DomainEvent, Envelope};
 use contracts::orders::{OrderStatus, OrderView};
 use kit::bus::Bus;
 use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer};
+use kit::testing::{service_config, NatsServer};
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -23,15 +23,9 @@ pub struct TestApp {
 }
 
 fn config(name: &'static str, nats: &NatsServer, dirs: &mut Vec<tempfile::TempDir>) -> ServiceConfig {
-    let (dir, database_url) = temp_sqlite_url();
+    let (dir, config) = service_config(name, nats);
     dirs.push(dir);
-    ServiceConfig {
-        name,
-        host: "127.0.0.1".into(),
-        port: 0,
-        nats_url: nats.url(),
-        database_url,
-    }
+    config
 }
 
 macro_rules! start {

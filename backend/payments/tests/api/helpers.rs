@@ -7,8 +7,7 @@ use contracts::catalog::Money;
 use contracts::messaging::Envelope;
 use contracts::orders::{InventoryReserved, PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
 use kit::bus::Bus;
-use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer, Recorder};
+use kit::testing::{service_config, NatsServer, Recorder};
 use mercado_payments::{config::Settings, startup::Application};
 
 pub struct TestApp {
@@ -28,14 +27,8 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let nats = NatsServer::start();
-    let (dir, database_url) = temp_sqlite_url();
-    let mut settings = Settings::with_service(ServiceConfig {
-        name: "payments",
-        host: "127.0.0.1".into(),
-        port: 0,
-        nats_url: nats.url(),
-        database_url,
-    });
+    let (dir, service) = service_config("payments", &nats);
+    let mut settings = Settings::with_service(service);
     customise(&mut settings);
     let app = Application::build(settings).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -9,7 +9,7 @@ use contracts::orders::{
 };
 use kit::bus::Bus;
 use kit::config::ServiceConfig;
-use kit::testing::{temp_sqlite_url, NatsServer, Recorder};
+use kit::testing::{service_config, NatsServer, Recorder};
 use serde_json::{json, Value};
 
 struct TestApp {
@@ -22,15 +22,9 @@ struct TestApp {
 }
 
 fn config(name: &'static str, nats: &NatsServer, dirs: &mut Vec<tempfile::TempDir>) -> ServiceConfig {
-    let (dir, database_url) = temp_sqlite_url();
+    let (dir, config) = service_config(name, nats);
     dirs.push(dir);
-    ServiceConfig {
-        name,
-        host: "127.0.0.1".into(),
-        port: 0,
-        nats_url: nats.url(),
-        database_url,
-    }
+    config
 }
 
 async fn spawn_app() -> TestApp {

@@ -1,10 +1,9 @@
 //! `/account`: who you are on Mercado.
 
-use contracts::browser::FetchError;
+use contracts::browser::{request_sign_in, FetchError};
 use leptos::prelude::*;
 
 use crate::api::Api;
-use crate::app::require_sign_in;
 
 /// The profile card, loaded from identity.
 #[component]
@@ -25,7 +24,7 @@ pub fn ProfilePage(api: Api) -> impl IntoView {
             .into_any(),
             Err(error) => {
                 if error.status() == Some(401) {
-                    require_sign_in();
+                    request_sign_in();
                 }
                 view! { <ProfileError error=error /> }.into_any()
             }
