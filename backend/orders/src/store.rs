@@ -162,7 +162,9 @@ pub async fn address(conn: &mut SqliteConnection, order_id: &str) -> Result<Ship
 /// One of `user_id`'s orders, whole.
 #[tracing::instrument(skip_all)]
 pub async fn view(db: &SqlitePool, user_id: &str, order_id: &str) -> Result<Option<OrderView>, sqlx::Error> {
-    let mut conn = db.acquire().await?;
+    // One read transaction, so the row and its history are the same snapshot even while the
+    // saga is moving the order along.
+    let mut conn = db.begin().await?;
     let row = sqlx::query(
         "SELECT id, status, total_cents, address, checkout_url, tracking_code, placed_at
          FROM orders WHERE id = ? AND user_id = ?",

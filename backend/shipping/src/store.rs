@@ -95,18 +95,20 @@ pub async fn view(
     user_id: &str,
     order_id: &str,
 ) -> Result<Option<ShipmentView>, sqlx::Error> {
+    // One read transaction: the status and its events are the same snapshot.
+    let mut tx = db.begin().await?;
     let Some(row) =
         sqlx::query("SELECT tracking_code, status FROM shipments WHERE order_id = ? AND user_id = ?")
             .bind(order_id)
             .bind(user_id)
-            .fetch_optional(db)
+            .fetch_optional(&mut *tx)
             .await?
     else {
         return Ok(None);
     };
     let events = sqlx::query("SELECT status, at FROM tracking_events WHERE order_id = ? ORDER BY seq")
         .bind(order_id)
-        .fetch_all(db)
+        .fetch_all(&mut *tx)
         .await?
         .into_iter()
         .filter_map(|r| {
