@@ -47,17 +47,43 @@ def checkout_with_one_product(page: Page, product: int) -> None:
     page.wait_for_url(re.compile(r"/api/payments/sandbox/checkout/cs_\w+$"))
 
 
+# Records every storefront:order-updated the page hears, to tell live updates from re-reads.
+RECORD_ORDER_UPDATES = """
+window.__orderUpdates = [];
+window.addEventListener("storefront:order-updated", (e) => window.__orderUpdates.push(e.detail));
+"""
+
+
 def test_buy_and_watch_the_order_turn_paid_then_shipped(page: Page):
     checkout_with_one_product(page, 12)
     expect(page.locator("[data-testid=amount]")).to_have_text(re.compile(r"€\d+\.\d\d"))
     shoot(page, "pay")
+    # A second tab watches the order while it waits for payment.
+    watcher = page.context.new_page()
+    watcher.errors = []
+    watcher.on("pageerror", lambda error: watcher.errors.append(str(error)))
+    watcher.add_init_script(RECORD_ORDER_UPDATES)
+    open_page(watcher, "/account")
+    watcher.locator("[data-testid=orders-list] li a").first.click()
+    status = watcher.locator("[data-testid=order-status]")
+    expect(status).to_have_text("AWAITING_PAYMENT")
+    expect(watcher.locator("[data-testid=pay-now]")).to_be_visible()
+    order_id = watcher.url.rsplit("/", 1)[1]
+
     page.locator("[data-testid=pay]").click()
-    expect(page).to_have_url(re.compile(r"/account/orders/[0-9a-f-]{36}$"))
-    status = page.locator("[data-testid=order-status]")
-    expect(status).to_have_text(re.compile("PAID|SHIPPED"))
+    expect(page).to_have_url(f"{BASE_URL}/account/orders/{order_id}")
+    # The watching tab was told, without reloading.
     expect(status).to_have_text("SHIPPED")
-    timeline = page.locator("[data-testid=order-timeline] li strong").all_inner_texts()
+    heard = watcher.evaluate("window.__orderUpdates")
+    assert {"orderId": order_id, "status": "PAID"} in heard, heard
+    assert {"orderId": order_id, "status": "SHIPPED"} in heard, heard
+    timeline = watcher.locator("[data-testid=order-timeline] li strong").all_inner_texts()
     assert timeline == ["PENDING", "AWAITING_PAYMENT", "PAID", "SHIPPED"]
+    assert watcher.errors == []
+    watcher.close()
+
+    status = page.locator("[data-testid=order-status]")
+    expect(status).to_have_text("SHIPPED")
     expect(page.locator("[data-testid=tracking]")).to_have_text(re.compile(r"Parcel MC\d{10}"))
     shoot(page, "order")
     page.locator("a", has_text="Your account").click()

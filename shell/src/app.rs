@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
     let slots = Slots::provide();
     let auth = provide_auth();
     crate::cart::start(auth);
+    crate::live::start(auth);
     // The page lives as long as the shell: keep the listener with it.
     std::mem::forget(listen::<AuthRequired, _>(|event| {
         navigate(&auth_page_href("/login", &event.return_to))

@@ -10,6 +10,10 @@ use contracts::events::UserSummary;
 use contracts::manifest::MfeEntry;
 use wasm_bindgen::prelude::*;
 
+// Cargo does not see the snippet as an input: without this, a change to it alone keeps the
+// old copy embedded in the wasm.
+const _: &str = include_str!("loader.js");
+
 #[wasm_bindgen(module = "/src/loader.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = loadMfe)]

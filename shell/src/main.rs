@@ -11,6 +11,7 @@ mod app;
 mod auth;
 mod cart;
 mod components;
+mod live;
 mod loader;
 mod manifest;
 mod pages;

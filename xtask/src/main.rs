@@ -5,6 +5,7 @@
 //! - `build`: install what is missing and build the web (shell + MFEs + manifest) and services.
 //! - `test`: the whole suite — fmt, clippy, unit and integration tests against a real
 //!   nats-server, and browser e2e in headless Chromium against the running stack.
+//! - `e2e [pytest args]`: only the browser suite, e.g. `cargo xtask e2e -k checkout`.
 //! - `bench`: sizes, throughput, browser timings and memory; writes BENCHMARKS.md.
 //! - `tools`: only install/check the tool chain.
 //!
@@ -21,7 +22,7 @@ mod web;
 
 use anyhow::Result;
 
-const USAGE: &str = "usage: cargo xtask <up [--release] | build | test | bench | tools>";
+const USAGE: &str = "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | bench | tools>";
 
 fn main() {
     if let Err(err) = run() {
@@ -41,6 +42,7 @@ fn run() -> Result<()> {
             stack::build_services(stack::Profile::from_flag(release))
         }
         Some("test") => test::run(),
+        Some("e2e") => test::run_e2e(&args[1..]),
         Some("bench") => bench::run(),
         Some("tools") => tools::ensure(tools::Need::Test).map(|_| ()),
         _ => {

@@ -64,9 +64,18 @@ pub fn run() -> Result<()> {
     stage("docker-compose.yml", compose::validate)?;
     let build = stage("web build", || web::build(&tools))?;
     stage("services build", || stack::ensure_services(Profile::Debug))?;
-    stage("browser e2e", || e2e(&tools, &build))?;
+    stage("browser e2e", || e2e(&tools, &build, &[]))?;
     println!("\nxtask test: every stage passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// `cargo xtask e2e [pytest args]`: only the browser suite (web and services built as needed),
+/// e.g. `-k checkout` while working on one page. `cargo xtask test` remains the gate.
+pub fn run_e2e(pytest_args: &[String]) -> Result<()> {
+    let tools = tools::ensure(tools::Need::Test)?;
+    let build = stage("web build", || web::build(&tools))?;
+    stage("services build", || stack::ensure_services(Profile::Debug))?;
+    stage("browser e2e", || e2e(&tools, &build, pytest_args))
 }
 
 fn exclude_wasm_only(command: &mut std::process::Command) {
@@ -85,7 +94,7 @@ fn stage<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
 
 /// Starts a private stack (ports +10000, fresh data, a copy of the web the tests may edit)
 /// and runs the pytest suite in `e2e/` against it.
-fn e2e(tools: &tools::Tools, build: &web::WebBuild) -> Result<()> {
+fn e2e(tools: &tools::Tools, build: &web::WebBuild, pytest_args: &[String]) -> Result<()> {
     let work = paths::target_dir().join("e2e");
     stack::fresh_dir(&work)?;
     let web_dir = work.join("web");
@@ -104,6 +113,7 @@ fn e2e(tools: &tools::Tools, build: &web::WebBuild) -> Result<()> {
     let result = cmd::run(
         cmd::new(tools.python.to_string_lossy().as_ref())
             .args(["-m", "pytest", "e2e", "-q", "-p", "no:cacheprovider"])
+            .args(pytest_args)
             .env("BASE_URL", config.base_url())
             .env(
                 "CATALOG_URL",

@@ -5,12 +5,14 @@
 //! to each service with the prefix stripped, a request id, forwarding headers and a timeout,
 //! and answers problem+json 502/504 when a service is down or slow. Deep links fall back to
 //! the shell so every page survives a reload. It checks access tokens against the route table
-//! ([`access`]) and limits request rates per client ([`limits`]). It owns no data and holds no
+//! ([`access`]) and limits request rates per client ([`limits`]). `/api/events` streams each
+//! signed-in user's own order updates from NATS ([`feed`]). It owns no data and holds no
 //! business rules.
 
 pub mod access;
 pub mod config;
 pub mod error;
+pub mod feed;
 pub mod limits;
 pub mod routes;
 pub mod startup;

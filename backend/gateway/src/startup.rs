@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::middleware;
-use axum::routing::any;
+use axum::routing::{any, get};
 use axum::Router;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
@@ -14,8 +14,9 @@ use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
 use crate::config::Settings;
+use crate::feed::Feed;
 use crate::limits::{self, Limits};
-use crate::routes::{proxy, web};
+use crate::routes::{events, proxy, web};
 use crate::state::AppState;
 
 /// Builds the gateway.
@@ -25,8 +26,12 @@ impl Application {
     /// Connects NATS (token keys come from identity over it), binds the port, builds the router.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let nats = kit::nats::connect(&settings.nats_url).await?;
+        let feed = Feed::default();
+        feed.follow(&nats)
+            .await
+            .map_err(|e| StartupError::Other(format!("cannot follow order updates: {e}")))?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
-        Ok(Server::new(listener, router(&settings, nats))?)
+        Ok(Server::new(listener, router(&settings, nats, feed))?)
     }
 }
 
@@ -38,8 +43,9 @@ fn upstream_client() -> crate::state::UpstreamClient {
         .build(connector)
 }
 
-/// The whole gateway: `/api/*` proxy (access checks, limits), health, and the web as fallback.
-pub fn router(settings: &Settings, nats: async_nats::Client) -> Router {
+/// The whole gateway: `/api/*` proxy (access checks, limits), `/api/events`, health, and the
+/// web as fallback.
+pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Router {
     let state = AppState {
         client: upstream_client(),
         upstreams: Arc::new(
@@ -52,8 +58,10 @@ pub fn router(settings: &Settings, nats: async_nats::Client) -> Router {
         timeout: settings.upstream_timeout,
         verifier: Arc::new(Verifier::from_nats(nats.clone())),
         limits: Arc::new(Limits::new(settings.limits)),
+        feed,
     };
     let api = Router::new()
+        .route("/events", get(events::order_events))
         .route("/{service}", any(proxy::proxy_root))
         .route("/{service}/{*rest}", any(proxy::proxy_path))
         .fallback(proxy::unknown_api)

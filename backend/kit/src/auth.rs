@@ -84,6 +84,9 @@ pub struct AuthUser {
     pub id: String,
     /// Display name.
     pub name: String,
+    /// When the token stops being valid, Unix seconds (long-lived responses such as event
+    /// streams end then, so the client comes back with a fresh token).
+    pub expires_at: u64,
 }
 
 /// Verifies access tokens against the identity service's published keys.
@@ -144,6 +147,7 @@ impl Verifier {
         Ok(AuthUser {
             id: data.claims.sub,
             name: data.claims.name,
+            expires_at: data.claims.exp,
         })
     }
 

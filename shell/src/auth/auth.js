@@ -87,3 +87,57 @@ export function authFetchFor(apiBase) {
     return send();
   };
 }
+
+/**
+ * Follows the server-sent event stream at `url` with the session's token, calling
+ * `onEvent(name, data)` for each event, and reconnecting (after a refresh if the token ran out)
+ * until the returned function is called. Plain `EventSource` cannot send the token.
+ */
+export function followEvents(url, onEvent) {
+  const control = new AbortController();
+  const send = authFetchFor("");
+  (async () => {
+    let delay = 1000;
+    while (!control.signal.aborted && token) {
+      try {
+        const response = await send(url, {
+          headers: { Accept: "text/event-stream" },
+          signal: control.signal,
+        });
+        if (response.ok && response.body) {
+          delay = 1000;
+          await readEvents(response.body, onEvent);
+        }
+      } catch {
+        // Offline or aborted: the loop decides.
+      }
+      if (control.signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 30000);
+    }
+  })();
+  return () => control.abort();
+}
+
+/** Splits an event stream into events (the text/event-stream format, `event:` and `data:`). */
+async function readEvents(body, onEvent) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, "\n");
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let name = "message";
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) name = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      if (data.length) onEvent(name, data.join("\n"));
+    }
+  }
+}

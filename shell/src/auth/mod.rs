@@ -15,6 +15,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+// Cargo does not see the snippet as an input: without this, a change to it alone keeps the
+// old copy embedded in the wasm.
+const _: &str = include_str!("auth.js");
+
 #[wasm_bindgen(module = "/src/auth/auth.js")]
 extern "C" {
     #[wasm_bindgen(js_name = onSessionChange)]
@@ -27,6 +31,8 @@ extern "C" {
     fn sign_out_js() -> js_sys::Promise;
     #[wasm_bindgen(js_name = authFetchFor)]
     fn auth_fetch_for(api_base: &str) -> JsValue;
+    #[wasm_bindgen(js_name = followEvents)]
+    fn follow_events_js(url: &str, on_event: &Closure<dyn Fn(String, String)>) -> js_sys::Function;
 }
 
 /// The signed-in user and whether the session has been restored yet, as context.
@@ -72,6 +78,13 @@ pub fn use_auth() -> Auth {
 /// The `authFetch` function for an MFE's context.
 pub fn auth_fetch(api_base: &str) -> JsValue {
     auth_fetch_for(api_base)
+}
+
+/// Follows the server-sent events at `url` with the session's token (reconnecting, and
+/// refreshing the token, as needed), calling `on_event(name, data)` for each; returns the
+/// function that stops it. `on_event` must outlive the stream.
+pub fn follow_events(url: &str, on_event: &Closure<dyn Fn(String, String)>) -> js_sys::Function {
+    follow_events_js(url, on_event)
 }
 
 /// Why a sign-in or registration was refused, worded for the form.

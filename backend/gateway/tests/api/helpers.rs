@@ -17,7 +17,7 @@ pub struct TestGateway {
     pub base: String,
     pub http: reqwest::Client,
     pub web_dir: tempfile::TempDir,
-    _nats: NatsServer,
+    pub nats: NatsServer,
     _identity_db: tempfile::TempDir,
 }
 
@@ -143,7 +143,7 @@ async fn spawn(upstream: Option<String>, timeout: Duration, limits: RateLimits) 
         base,
         http,
         web_dir,
-        _nats: nats,
+        nats,
         _identity_db: identity_db,
     }
 }

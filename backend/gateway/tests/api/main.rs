@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
+mod events;
 mod helpers;
 mod proxy;
 mod web;

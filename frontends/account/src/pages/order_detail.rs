@@ -1,43 +1,87 @@
-//! `/account/orders/{id}`: one order with its status timeline, kept current while it can still
-//! change (it polls every second until SHIPPED or CANCELLED), and its parcel's tracking.
+//! `/account/orders/{id}`: one order with its status timeline and its parcel's tracking, kept
+//! current live: the shell re-dispatches the gateway's order updates as
+//! `storefront:order-updated`, and each one for this order re-reads it.
 
-use contracts::browser::{sleep, FetchError};
+use contracts::browser::{listen, sleep, FetchError};
+use contracts::events::OrderUpdated;
 use contracts::orders::{OrderStatus, OrderView, ShipmentView};
 use leptos::prelude::*;
 
 use crate::api::Api;
+
+/// While the order can still change, it is also re-read this often, in case an update went
+/// by while the event stream was reconnecting.
+const SAFETY_POLL_MS: i32 = 15_000;
 
 /// The order page.
 #[component]
 pub fn OrderDetail(api: Api, id: String) -> impl IntoView {
     let order = RwSignal::new(None::<Result<OrderView, FetchError>>);
     let shipment = RwSignal::new(None::<ShipmentView>);
-    leptos::task::spawn_local(async move {
-        loop {
-            let result = api.order(&id).await;
-            let done = match &result {
-                Ok(view) => view.status.is_final(),
-                Err(error) if error.is_unmounted() => return,
-                Err(_) => true,
-            };
-            if let Ok(view) = &result {
-                if view.status == OrderStatus::Shipped
-                    && shipment.try_set(api.shipment(&view.id).await.ok()).is_some()
-                {
-                    return;
-                }
-            }
-            // The page may have gone while we waited: then there is nobody to tell.
-            if order.try_set(Some(result)).is_some() || done {
-                return;
-            }
-            sleep(1_000).await;
+    let reload = RwSignal::new(0_u32);
+    let watched = id.clone();
+    let listener = listen::<OrderUpdated, _>(move |update| {
+        if update.order_id == watched {
+            reload.update(|n| *n += 1);
         }
     });
+    let stored = StoredValue::new_local(Some(listener));
+    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    Effect::new(move |_| {
+        reload.track();
+        leptos::task::spawn_local(load(api, id.clone(), order, shipment));
+    });
+    leptos::task::spawn_local(poll_while_changing(order, reload));
     move || match order.get() {
         None => view! { <p class="account-note">"Loading the order…"</p> }.into_any(),
         Some(Err(error)) => view! { <p class="account-error">{error.user_message()}</p> }.into_any(),
         Some(Ok(view)) => view! { <OrderCard order=view shipment=shipment.get() /> }.into_any(),
+    }
+}
+
+/// Reads the order (and, once shipped, its parcel) into the page's signals.
+async fn load(
+    api: Api,
+    id: String,
+    order: RwSignal<Option<Result<OrderView, FetchError>>>,
+    shipment: RwSignal<Option<ShipmentView>>,
+) {
+    let result = api.order(&id).await;
+    if matches!(&result, Err(error) if error.is_unmounted()) {
+        return;
+    }
+    if let Ok(view) = &result {
+        if view.status == OrderStatus::Shipped {
+            let parcel = api.shipment(&view.id).await.ok();
+            // The page may have gone while we waited: then there is nobody to tell.
+            if shipment.try_set(parcel).is_some() {
+                return;
+            }
+        }
+    }
+    // Two reads can cross on the wire: never replace a longer history with a shorter one.
+    let older = |shown: &Option<Result<OrderView, FetchError>>| match (shown, &result) {
+        (Some(Ok(shown)), Ok(read)) => read.history.len() < shown.history.len(),
+        _ => false,
+    };
+    if order.try_with_untracked(older) == Some(false) {
+        let _ = order.try_set(Some(result));
+    }
+}
+
+/// The safety net: re-reads every [`SAFETY_POLL_MS`] until the order is final or the page
+/// has gone.
+async fn poll_while_changing(order: RwSignal<Option<Result<OrderView, FetchError>>>, reload: RwSignal<u32>) {
+    loop {
+        sleep(SAFETY_POLL_MS).await;
+        let changing = order.try_with_untracked(|shown| match shown {
+            Some(Ok(view)) => !view.status.is_final(),
+            Some(Err(_)) => false,
+            None => true,
+        });
+        if changing != Some(true) || reload.try_update(|n| *n += 1).is_none() {
+            return;
+        }
     }
 }
 
