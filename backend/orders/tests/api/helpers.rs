@@ -6,7 +6,7 @@ use contracts::messaging::{DomainEvent, Envelope};
 use contracts::orders::{OrderStatus, OrderView};
 use kit::bus::Bus;
 use kit::config::ServiceConfig;
-use kit::testing::{service_config, NatsServer};
+use kit::testing::{service_config, Crashable, NatsServer};
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -16,6 +16,11 @@ pub struct TestApp {
     pub identity: String,
     pub cart: String,
     pub inventory: String,
+    /// Orders and inventory run where a test can crash them ([`TestApp::crash_orders`]).
+    orders_service: Crashable,
+    inventory_service: Crashable,
+    orders_config: ServiceConfig,
+    inventory_config: ServiceConfig,
     pub http: reqwest::Client,
     pub bus: Bus,
     pub nats: NatsServer,
@@ -61,16 +66,10 @@ async fn spawn(with_payments: bool) -> TestApp {
     let cart = start!(mercado_cart::startup::Application::build(
         mercado_cart::config::Settings::with_service(config("cart", &nats, &mut dirs))
     ));
-    let inventory = start!(mercado_inventory::startup::Application::build(
-        mercado_inventory::config::Settings {
-            service: config("inventory", &nats, &mut dirs)
-        }
-    ));
-    let orders = start!(mercado_orders::startup::Application::build(
-        mercado_orders::config::Settings {
-            service: config("orders", &nats, &mut dirs)
-        }
-    ));
+    let inventory_config = config("inventory", &nats, &mut dirs);
+    let inventory_service = start_inventory(inventory_config.clone()).await;
+    let orders_config = config("orders", &nats, &mut dirs);
+    let orders_service = start_orders(orders_config.clone()).await;
     let payments = if with_payments {
         let mut shipping =
             mercado_shipping::config::Settings::with_service(config("shipping", &nats, &mut dirs));
@@ -85,10 +84,14 @@ async fn spawn(with_payments: bool) -> TestApp {
     let bus = Bus::new(async_nats::connect(nats.url()).await.unwrap());
     TestApp {
         payments,
-        orders,
+        orders: orders_service.url().to_owned(),
         identity,
         cart,
-        inventory,
+        inventory: inventory_service.url().to_owned(),
+        orders_service,
+        inventory_service,
+        orders_config,
+        inventory_config,
         http: reqwest::Client::new(),
         bus,
         nats,
@@ -96,11 +99,47 @@ async fn spawn(with_payments: bool) -> TestApp {
     }
 }
 
+async fn start_orders(service: ServiceConfig) -> Crashable {
+    Crashable::start(move || {
+        mercado_orders::startup::Application::build(mercado_orders::config::Settings { service })
+    })
+    .await
+}
+
+async fn start_inventory(service: ServiceConfig) -> Crashable {
+    Crashable::start(move || {
+        mercado_inventory::startup::Application::build(mercado_inventory::config::Settings { service })
+    })
+    .await
+}
+
 pub fn address() -> Value {
     json!({"name": "Ana Lima", "line1": "Rua Augusta 1", "postalCode": "1100-048", "city": "Lisboa", "country": "PT"})
 }
 
 impl TestApp {
+    /// Crashes the orders service (see [`Crashable`]).
+    pub fn crash_orders(&mut self) {
+        self.orders_service.crash();
+    }
+
+    /// Starts orders again on the same database.
+    pub async fn restart_orders(&mut self) {
+        self.orders_service = start_orders(self.orders_config.clone()).await;
+        self.orders = self.orders_service.url().to_owned();
+    }
+
+    /// Crashes the inventory service.
+    pub fn crash_inventory(&mut self) {
+        self.inventory_service.crash();
+    }
+
+    /// Starts inventory again on the same database.
+    pub async fn restart_inventory(&mut self) {
+        self.inventory_service = start_inventory(self.inventory_config.clone()).await;
+        self.inventory = self.inventory_service.url().to_owned();
+    }
+
     /// A new user's access token.
     pub async fn shopper(&self, email: &str) -> String {
         let response = self
@@ -172,8 +211,20 @@ impl TestApp {
     /// Waits until the order has reached `status` (it may already be further along: the saga
     /// runs asynchronously).
     pub async fn wait_status(&self, token: &str, id: &str, status: OrderStatus) -> OrderView {
+        self.wait_status_within(token, id, status, Duration::from_secs(10))
+            .await
+    }
+
+    /// Like [`TestApp::wait_status`], for up to `limit`.
+    pub async fn wait_status_within(
+        &self,
+        token: &str,
+        id: &str,
+        status: OrderStatus,
+        limit: Duration,
+    ) -> OrderView {
         let mut last = None;
-        for _ in 0..400 {
+        for _ in 0..limit.as_millis() / 25 {
             let view: OrderView = self.order(token, id).await.json().await.unwrap();
             if view.status == status || view.history.iter().any(|h| h.status == status) {
                 return view;
@@ -182,6 +233,21 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         panic!("order {id} never reached {status:?}; last {last:?}");
+    }
+
+    /// Waits (up to 10 s) until inventory shows `expected` of `product` available.
+    pub async fn wait_available(&self, product: i64, expected: i64) {
+        for _ in 0..400 {
+            if self.available(product).await == expected {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(
+            self.available(product).await,
+            expected,
+            "stock of product {product}"
+        );
     }
 
     pub async fn available(&self, product: i64) -> i64 {

@@ -6,5 +6,6 @@
 
 mod bad_input;
 mod checkout;
+mod crash;
 mod helpers;
 mod saga;

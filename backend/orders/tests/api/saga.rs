@@ -26,13 +26,7 @@ async fn an_order_goes_from_placed_to_shipped_and_leaves_the_cart() {
     assert_eq!(placed.lines.len(), 2);
 
     // Inventory (real) holds the stock on orders.created.
-    for _ in 0..200 {
-        if app.available(3).await == stock_before - 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    assert_eq!(app.available(3).await, stock_before - 2);
+    app.wait_available(3, stock_before - 2).await;
 
     app.publish(PaymentSessionCreated {
         order_id: placed.id.clone(),
@@ -104,12 +98,7 @@ async fn a_declined_payment_cancels_and_releases_the_stock() {
     let total = app.fill_cart(&token, &[(6, 3)]).await;
     let stock_before = app.available(6).await;
     let placed: OrderView = app.place(&token, total, None).await.json().await.unwrap();
-    for _ in 0..200 {
-        if app.available(6).await == stock_before - 3 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    app.wait_available(6, stock_before - 3).await;
     // NATS restarts mid-saga; the consumers and relays carry on.
     app.nats.restart();
     app.publish(PaymentFailed {
@@ -122,13 +111,7 @@ async fn a_declined_payment_cancels_and_releases_the_stock() {
         cancelled.history.last().unwrap().reason.as_deref(),
         Some("Payment declined.")
     );
-    for _ in 0..200 {
-        if app.available(6).await == stock_before {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    assert_eq!(app.available(6).await, stock_before, "the stock came back");
+    app.wait_available(6, stock_before).await;
 }
 
 #[tokio::test]
