@@ -1,9 +1,12 @@
 //! The whole saga with every real service: place, reserve, pay on the sandbox page (a signed
-//! webhook over HTTP), PAID, stock committed, cart emptied, shipped — and the decline path.
+//! webhook over HTTP), PAID, stock committed, cart emptied, shipped — and the decline and
+//! unpaid-timeout paths.
+
+use std::time::Duration;
 
 use contracts::orders::{OrderStatus, OrderView};
 
-use crate::helpers::{spawn_with_payments, TestApp};
+use crate::helpers::{spawn_with_payment_timeout, spawn_with_payments, TestApp};
 
 /// Presses a button on the sandbox pay page of `order`, as the shopper's browser would.
 async fn press(app: &TestApp, order: &OrderView, button: &str) {
@@ -87,12 +90,35 @@ async fn a_declined_payment_on_the_sandbox_page_cancels_the_order() {
         cancelled.history.last().unwrap().reason.as_deref(),
         Some("Payment declined.")
     );
-    for _ in 0..200 {
-        if app.available(11).await == stock {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    assert_eq!(app.available(11).await, stock, "stock released");
+    app.wait_available(11, stock).await;
     assert_eq!(app.cart_count(&token).await, 1, "the cart is kept");
+}
+
+#[tokio::test]
+async fn a_session_left_unpaid_past_its_timeout_cancels_and_releases_the_stock() {
+    let app = spawn_with_payment_timeout(Duration::from_secs(2)).await;
+    let token = app.shopper("dawdler@example.com").await;
+    let total = app.fill_cart(&token, &[(14, 2)]).await;
+    let stock = app.available(14).await;
+    let placed: OrderView = app.place(&token, total, None).await.json().await.unwrap();
+    let awaiting = app
+        .wait_status(&token, &placed.id, OrderStatus::AwaitingPayment)
+        .await;
+    app.wait_available(14, stock - 2).await;
+    let cancelled = app.wait_status(&token, &placed.id, OrderStatus::Cancelled).await;
+    let reason = cancelled.history.last().unwrap().reason.clone().unwrap();
+    assert_eq!(reason, "Payment timed out.");
+    app.wait_available(14, stock).await;
+    // Too late now: the pay page no longer takes the payment.
+    let url = awaiting.checkout_url.unwrap();
+    let path = url.trim_start_matches("/api/payments");
+    let base = app.payments.as_deref().unwrap();
+    let late = reqwest::Client::new()
+        .post(format!("{base}{path}/pay"))
+        .send()
+        .await
+        .unwrap();
+    assert!(late.status().is_client_error(), "{}", late.status());
+    let view: OrderView = app.order(&token, &placed.id).await.json().await.unwrap();
+    assert_eq!(view.status, OrderStatus::Cancelled);
 }

@@ -44,15 +44,21 @@ macro_rules! start {
 
 /// Orders and its neighbours; payments' answers are published by the test itself.
 pub async fn spawn_app() -> TestApp {
-    spawn(false).await
+    spawn(None).await
 }
 
 /// The whole saga, with the real payments service (and its sandbox provider) and shipping.
 pub async fn spawn_with_payments() -> TestApp {
-    spawn(true).await
+    spawn(Some(Duration::from_secs(900))).await
 }
 
-async fn spawn(with_payments: bool) -> TestApp {
+/// The whole saga, with sessions left unpaid for `timeout` expiring.
+pub async fn spawn_with_payment_timeout(timeout: Duration) -> TestApp {
+    spawn(Some(timeout)).await
+}
+
+/// `payment_timeout`: None runs no payments or shipping.
+async fn spawn(payment_timeout: Option<Duration>) -> TestApp {
     let nats = NatsServer::start();
     let mut dirs = Vec::new();
     start!(mercado_catalog::startup::Application::build(
@@ -70,14 +76,16 @@ async fn spawn(with_payments: bool) -> TestApp {
     let inventory_service = start_inventory(inventory_config.clone()).await;
     let orders_config = config("orders", &nats, &mut dirs);
     let orders_service = start_orders(orders_config.clone()).await;
-    let payments = if with_payments {
+    let payments = if let Some(timeout) = payment_timeout {
         let mut shipping =
             mercado_shipping::config::Settings::with_service(config("shipping", &nats, &mut dirs));
         shipping.tracking_step = Duration::from_millis(200);
         start!(mercado_shipping::startup::Application::build(shipping));
-        Some(start!(mercado_payments::startup::Application::build(
-            mercado_payments::config::Settings::with_service(config("payments", &nats, &mut dirs))
-        )))
+        let mut payments =
+            mercado_payments::config::Settings::with_service(config("payments", &nats, &mut dirs));
+        payments.payment_timeout = timeout;
+        payments.expiry_sweep = Duration::from_millis(100);
+        Some(start!(mercado_payments::startup::Application::build(payments)))
     } else {
         None
     };
