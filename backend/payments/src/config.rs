@@ -22,6 +22,9 @@ pub struct Settings {
     pub public_path: String,
     /// Where the sandbox provider sends webhooks (`SANDBOX_WEBHOOK_URL`, default this service).
     pub sandbox_webhook_url: Option<String>,
+    /// The sandbox pays every session the moment it opens, as a shopper pressing "Pay" at
+    /// once would (`SANDBOX_AUTO_PAY`, default false): for load tests of the whole saga.
+    pub sandbox_auto_pay: bool,
 }
 
 /// The sandbox's well-known test secret (like a provider's test-mode key: not a secret).
@@ -39,6 +42,7 @@ impl Settings {
             expiry_sweep: Duration::from_millis(env_or("EXPIRY_SWEEP_MS", 5_000u64)?),
             public_path: env_or("PUBLIC_PATH", PAYMENTS.api_prefix())?,
             sandbox_webhook_url: (!sandbox_webhook_url.is_empty()).then_some(sandbox_webhook_url),
+            sandbox_auto_pay: env_or("SANDBOX_AUTO_PAY", false)?,
         })
     }
 
@@ -52,6 +56,7 @@ impl Settings {
             expiry_sweep: Duration::from_millis(5_000),
             public_path: PAYMENTS.api_prefix(),
             sandbox_webhook_url: None,
+            sandbox_auto_pay: false,
         }
     }
 }

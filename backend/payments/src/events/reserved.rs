@@ -53,11 +53,14 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
         let created = PaymentSessionCreated {
             order_id: order.order_id,
             checkout_url: checkout_url(&state, &session.id),
-            session_id: session.id,
+            session_id: session.id.clone(),
         };
         outbox::enqueue(&mut tx, created).await.map_err(retry)?;
     }
     tx.commit().await.map_err(retry)?;
     state.relay.notify();
+    if new && state.settings.sandbox_auto_pay {
+        crate::sandbox::pay_soon(state, session.id);
+    }
     Ok(())
 }

@@ -77,3 +77,15 @@ async fn one_order_gets_one_session_even_if_reserved_twice() {
     settle().await;
     assert_eq!(app.sessions.seen().len(), 1);
 }
+
+#[tokio::test]
+async fn with_auto_pay_the_sandbox_pays_each_session_once_through_the_webhook() {
+    let app = spawn_with(|settings| settings.sandbox_auto_pay = true).await;
+    let session = app.reserve("order-auto", 1250).await;
+    let paid = app.succeeded.wait_for(1).await;
+    assert_eq!(paid[0].event.order_id, "order-auto");
+    assert_eq!(paid[0].event.session_id, session);
+    assert!(app.page(&session).await.contains("This payment is paid."));
+    settle().await;
+    assert_eq!(app.succeeded.seen().len(), 1);
+}
