@@ -8,7 +8,12 @@
 //! - MFE cold mount and route-switch times in headless Chromium (e2e/bench_browser.py);
 //! - idle RSS of every service process;
 //! - sign-in throughput, and the gateway's token check as a ratio against anonymous calls
-//!   (`bench/auth.rs`).
+//!   (`bench/auth.rs`);
+//! - the order saga end to end: orders/s completed, lost and doubled, placing → PAID latency
+//!   (`bench/orders.rs`, driving `bench/load`).
+//!
+//! `cargo xtask bench <section>…` runs only those sections (sizes, rss, http, auth, browser,
+//! orders) and prints them without touching BENCHMARKS.md.
 
 use anyhow::{bail, Context, Result};
 use flate2::{write::GzEncoder, Compression};
@@ -20,22 +25,38 @@ use crate::stack::{self, Profile, Stack, StackConfig};
 use crate::{cmd, paths, tools, web};
 
 mod auth;
+mod orders;
 use contracts::services;
+
+/// Every section, in the order they run.
+const SECTIONS: [&str; 6] = ["sizes", "rss", "http", "auth", "browser", "orders"];
 
 pub(crate) const CONNECTIONS: u32 = 64;
 const ROUND_SECONDS: u32 = 8;
 pub(crate) const ROUNDS: usize = 3;
 
-/// Runs every measurement and writes BENCHMARKS.md.
-pub fn run() -> Result<()> {
+/// Runs the `chosen` sections (all when empty; then BENCHMARKS.md is rewritten).
+pub fn run(chosen: &[String]) -> Result<()> {
+    if let Some(unknown) = chosen.iter().find(|c| !SECTIONS.contains(&c.as_str())) {
+        bail!(
+            "unknown bench section {unknown:?}; sections: {}",
+            SECTIONS.join(", ")
+        );
+    }
+    let wanted = |section: &str| chosen.is_empty() || chosen.iter().any(|c| c == section);
     let tools = tools::ensure(tools::Need::Test)?;
     if cmd::works("wrk", &["-v"]).is_none() && !Path::new("/usr/bin/wrk").exists() {
         tools::apt_install(&["wrk"], "wrk for HTTP load")?;
     }
     let build = web::build(&tools)?;
     stack::build_services(Profile::Release)?;
+    if wanted("orders") {
+        orders::build()?;
+    }
     let mut report = String::new();
-    sizes(&build, &mut report)?;
+    if wanted("sizes") {
+        sizes(&build, &mut report)?;
+    }
 
     let work = paths::target_dir().join("bench");
     stack::fresh_dir(&work)?;
@@ -48,14 +69,31 @@ pub fn run() -> Result<()> {
         profile: Profile::Release,
         log_dir: Some(work.join("logs")),
         relaxed_limits: true,
+        env: vec![("SANDBOX_AUTO_PAY", "true")],
     };
     let mut running = Stack::start(&tools, config.clone())?;
-    idle_rss(&running, &mut report)?;
-    throughput(&config, &mut report)?;
-    auth::measure(&tools, &config, &work, &mut report)?;
-    browser(&tools, &config, &mut report)?;
+    if wanted("rss") {
+        idle_rss(&running, &mut report)?;
+    }
+    if wanted("http") {
+        throughput(&config, &mut report)?;
+    }
+    if wanted("auth") {
+        auth::measure(&tools, &config, &work, &mut report)?;
+    }
+    if wanted("browser") {
+        browser(&tools, &config, &mut report)?;
+    }
+    // Last: it leaves thousands of orders behind in the stack.
+    if wanted("orders") {
+        orders::measure(&config, &mut report)?;
+    }
     running.stop();
 
+    if !chosen.is_empty() {
+        println!("\n{report}");
+        return Ok(());
+    }
     let path = paths::root().join("BENCHMARKS.md");
     std::fs::write(&path, document(&report)).context("writing BENCHMARKS.md")?;
     println!("\n{report}\nwrote {}", path.display());

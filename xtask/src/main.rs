@@ -6,7 +6,8 @@
 //! - `test`: the whole suite — fmt, clippy, unit and integration tests against a real
 //!   nats-server, and browser e2e in headless Chromium against the running stack.
 //! - `e2e [pytest args]`: only the browser suite, e.g. `cargo xtask e2e -k checkout`.
-//! - `bench`: sizes, throughput, browser timings and memory; writes BENCHMARKS.md.
+//! - `bench [section…]`: sizes, throughput, browser timings, memory and the order saga under
+//!   load; writes BENCHMARKS.md (only prints when sections are named).
 //! - `tools`: only install/check the tool chain.
 //!
 //! It never holds product logic: it drives cargo, trunk, wasm-bindgen, wasm-opt and processes.
@@ -22,7 +23,8 @@ mod web;
 
 use anyhow::Result;
 
-const USAGE: &str = "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | bench | tools>";
+const USAGE: &str =
+    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | bench [section…] | tools>";
 
 fn main() {
     if let Err(err) = run() {
@@ -43,7 +45,7 @@ fn run() -> Result<()> {
         }
         Some("test") => test::run(),
         Some("e2e") => test::run_e2e(&args[1..]),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("tools") => tools::ensure(tools::Need::Test).map(|_| ()),
         _ => {
             eprintln!("{USAGE}");

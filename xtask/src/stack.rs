@@ -63,6 +63,8 @@ pub struct StackConfig {
     /// Lift the per-client rate limits: tests and benchmarks send everything from one address
     /// (the limits themselves are tested in the gateway's and identity's integration tests).
     pub relaxed_limits: bool,
+    /// More environment for every process (e.g. `SANDBOX_AUTO_PAY` for the order benchmark).
+    pub env: Vec<(&'static str, &'static str)>,
 }
 
 /// Environment that lifts the rate limits of the gateway and identity.
@@ -77,6 +79,11 @@ impl StackConfig {
     /// The storefront's URL.
     pub fn base_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.gateway_port)
+    }
+
+    /// The stack's nats-server.
+    pub fn nats_url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.nats_port)
     }
 
     /// Port a service listens on in this stack.
@@ -108,6 +115,7 @@ pub fn up(release: bool) -> Result<()> {
         profile,
         log_dir: None,
         relaxed_limits: false,
+        env: Vec::new(),
     };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -176,7 +184,7 @@ impl Stack {
         .arg(&store);
         self.spawn("nats", nats)?;
         wait_http(monitor, "/healthz", "nats")?;
-        let nats_url = format!("nats://127.0.0.1:{}", cfg.nats_port);
+        let nats_url = cfg.nats_url();
         for service in services::ALL {
             let port = cfg.service_port(service);
             let mut command = cmd::new(&bin(cfg.profile, &format!("mercado-{}", service.name)));
@@ -210,6 +218,7 @@ impl Stack {
         if self.config.relaxed_limits {
             command.envs(RELAXED_LIMITS);
         }
+        command.envs(self.config.env.iter().copied());
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -108,6 +108,7 @@ fn e2e(tools: &tools::Tools, build: &web::WebBuild, pytest_args: &[String]) -> R
         profile: Profile::Debug,
         log_dir: Some(work.join("logs")),
         relaxed_limits: true,
+        env: Vec::new(),
     };
     let mut stack = Stack::start(tools, config.clone())?;
     let result = cmd::run(
