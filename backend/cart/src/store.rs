@@ -68,7 +68,7 @@ pub async fn merge_into_user(
     visitor_cart: &str,
     user_id: &str,
 ) -> Result<String, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = kit::db::begin_write(db).await?;
     let existing: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?")
         .bind(user_id)
         .fetch_optional(&mut *tx)
@@ -129,7 +129,7 @@ pub async fn add(
     quantity: u32,
     price_cents: i64,
 ) -> Result<(), AddError> {
-    let mut tx = db.begin().await?;
+    let mut tx = kit::db::begin_write(db).await?;
     let already: Option<i64> =
         sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = ? AND product_id = ?")
             .bind(cart_id)

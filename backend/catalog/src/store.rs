@@ -20,7 +20,7 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<(), sqlx::Error> {
     if count > 0 {
         return Ok(());
     }
-    let mut tx = db.begin().await?;
+    let mut tx = kit::db::begin_write(db).await?;
     for (i, category) in seed::CATEGORIES.iter().enumerate() {
         sqlx::query("INSERT INTO categories (id, slug, name) VALUES (?, ?, ?)")
             .bind(i as i64 + 1)

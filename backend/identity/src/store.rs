@@ -91,7 +91,7 @@ pub async fn start_family(
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     let family_id = uuid::Uuid::now_v7().to_string();
-    let mut tx = db.begin().await?;
+    let mut tx = kit::db::begin_write(db).await?;
     sqlx::query("INSERT INTO session_families (id, user_id, created_at) VALUES (?, ?, ?)")
         .bind(&family_id)
         .bind(user_id)
@@ -148,7 +148,7 @@ pub async fn rotate(
     now: i64,
     expires_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = kit::db::begin_write(db).await?;
     let marked =
         sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
             .bind(now)

@@ -15,7 +15,7 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<(), sqlx::Error> {
     if count > 0 {
         return Ok(());
     }
-    let mut tx = db.begin().await?;
+    let mut tx = kit::db::begin_write(db).await?;
     for id in 1..=seed::SEEDED_PRODUCTS {
         sqlx::query("INSERT INTO stock (product_id, on_hand) VALUES (?, ?)")
             .bind(id)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -54,4 +54,13 @@ pub async fn connect_sqlite(url: &str, migrator: &'static Migrator) -> Result<Sq
         .map_err(open)?;
     migrator.run(&pool).await?;
     Ok(pool)
+}
+
+/// Starts a transaction that will write: it takes SQLite's write lock at `BEGIN IMMEDIATE`, so
+/// concurrent writers queue on the busy timeout. A plain (deferred) `BEGIN` that reads first
+/// and writes later fails at once with "database is locked" (`SQLITE_BUSY_SNAPSHOT`) when
+/// another writer committed in between — which load turned into 500s. Read-only work keeps
+/// using `begin()`.
+pub async fn begin_write(db: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
 }

@@ -112,7 +112,7 @@ pub async fn relay_once(db: &SqlitePool, bus: &Bus) -> Result<usize, RelayError>
     });
     let results = futures::future::join_all(publishes).await;
     let now = crate::clock::unix_millis();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let mut published = 0;
     let mut first_error = None;
     for result in results {

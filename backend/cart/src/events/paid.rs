@@ -20,7 +20,7 @@ pub fn start(bus: &Bus, db: SqlitePool) {
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn on_paid(db: SqlitePool, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
     let retry = |e: sqlx::Error| HandleError::Retry(e.to_string());
-    let mut tx = db.begin().await.map_err(retry)?;
+    let mut tx = kit::db::begin_write(&db).await.map_err(retry)?;
     if inbox::first_delivery(&mut tx, CONSUMER, &envelope.id)
         .await
         .map_err(retry)?

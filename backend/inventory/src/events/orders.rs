@@ -43,7 +43,7 @@ async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<()
     if order.items.is_empty() || order.items.iter().any(|i| i.quantity == 0) {
         return Err(HandleError::Reject("an order needs lines with quantities".into()));
     }
-    let mut tx = state.db.begin().await.map_err(retry)?;
+    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
     if !inbox::first_delivery(&mut tx, RESERVE, &envelope.id)
         .await
         .map_err(retry)?
@@ -75,7 +75,7 @@ async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<()
 
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn commit(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
-    let mut tx = state.db.begin().await.map_err(retry)?;
+    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
     if inbox::first_delivery(&mut tx, COMMIT, &envelope.id)
         .await
         .map_err(retry)?
@@ -89,7 +89,7 @@ async fn commit(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), Ha
 
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn release(state: AppState, envelope: Envelope<OrderCancelled>) -> Result<(), HandleError> {
-    let mut tx = state.db.begin().await.map_err(retry)?;
+    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
     if inbox::first_delivery(&mut tx, RELEASE, &envelope.id)
         .await
         .map_err(retry)?

@@ -112,7 +112,7 @@ async fn advance(
     to: OrderStatus,
     change: Change,
 ) -> Result<(), HandleError> {
-    let mut tx = state.db.begin().await.map_err(retry)?;
+    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
     if !inbox::first_delivery(&mut tx, consumer, &event_id)
         .await
         .map_err(retry)?

@@ -61,7 +61,7 @@ pub async fn orders_place(
         });
     }
     let id = uuid::Uuid::now_v7().to_string();
-    let mut tx = state.db.begin().await?;
+    let mut tx = kit::db::begin_write(&state.db).await?;
     let order = NewOrder {
         id: &id,
         user_id: &user.id,

@@ -23,7 +23,7 @@ pub fn start(state: &AppState) -> tokio::task::JoinHandle<()> {
 
 async fn sweep(state: &AppState) -> Result<(), sqlx::Error> {
     for id in store::overdue(&state.db, clock::unix_millis() / 1000).await? {
-        let mut tx = state.db.begin().await?;
+        let mut tx = kit::db::begin_write(&state.db).await?;
         if let Some(order_id) = store::close_session(&mut tx, &id, "EXPIRED").await? {
             tracing::info!(order_id, session = id, "payment timed out");
             let failed = PaymentFailed {

@@ -37,7 +37,7 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
             order.order_id
         )));
     }
-    let mut tx = state.db.begin().await.map_err(retry)?;
+    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
     if !inbox::first_delivery(&mut tx, CONSUMER, &envelope.id)
         .await
         .map_err(retry)?

@@ -54,7 +54,7 @@ pub async fn webhook_receive(
     let session = store::session_by_id(&state.db, &event.data.session_id)
         .await?
         .ok_or_else(|| PaymentsError::BadEvent(format!("unknown session {}", event.data.session_id)))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = kit::db::begin_write(&state.db).await?;
     if !store::first_webhook(&mut tx, &event.id, now).await? {
         return Ok(Json(WebhookReceipt { duplicate: true }));
     }

@@ -29,7 +29,7 @@ async fn step(state: &AppState) -> Result<(), sqlx::Error> {
         let next_step_at = next
             .next()
             .map(|_| now + state.settings.tracking_step.as_millis() as i64);
-        let mut tx = state.db.begin().await?;
+        let mut tx = kit::db::begin_write(&state.db).await?;
         if store::advance(&mut tx, &order_id, status, next, next_step_at).await? {
             let changed = ShipmentStatusChanged {
                 order_id,

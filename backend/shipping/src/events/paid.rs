@@ -24,7 +24,7 @@ pub fn start(state: &AppState) {
 async fn create(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
     let retry = |e: sqlx::Error| HandleError::Retry(e.to_string());
     let order = envelope.event;
-    let mut tx = state.db.begin().await.map_err(retry)?;
+    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
     if !inbox::first_delivery(&mut tx, CONSUMER, &envelope.id)
         .await
         .map_err(retry)?
