@@ -66,7 +66,7 @@ pub fn measure(config: &StackConfig, report: &mut String) -> Result<()> {
     )?;
     writeln!(
         report,
-        "| placed | refused | PAID | lost | doubled | orders/s completed | placing/s | placing → PAID p50 | p99 |\n\
+        "| placed | refused | PAID | lost | doubled | orders/s completed (target ≥ 500) | placing/s | placing → PAID p50 | p99 |\n\
          |---|---|---|---|---|---|---|---|---|"
     )?;
     writeln!(
