@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use contracts::cart::{AddItemRequest, CartView, SetQuantityRequest};
-use contracts::catalog::{Money, PricesRequest};
+use contracts::catalog::{PriceQuote, PricesRequest};
 use contracts::problem::Problem;
 use kit::auth::AuthUser;
 use kit::problem::{Json, Path};
@@ -55,8 +55,28 @@ pub async fn items_add(
 ) -> Result<Response, CartError> {
     let product = product_id(request.product_id).map_err(CartError::Invalid)?;
     let quantity = Quantity::parse(request.quantity).map_err(CartError::Invalid)?;
-    let current = current_price(&state, product).await?;
-    let resolved = resolve(&state, &headers, user, true).await?;
+    let mut resolved = resolve(&state, &headers, user.clone(), false).await?;
+    // One price request for the new product and everything already in the cart: it checks
+    // the product exists and prices the answer.
+    let mut ids = match &resolved.cart_id {
+        Some(cart) => store::lines(&state.db, cart)
+            .await?
+            .iter()
+            .map(|l| l.product_id)
+            .collect(),
+        None => Vec::new(),
+    };
+    ids.push(product);
+    let quotes = prices(&state, ids).await?;
+    let current = quotes
+        .iter()
+        .find(|q| q.product_id == product)
+        .map(|q| q.price)
+        .ok_or(CartError::ProductNotFound(product))?;
+    // Only now, with the product known to exist, may a new cart be made.
+    if resolved.cart_id.is_none() {
+        resolved = resolve(&state, &headers, user, true).await?;
+    }
     let cart = resolved.cart_id.as_deref().unwrap_or_default();
     store::add(&state.db, cart, product, quantity.get(), current.cents)
         .await
@@ -64,7 +84,7 @@ pub async fn items_add(
             AddError::Database(e) => CartError::Database(e),
             limit => CartError::Limit(limit.to_string()),
         })?;
-    answer(&state, resolved).await
+    answer_priced(&state, resolved, quotes).await
 }
 
 /// Sets the quantity of a line.
@@ -126,37 +146,36 @@ pub async fn items_remove(
     answer(&state, resolved).await
 }
 
-/// The product's price now; 404 when the catalog does not know it.
-async fn current_price(state: &AppState, product: i64) -> Result<Money, CartError> {
-    let reply = kit::nats::request(
-        &state.nats,
-        &PricesRequest {
-            product_ids: vec![product],
-        },
-    )
-    .await?;
-    reply
-        .prices
-        .into_iter()
-        .find(|q| q.product_id == product)
-        .map(|q| q.price)
-        .ok_or(CartError::ProductNotFound(product))
+/// Prices of `product_ids` now, from the catalog.
+async fn prices(state: &AppState, product_ids: Vec<i64>) -> Result<Vec<PriceQuote>, CartError> {
+    Ok(kit::nats::request(&state.nats, &PricesRequest { product_ids })
+        .await?
+        .prices)
 }
 
 /// The cart of `resolved`, priced now, with any cookie change.
 async fn answer(state: &AppState, resolved: Resolved) -> Result<Response, CartError> {
+    answer_priced(state, resolved, Vec::new()).await
+}
+
+/// Like [`answer`], reusing `quotes` already fetched; lines they miss are priced afresh.
+async fn answer_priced(
+    state: &AppState,
+    resolved: Resolved,
+    mut quotes: Vec<PriceQuote>,
+) -> Result<Response, CartError> {
     let lines = match &resolved.cart_id {
         Some(cart) => store::lines(&state.db, cart).await?,
         None => Vec::new(),
     };
-    let quotes = if lines.is_empty() {
-        Vec::new()
-    } else {
-        let ids = lines.iter().map(|l| l.product_id).collect();
-        kit::nats::request(&state.nats, &PricesRequest { product_ids: ids })
-            .await?
-            .prices
-    };
+    let missing: Vec<i64> = lines
+        .iter()
+        .map(|l| l.product_id)
+        .filter(|id| !quotes.iter().any(|q| q.product_id == *id))
+        .collect();
+    if !missing.is_empty() {
+        quotes.extend(prices(state, missing).await?);
+    }
     let view = Json(price(&lines, &quotes));
     Ok(match resolved.set_cookie {
         Some(cookie) => ([(header::SET_COOKIE, cookie)], view).into_response(),

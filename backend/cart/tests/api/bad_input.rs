@@ -49,6 +49,15 @@ async fn bad_quantities_unknown_products_and_limits_are_4xx_and_change_nothing()
 }
 
 #[tokio::test]
+async fn an_unknown_product_makes_no_cart_for_a_new_visitor() {
+    let app = spawn_app().await;
+    let mut newcomer = Caller::default();
+    let response = app.add(&mut newcomer, 999_999, 1).await;
+    assert_eq!(response.status(), 404);
+    assert!(newcomer.cookie.is_none(), "no cart was made");
+}
+
+#[tokio::test]
 async fn an_invalid_token_is_401_not_anonymous() {
     let app = spawn_app().await;
     let mut forged = Caller {
