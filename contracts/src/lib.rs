@@ -16,6 +16,7 @@
 //! - [`manifest`]: `/mfe/manifest.json`, which tells the shell what to load for which route.
 //! - [`orders`]: the orders service's DTOs and the checkout saga's events.
 //! - [`problem`]: the RFC 9457 problem body every service answers errors with.
+//! - [`reviews`]: reviews and ratings: DTOs, limits, the rating event and the purchase check.
 //! - [`services`]: service names, their default ports and their gateway prefixes.
 //! - [`subjects`]: NATS subjects for request-reply between services.
 //! - `browser` (feature `browser`): typed helpers to emit and listen to the custom events.
@@ -29,6 +30,7 @@ pub mod messaging;
 pub mod mount;
 pub mod orders;
 pub mod problem;
+pub mod reviews;
 pub mod services;
 pub mod subjects;
 

@@ -55,6 +55,11 @@ pub const SHIPPING_STREAM: StreamSpec = StreamSpec {
     name: "SHIPPING",
     subjects: &["shipping.>"],
 };
+/// Events published by the reviews service.
+pub const REVIEWS_STREAM: StreamSpec = StreamSpec {
+    name: "REVIEWS",
+    subjects: &["reviews.>"],
+};
 /// Events no consumer could handle, kept for a person to look at: `deadletter.<consumer>`.
 pub const DEAD_LETTER_STREAM: StreamSpec = StreamSpec {
     name: "DEADLETTER",
@@ -64,6 +69,7 @@ pub const DEAD_LETTER_STREAM: StreamSpec = StreamSpec {
 /// Every stream, so any service can make sure they exist before publishing or consuming.
 pub const ALL_STREAMS: &[StreamSpec] = &[
     ORDERS_STREAM,
+    REVIEWS_STREAM,
     INVENTORY_STREAM,
     PAYMENTS_STREAM,
     SHIPPING_STREAM,

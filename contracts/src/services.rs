@@ -57,8 +57,16 @@ pub const SHIPPING: Service = Service {
     default_port: 8107,
 };
 
+/// The reviews service: reviews, ratings, helpful votes and reports.
+pub const REVIEWS: Service = Service {
+    name: "reviews",
+    default_port: 8108,
+};
+
 /// Every service behind the gateway, in start order.
-pub const ALL: &[Service] = &[IDENTITY, CATALOG, CART, INVENTORY, ORDERS, PAYMENTS, SHIPPING];
+pub const ALL: &[Service] = &[
+    IDENTITY, CATALOG, CART, INVENTORY, ORDERS, PAYMENTS, SHIPPING, REVIEWS,
+];
 
 impl Service {
     /// Path prefix under which the gateway exposes the service.

@@ -12,6 +12,16 @@ pub const CART_SNAPSHOT: &str = "cart.snapshot";
 /// Identity answers with its public signing keys: [`crate::identity::JwksRequest`].
 pub const IDENTITY_JWKS: &str = "identity.jwks";
 
+/// Orders answers whether a user bought a product: [`crate::reviews::PurchaseCheckRequest`].
+///
+/// Not under `orders.`: a service that publishes events has a stream capturing
+/// `<service>.>`, and a request on such a subject would be stored and acknowledged by
+/// JetStream instead of answered. Queries to those services live under `ask.<service>.`.
+pub const ORDERS_PURCHASED: &str = "ask.orders.purchased";
+
+/// Every request-reply subject (tests check no stream captures one).
+pub const ALL_REQUESTS: &[&str] = &[CATALOG_PRICES, CART_SNAPSHOT, IDENTITY_JWKS, ORDERS_PURCHASED];
+
 /// A request answered over NATS request-reply.
 ///
 /// The subject is an associated constant, so `bus.request(&PricesRequest { .. })` needs no
@@ -21,4 +31,17 @@ pub trait NatsRequest: Serialize + DeserializeOwned {
     const SUBJECT: &'static str;
     /// What the server answers on success.
     type Reply: Serialize + DeserializeOwned;
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn no_stream_captures_a_request_subject() {
+        for subject in super::ALL_REQUESTS {
+            assert!(
+                crate::messaging::stream_for(subject).is_none(),
+                "{subject} would be stored by JetStream instead of answered"
+            );
+        }
+    }
 }

@@ -4,7 +4,7 @@
 //! deliberately makes it public here. Services check the token again themselves.
 
 use contracts::manifest::route_matches;
-use contracts::services::{CART, CATALOG, IDENTITY, INVENTORY, PAYMENTS};
+use contracts::services::{CART, CATALOG, IDENTITY, INVENTORY, PAYMENTS, REVIEWS};
 use http::Method;
 
 /// Who may call a route.
@@ -45,6 +45,8 @@ const RULES: &[Rule] = &[
     public(PAYMENTS.name, None, "/sandbox/*"),
     public(PAYMENTS.name, Some(Method::POST), "/webhooks/provider"),
     public(PAYMENTS.name, Some(Method::GET), "/openapi.json"),
+    // Anyone may read reviews; writing, voting and reporting need a user.
+    public(REVIEWS.name, Some(Method::GET), "*"),
     public(IDENTITY.name, Some(Method::POST), "/users"),
     public(IDENTITY.name, Some(Method::POST), "/sessions"),
     public(IDENTITY.name, Some(Method::POST), "/sessions/refresh"),
@@ -89,6 +91,18 @@ mod tests {
         assert_eq!(required("identity", &Method::GET, "/sessions"), Access::SignedIn);
         assert_eq!(required("orders", &Method::GET, "/orders"), Access::SignedIn);
         assert_eq!(required("cart", &Method::POST, "/items"), Access::Public);
+        assert_eq!(
+            required("reviews", &Method::GET, "/products/7/reviews"),
+            Access::Public
+        );
+        assert_eq!(
+            required("reviews", &Method::PUT, "/products/7/reviews/mine"),
+            Access::SignedIn
+        );
+        assert_eq!(
+            required("reviews", &Method::POST, "/reviews/r1/reports"),
+            Access::SignedIn
+        );
     }
 
     #[test]

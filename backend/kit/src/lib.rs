@@ -17,6 +17,7 @@
 //! - [`cookies`]: HttpOnly cookies with the right attributes (refresh token, anonymous cart).
 //! - [`openapi`]: pieces shared by the services' OpenAPI documents.
 //! - [`db`]: open the service's database and run its migrations.
+//! - [`validate`]: input shapes many services check alike (ids).
 //! - `testing` (feature `testing`): a real nats-server on a free port, fresh databases.
 //!
 //! It must not hold business rules or know any particular service.
@@ -37,6 +38,7 @@ pub mod problem;
 pub mod ratelimit;
 pub mod serve;
 pub mod telemetry;
+pub mod validate;
 
 #[cfg(feature = "testing")]
 pub mod testing;

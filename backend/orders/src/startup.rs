@@ -22,14 +22,15 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Application;
 
 impl Application {
-    /// Opens the database, connects NATS, makes sure the streams exist, starts the relay and
-    /// the saga consumers, and binds the port.
+    /// Opens the database, connects NATS, makes sure the streams exist, starts the relay, the
+    /// purchase-check responder and the saga consumers, and binds the port.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
         let bus = Bus::new(nats.clone());
         bus.ensure_streams(ALL_STREAMS).await?;
         let relay = kit::outbox::spawn_relay(db.clone(), bus.clone());
+        events::purchases::serve(nats.clone(), db.clone()).await?;
         let state = AppState {
             verifier: Arc::new(Verifier::from_nats(nats.clone())),
             db,

@@ -218,3 +218,17 @@ pub async fn list(db: &SqlitePool, user_id: &str) -> Result<Vec<OrderView>, sqlx
     }
     Ok(orders)
 }
+
+/// Whether a paid (or shipped) order of `user_id` contains `product_id`.
+#[tracing::instrument(skip_all)]
+pub async fn bought(db: &SqlitePool, user_id: &str, product_id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM orders o JOIN order_lines l ON l.order_id = o.id
+         WHERE o.user_id = ? AND l.product_id = ? AND o.status IN ('PAID', 'SHIPPED') LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(product_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}

@@ -26,12 +26,7 @@ impl Quantity {
 
 /// A product id as sent in a body or path.
 pub fn product_id(raw: i64) -> Result<i64, Problem> {
-    if raw > 0 {
-        Ok(raw)
-    } else {
-        Err(Problem::new("invalid-product", "Invalid product", 400)
-            .with_field("productId", "A product id is a positive whole number."))
-    }
+    kit::validate::positive_id(raw, "productId")
 }
 
 #[cfg(test)]

@@ -268,6 +268,31 @@ impl TestApp {
         body["available"].as_i64().unwrap()
     }
 
+    /// The id of the user `token` speaks for.
+    pub async fn user_id(&self, token: &str) -> String {
+        let me: Value = self
+            .http
+            .get(format!("{}/me", self.identity))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        me["id"].as_str().unwrap().to_string()
+    }
+
+    /// Asks orders over NATS, as reviews does, whether `user_id` bought `product_id`.
+    pub async fn bought(&self, user_id: &str, product_id: i64) -> bool {
+        let client = async_nats::connect(self.nats.url()).await.unwrap();
+        let request = contracts::reviews::PurchaseCheckRequest {
+            user_id: user_id.into(),
+            product_id,
+        };
+        kit::nats::request(&client, &request).await.unwrap().purchased
+    }
+
     /// Publishes what another service (payments, shipping) would publish.
     pub async fn publish<E: DomainEvent>(&self, event: E) {
         let envelope = Envelope {

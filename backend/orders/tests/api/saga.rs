@@ -54,6 +54,12 @@ async fn an_order_goes_from_placed_to_shipped_and_leaves_the_cart() {
     }
     assert_eq!(app.cart_count(&token).await, 0);
 
+    // Reviews may now mark this shopper's reviews of what they bought "verified purchase".
+    let user_id = app.user_id(&token).await;
+    assert!(app.bought(&user_id, 3).await);
+    assert!(!app.bought(&user_id, 5).await, "not in the order");
+    assert!(!app.bought("someone-else", 3).await);
+
     app.publish(ShipmentCreated {
         order_id: placed.id.clone(),
         tracking_code: "MC123".into(),

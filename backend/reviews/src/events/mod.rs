@@ -1,0 +1,3 @@
+//! What reviews tells the rest of the system: its ratings.
+
+pub mod rating;

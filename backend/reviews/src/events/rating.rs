@@ -1,0 +1,21 @@
+//! `reviews.rating-changed`: written to the outbox in the transaction that moved the rating.
+
+use contracts::reviews::{RatingChanged, RatingSummary};
+use sqlx::SqliteConnection;
+
+use crate::domain::rating::summarize;
+use crate::store;
+
+/// Recomputes `product_id`'s rating inside `tx` and queues the event announcing it.
+pub async fn announce(tx: &mut SqliteConnection, product_id: i64) -> Result<RatingSummary, sqlx::Error> {
+    let summary = summarize(store::star_counts(tx, product_id).await?);
+    let revision = store::next_revision(tx, product_id).await?;
+    let changed = RatingChanged {
+        product_id,
+        average: summary.average,
+        count: summary.count,
+        revision,
+    };
+    kit::outbox::enqueue(tx, changed).await?;
+    Ok(summary)
+}

@@ -1,0 +1,125 @@
+//! `spawn_app()`: reviews and the neighbours it asks (identity, catalog, orders) on free ports
+//! around one nats-server, with a recorder of the rating events it publishes.
+
+use contracts::identity::SessionGrant;
+use contracts::reviews::{RatingChanged, ReviewsPage};
+use kit::bus::Bus;
+use kit::testing::{service_config, NatsServer, Recorder};
+use serde_json::{json, Value};
+
+pub struct TestApp {
+    pub reviews: String,
+    pub identity: String,
+    pub http: reqwest::Client,
+    /// Every `reviews.rating-changed` published.
+    pub ratings: Recorder<RatingChanged>,
+    _nats: NatsServer,
+    _dirs: Vec<tempfile::TempDir>,
+}
+
+macro_rules! start {
+    ($app:expr) => {{
+        let app = $app.await.unwrap();
+        let url = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        url
+    }};
+}
+
+pub async fn spawn_app() -> TestApp {
+    let nats = NatsServer::start();
+    let mut dirs = Vec::new();
+    let mut config = |name| {
+        let (dir, config) = service_config(name, &nats);
+        dirs.push(dir);
+        config
+    };
+    start!(mercado_catalog::startup::Application::build(
+        mercado_catalog::config::Settings {
+            service: config("catalog")
+        }
+    ));
+    let identity = start!(mercado_identity::startup::Application::build(
+        mercado_identity::config::Settings::with_service(config("identity"))
+    ));
+    start!(mercado_orders::startup::Application::build(
+        mercado_orders::config::Settings {
+            service: config("orders")
+        }
+    ));
+    let reviews = start!(mercado_reviews::startup::Application::build(
+        mercado_reviews::config::Settings {
+            service: config("reviews")
+        }
+    ));
+    let bus = Bus::new(async_nats::connect(nats.url()).await.unwrap());
+    TestApp {
+        ratings: Recorder::start(&bus, "test-ratings"),
+        reviews,
+        identity,
+        http: reqwest::Client::new(),
+        _nats: nats,
+        _dirs: dirs,
+    }
+}
+
+impl TestApp {
+    /// A new user's access token.
+    pub async fn shopper(&self, name: &str) -> String {
+        let response = self
+            .http
+            .post(format!("{}/users", self.identity))
+            .json(&json!({"name": name, "email": format!("{}@example.com", name.to_lowercase()), "password": "correct horse battery"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let grant: SessionGrant = response.json().await.unwrap();
+        grant.access_token
+    }
+
+    /// PUTs a review of `product` as `token`.
+    pub async fn write(&self, token: Option<&str>, product: i64, body: Value) -> reqwest::Response {
+        let mut request = self
+            .http
+            .put(format!("{}/products/{product}/reviews/mine", self.reviews))
+            .json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// GETs a page of `product`'s reviews (`query` like `?sort=helpful`).
+    pub async fn list(&self, token: Option<&str>, product: i64, query: &str) -> reqwest::Response {
+        let mut request = self
+            .http
+            .get(format!("{}/products/{product}/reviews{query}", self.reviews));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// The first page, newest first, as `token` sees it.
+    pub async fn page(&self, token: Option<&str>, product: i64) -> ReviewsPage {
+        let response = self.list(token, product, "").await;
+        assert_eq!(response.status(), 200);
+        response.json().await.unwrap()
+    }
+
+    /// POSTs `/reviews/{id}/{action}` (`helpful` or `reports`).
+    pub async fn act(&self, token: &str, id: &str, action: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/reviews/{id}/{action}", self.reviews))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// A valid review body.
+pub fn review(rating: i64, title: &str) -> Value {
+    json!({"rating": rating, "title": title, "body": "Used it every day for a month."})
+}
