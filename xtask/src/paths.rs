@@ -3,11 +3,15 @@
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the parent of `xtask/`).
+///
+/// `cargo run` sets `CARGO_MANIFEST_DIR` for the running binary too; that one wins over the
+/// compile-time value, because checkouts sharing one target dir share the xtask binary, and
+/// the path baked into it may be another checkout's (or a deleted CI clone's).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// Project-local tools: the Python venv (nats-server, pytest, playwright) and npm binaryen.

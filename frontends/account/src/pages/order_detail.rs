@@ -2,7 +2,9 @@
 //! current live: the shell re-dispatches the gateway's order updates as
 //! `storefront:order-updated`, and each one for this order re-reads it.
 
-use contracts::browser::{listen, sleep, FetchError};
+use std::time::Duration;
+
+use contracts::browser::{listen, FetchError};
 use contracts::events::OrderUpdated;
 use contracts::orders::{OrderStatus, OrderView, ShipmentView};
 use leptos::prelude::*;
@@ -11,7 +13,7 @@ use crate::api::Api;
 
 /// While the order can still change, it is also re-read this often, in case an update went
 /// by while the event stream was reconnecting.
-const SAFETY_POLL_MS: i32 = 15_000;
+const SAFETY_REREAD: Duration = Duration::from_secs(15);
 
 /// The order page.
 #[component]
@@ -31,7 +33,10 @@ pub fn OrderDetail(api: Api, id: String) -> impl IntoView {
         reload.track();
         leptos::task::spawn_local(load(api, id.clone(), order, shipment));
     });
-    leptos::task::spawn_local(poll_while_changing(order, reload));
+    // The safety net; the interval goes with the page.
+    if let Ok(timer) = set_interval_with_handle(move || reread_if_changing(order, reload), SAFETY_REREAD) {
+        on_cleanup(move || timer.clear());
+    }
     move || match order.get() {
         None => view! { <p class="account-note">"Loading the order…"</p> }.into_any(),
         Some(Err(error)) => view! { <p class="account-error">{error.user_message()}</p> }.into_any(),
@@ -69,19 +74,15 @@ async fn load(
     }
 }
 
-/// The safety net: re-reads every [`SAFETY_POLL_MS`] until the order is final or the page
-/// has gone.
-async fn poll_while_changing(order: RwSignal<Option<Result<OrderView, FetchError>>>, reload: RwSignal<u32>) {
-    loop {
-        sleep(SAFETY_POLL_MS).await;
-        let changing = order.try_with_untracked(|shown| match shown {
-            Some(Ok(view)) => !view.status.is_final(),
-            Some(Err(_)) => false,
-            None => true,
-        });
-        if changing != Some(true) || reload.try_update(|n| *n += 1).is_none() {
-            return;
-        }
+/// Asks for a re-read unless the order is final (or failed to load).
+fn reread_if_changing(order: RwSignal<Option<Result<OrderView, FetchError>>>, reload: RwSignal<u32>) {
+    let changing = order.try_with_untracked(|shown| match shown {
+        Some(Ok(view)) => !view.status.is_final(),
+        Some(Err(_)) => false,
+        None => true,
+    });
+    if changing == Some(true) {
+        reload.try_update(|n| *n += 1);
     }
 }
 
