@@ -1,7 +1,12 @@
-//! `spawn_app()`: reviews and the neighbours it asks (identity, catalog, orders) on free ports
-//! around one nats-server, with a recorder of the rating events it publishes.
+//! `spawn_app()`: reviews and the neighbours it asks (identity, catalog, orders — and cart, so
+//! a shopper can buy) on free ports around one nats-server, with a recorder of the rating
+//! events it publishes.
+
+use std::time::Duration;
 
 use contracts::identity::SessionGrant;
+use contracts::messaging::Envelope;
+use contracts::orders::{OrderStatus, OrderView, PaymentSucceeded};
 use contracts::reviews::{RatingChanged, ReviewsPage};
 use kit::bus::Bus;
 use kit::testing::{service_config, NatsServer, Recorder};
@@ -10,6 +15,9 @@ use serde_json::{json, Value};
 pub struct TestApp {
     pub reviews: String,
     pub identity: String,
+    pub cart: String,
+    pub orders: String,
+    pub bus: Bus,
     pub http: reqwest::Client,
     /// Every `reviews.rating-changed` published.
     pub ratings: Recorder<RatingChanged>,
@@ -42,7 +50,10 @@ pub async fn spawn_app() -> TestApp {
     let identity = start!(mercado_identity::startup::Application::build(
         mercado_identity::config::Settings::with_service(config("identity"))
     ));
-    start!(mercado_orders::startup::Application::build(
+    let cart = start!(mercado_cart::startup::Application::build(
+        mercado_cart::config::Settings::with_service(config("cart"))
+    ));
+    let orders = start!(mercado_orders::startup::Application::build(
         mercado_orders::config::Settings {
             service: config("orders")
         }
@@ -57,6 +68,9 @@ pub async fn spawn_app() -> TestApp {
         ratings: Recorder::start(&bus, "test-ratings"),
         reviews,
         identity,
+        cart,
+        orders,
+        bus,
         http: reqwest::Client::new(),
         _nats: nats,
         _dirs: dirs,
@@ -76,6 +90,60 @@ impl TestApp {
         assert_eq!(response.status(), 201);
         let grant: SessionGrant = response.json().await.unwrap();
         grant.access_token
+    }
+
+    /// Buys one `product` as `token`: cart, order, and the payment the provider would confirm;
+    /// returns once orders says PAID.
+    pub async fn buy(&self, token: &str, product: i64) {
+        let cart: Value = self
+            .http
+            .post(format!("{}/items", self.cart))
+            .bearer_auth(token)
+            .json(&json!({"productId": product, "quantity": 1}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let address = json!({"name": "Ana Lima", "line1": "Rua Augusta 1", "postalCode": "1100-048", "city": "Lisboa", "country": "PT"});
+        let placed: OrderView = self
+            .http
+            .post(format!("{}/", self.orders))
+            .bearer_auth(token)
+            .json(&json!({"shippingAddress": address, "expectedTotalCents": cart["total"]["cents"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let paid = Envelope {
+            id: uuid::Uuid::now_v7().to_string(),
+            occurred_at: kit::clock::now_rfc3339(),
+            event: PaymentSucceeded {
+                order_id: placed.id.clone(),
+                session_id: "cs_test".into(),
+            },
+        };
+        self.bus.publish(&paid).await.unwrap();
+        for _ in 0..400 {
+            let order: OrderView = self
+                .http
+                .get(format!("{}/{}", self.orders, placed.id))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if order.status == OrderStatus::Paid {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("order {} never became PAID", placed.id);
     }
 
     /// PUTs a review of `product` as `token`.

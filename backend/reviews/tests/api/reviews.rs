@@ -109,3 +109,32 @@ async fn enough_reports_hide_a_review_and_move_the_rating() {
     assert_eq!(events.last().unwrap().event.count, 1);
     assert_eq!(app.act(&honest, &spam.id, "helpful").await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_buyers_review_is_marked_verified_purchase() {
+    let app = spawn_app().await;
+    let buyer = app.shopper("Buyer").await;
+    let browser = app.shopper("Browser").await;
+    app.buy(&buyer, 12).await;
+    let bought: ReviewView = app
+        .write(Some(&buyer), 12, review(5, "Worth it"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(bought.verified_purchase, "orders says the buyer paid for it");
+    let not_bought: ReviewView = app
+        .write(Some(&browser), 12, review(4, "Looks nice"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!not_bought.verified_purchase);
+    let other_product: ReviewView = app
+        .write(Some(&buyer), 13, review(3, "Not this one"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!other_product.verified_purchase, "bought 12, not 13");
+}
