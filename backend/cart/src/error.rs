@@ -48,10 +48,7 @@ impl IntoResponse for CartError {
                 Problem::new("catalog-unavailable", "Prices are unavailable", 503)
                     .with_detail("We cannot look up prices right now; please try again.")
             }
-            CartError::Database(err) => {
-                tracing::error!(error = %err, "database error");
-                return kit::problem::internal().into_response();
-            }
+            CartError::Database(err) => return kit::problem::database_error(&err).into_response(),
         };
         ProblemResponse(problem).into_response()
     }

@@ -25,10 +25,7 @@ impl IntoResponse for CatalogError {
             CatalogError::ProductNotFound(id) => {
                 kit::problem::not_found(format!("There is no product with id {id}.")).into_response()
             }
-            CatalogError::Database(err) => {
-                tracing::error!(error = %err, "database error");
-                kit::problem::internal().into_response()
-            }
+            CatalogError::Database(err) => kit::problem::database_error(&err).into_response(),
         }
     }
 }

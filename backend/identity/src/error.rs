@@ -75,10 +75,7 @@ impl IntoResponse for IdentityError {
                 .with_detail("Your session has ended; please sign in again."),
             IdentityError::RateLimited(limited) => return limited.into_response(),
             IdentityError::Auth(err) => return err.into_response(),
-            IdentityError::Database(err) => {
-                tracing::error!(error = %err, "database error");
-                return kit::problem::internal().into_response();
-            }
+            IdentityError::Database(err) => return kit::problem::database_error(&err).into_response(),
             IdentityError::Crypto(err) => {
                 tracing::error!(error = %err, "crypto failure");
                 return kit::problem::internal().into_response();

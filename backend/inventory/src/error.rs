@@ -25,10 +25,7 @@ impl IntoResponse for InventoryError {
             InventoryError::NotStocked(id) => {
                 kit::problem::not_found(format!("Product {id} is not stocked.")).into_response()
             }
-            InventoryError::Database(err) => {
-                tracing::error!(error = %err, "database error");
-                kit::problem::internal().into_response()
-            }
+            InventoryError::Database(err) => kit::problem::database_error(&err).into_response(),
         }
     }
 }

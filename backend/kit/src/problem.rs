@@ -53,6 +53,13 @@ pub fn internal() -> ProblemResponse {
         .into()
 }
 
+/// The 500 for a failed database call: logs the cause, tells the client nothing internal.
+/// Every service maps its `Database` error variant through this.
+pub fn database_error(err: &sqlx::Error) -> ProblemResponse {
+    tracing::error!(error = %err, "database error");
+    internal()
+}
+
 /// `axum::Json` whose rejection is a 400 problem.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);

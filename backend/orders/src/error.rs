@@ -64,10 +64,7 @@ impl IntoResponse for OrdersError {
                 Problem::new("unavailable", "Checkout is unavailable", 503)
                     .with_detail("We cannot place orders right now; please try again in a moment.")
             }
-            OrdersError::Database(err) => {
-                tracing::error!(error = %err, "database error");
-                return kit::problem::internal().into_response();
-            }
+            OrdersError::Database(err) => return kit::problem::database_error(&err).into_response(),
         };
         ProblemResponse(problem).into_response()
     }

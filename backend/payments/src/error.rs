@@ -45,10 +45,7 @@ impl IntoResponse for PaymentsError {
                 Problem::new("provider-unavailable", "The payment could not be confirmed", 502)
                     .with_detail("Please go back to your order and try again.")
             }
-            PaymentsError::Database(err) => {
-                tracing::error!(error = %err, "database error");
-                return kit::problem::internal().into_response();
-            }
+            PaymentsError::Database(err) => return kit::problem::database_error(&err).into_response(),
         };
         ProblemResponse(problem).into_response()
     }

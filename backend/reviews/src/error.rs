@@ -47,10 +47,7 @@ impl IntoResponse for ReviewsError {
                 Problem::new("catalog-unavailable", "Products cannot be checked", 503)
                     .with_detail("We cannot check the product right now; please try again.")
             }
-            ReviewsError::Database(err) => {
-                tracing::error!(error = %err, "database error");
-                return kit::problem::internal().into_response();
-            }
+            ReviewsError::Database(err) => return kit::problem::database_error(&err).into_response(),
         };
         ProblemResponse(problem).into_response()
     }

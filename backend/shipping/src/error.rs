@@ -24,10 +24,7 @@ impl IntoResponse for ShippingError {
                 kit::problem::not_found("There is no shipment for that order.").into_response()
             }
             ShippingError::Auth(err) => err.into_response(),
-            ShippingError::Database(err) => {
-                tracing::error!(error = %err, "database error");
-                kit::problem::internal().into_response()
-            }
+            ShippingError::Database(err) => kit::problem::database_error(&err).into_response(),
         }
     }
 }
