@@ -66,7 +66,7 @@ pub struct Category {
 }
 
 /// A product as shown in a grid or search result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProductSummary {
@@ -80,10 +80,30 @@ pub struct ProductSummary {
     pub price: Money,
     /// URL of the product image, relative to the API base (e.g. `/catalog/products/7/image.svg`).
     pub image_url: String,
+    /// Shoppers' rating: the catalog's copy, following `reviews.rating-changed`. Absent from
+    /// a catalog older than ratings, which reads as "no reviews yet".
+    #[serde(default)]
+    pub rating: ProductRating,
+}
+
+/// A product's rating as the catalog last heard it from the reviews service.
+///
+/// Eventually consistent: a review just written shows here once its event arrived, which
+/// `revision` tells (it is the reviews service's per-product change number; 0 = never rated).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProductRating {
+    /// Mean stars, 0 without reviews.
+    pub average: f64,
+    /// Reviews counted.
+    pub count: u32,
+    /// The reviews service's change number this copy is at.
+    pub revision: u64,
 }
 
 /// A product with everything its detail page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProductDetail {
@@ -97,7 +117,7 @@ pub struct ProductDetail {
 }
 
 /// One page of products with what a pager needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProductPage {
@@ -129,16 +149,19 @@ pub enum ProductSort {
     NameAsc,
     /// Z to A.
     NameDesc,
+    /// Best rated first (more reviews first among equals, unrated last).
+    RatingDesc,
 }
 
 impl ProductSort {
     /// Every sort, in the order a sort menu lists them.
-    pub const ALL: [ProductSort; 5] = [
+    pub const ALL: [ProductSort; 6] = [
         ProductSort::Relevance,
         ProductSort::PriceAsc,
         ProductSort::PriceDesc,
         ProductSort::NameAsc,
         ProductSort::NameDesc,
+        ProductSort::RatingDesc,
     ];
 
     /// The `sort` query value.
@@ -149,6 +172,7 @@ impl ProductSort {
             ProductSort::PriceDesc => "price_desc",
             ProductSort::NameAsc => "name_asc",
             ProductSort::NameDesc => "name_desc",
+            ProductSort::RatingDesc => "rating_desc",
         }
     }
 
@@ -165,6 +189,7 @@ impl ProductSort {
             ProductSort::PriceDesc => "Price: high to low",
             ProductSort::NameAsc => "Name: A to Z",
             ProductSort::NameDesc => "Name: Z to A",
+            ProductSort::RatingDesc => "Best rated",
         }
     }
 }
@@ -239,6 +264,11 @@ mod tests {
                 category: "kitchen".into(),
                 price: Money::eur(2999),
                 image_url: "/catalog/products/7/image.svg".into(),
+                rating: ProductRating {
+                    average: 4.5,
+                    count: 2,
+                    revision: 3,
+                },
             }],
             page: 1,
             limit: 24,
@@ -252,7 +282,8 @@ mod tests {
                 "items": [{
                     "id": 7, "name": "Kettle", "category": "kitchen",
                     "price": {"cents": 2999, "currency": "EUR"},
-                    "imageUrl": "/catalog/products/7/image.svg"
+                    "imageUrl": "/catalog/products/7/image.svg",
+                    "rating": {"average": 4.5, "count": 2, "revision": 3}
                 }],
                 "page": 1, "limit": 24, "total": 1, "lastPage": 1
             })
@@ -270,6 +301,13 @@ mod tests {
         });
         let detail: ProductDetail = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(detail.summary.name, "Mug");
-        assert_eq!(serde_json::to_value(&detail).unwrap(), json);
+        assert_eq!(
+            detail.summary.rating,
+            ProductRating::default(),
+            "no rating means unrated"
+        );
+        let mut with_rating = json;
+        with_rating["rating"] = serde_json::json!({"average": 0.0, "count": 0, "revision": 0});
+        assert_eq!(serde_json::to_value(&detail).unwrap(), with_rating);
     }
 }

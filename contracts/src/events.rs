@@ -82,6 +82,18 @@ pub struct OrderUpdated {
     pub status: String,
 }
 
+/// The signed-in user wrote or edited a review (sent by the reviews MFE once the reviews
+/// service has it). The catalog MFE re-reads the product until its rating copy has reached
+/// `rating_revision`: the catalog hears of ratings by events, so it lags a little.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewPosted {
+    /// The product reviewed.
+    pub product_id: i64,
+    /// The product's rating revision after this review (`RatingSummary::revision`).
+    pub rating_revision: u64,
+}
+
 /// Asks the shell to put a product in the cart (from any MFE that shows products).
 ///
 /// The shell owns the cart badge, so it makes the call to the cart service and answers with
@@ -118,6 +130,9 @@ impl StorefrontEvent for Toast {
 impl StorefrontEvent for OrderUpdated {
     const NAME: &'static str = "storefront:order-updated";
 }
+impl StorefrontEvent for ReviewPosted {
+    const NAME: &'static str = "storefront:review-posted";
+}
 
 #[cfg(test)]
 mod tests {
@@ -133,6 +148,7 @@ mod tests {
         assert_eq!(Toast::NAME, "storefront:toast");
         assert_eq!(OrderUpdated::NAME, "storefront:order-updated");
         assert_eq!(AddToCart::NAME, "storefront:add-to-cart");
+        assert_eq!(ReviewPosted::NAME, "storefront:review-posted");
         assert_eq!(
             serde_json::to_value(AddToCart {
                 product_id: 7,

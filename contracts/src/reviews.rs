@@ -99,6 +99,9 @@ pub struct RatingSummary {
     pub count: u32,
     /// Reviews with 1, 2, 3, 4 and 5 stars, in that order.
     pub distribution: [u32; 5],
+    /// The product's rating change number (as in [`RatingChanged::revision`]; 0 = never
+    /// rated): the catalog's copy has caught up once its revision is at least this.
+    pub revision: u64,
 }
 
 /// One page of a product's reviews, with its rating and the caller's own review.
@@ -178,6 +181,7 @@ mod tests {
             average: 4.5,
             count: 2,
             distribution: [0, 0, 0, 1, 1],
+            revision: 2,
         };
         let json = serde_json::to_value(&summary).unwrap();
         assert_eq!(json["distribution"], serde_json::json!([0, 0, 0, 1, 1]));

@@ -17,12 +17,13 @@ pub struct Application;
 
 impl Application {
     /// Opens the database (migrating and seeding), connects NATS, starts the price responder
-    /// and binds the port.
+    /// and the rating follower, and binds the port.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         store::seed_if_empty(&db).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
         events::prices::serve(nats.clone(), db.clone()).await?;
+        events::ratings::follow(&kit::bus::Bus::new(nats.clone()), db.clone()).await?;
         let listener = TcpListener::bind(settings.service.bind_address()).await?;
         Ok(Server::new(listener, router(AppState { db, nats }))?)
     }

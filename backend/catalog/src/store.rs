@@ -1,9 +1,12 @@
 //! The catalog's SQL: every query the service runs, behind typed functions.
 
-use contracts::catalog::{Category, Money, PriceQuote, ProductDetail, ProductSort, ProductSummary};
+use contracts::catalog::{
+    Category, Money, PriceQuote, ProductDetail, ProductRating, ProductSort, ProductSummary,
+};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::domain::query::ListQuery;
+use crate::domain::rating::KnownRating;
 use crate::domain::seed;
 
 /// Image URL of a product relative to the API base (the browser prefixes `/api`).
@@ -46,12 +49,19 @@ pub async fn seed_if_empty(db: &SqlitePool) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// The columns of a product summary, rating included (`r` is `product_ratings`, joined left).
+const SUMMARY_COLUMNS: &str = "p.id, p.name, c.slug, p.price_cents, \
+     COALESCE(r.average, 0.0) AS average, COALESCE(r.count, 0) AS count, COALESCE(r.revision, 0) AS revision";
+
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
     id: i64,
     name: String,
     slug: String,
     price_cents: i64,
+    average: f64,
+    count: i64,
+    revision: i64,
 }
 
 impl From<SummaryRow> for ProductSummary {
@@ -62,6 +72,11 @@ impl From<SummaryRow> for ProductSummary {
             category: row.slug,
             price: Money::eur(row.price_cents),
             image_url: image_url(row.id),
+            rating: ProductRating {
+                average: row.average,
+                count: row.count.max(0) as u32,
+                revision: row.revision.max(0) as u64,
+            },
         }
     }
 }
@@ -76,7 +91,7 @@ pub async fn list(db: &SqlitePool, query: &ListQuery) -> Result<(Vec<ProductSumm
     filtered_from(&mut count, query);
     let total: i64 = count.build_query_scalar().fetch_one(db).await?;
 
-    let mut select = QueryBuilder::<Sqlite>::new("SELECT p.id, p.name, c.slug, p.price_cents ");
+    let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {SUMMARY_COLUMNS} "));
     filtered_from(&mut select, query);
     select.push(" ORDER BY ").push(order_by(query));
     select
@@ -89,7 +104,10 @@ pub async fn list(db: &SqlitePool, query: &ListQuery) -> Result<(Vec<ProductSumm
 }
 
 fn filtered_from(sql: &mut QueryBuilder<'_, Sqlite>, query: &ListQuery) {
-    sql.push("FROM products p JOIN categories c ON c.id = p.category_id");
+    sql.push(
+        "FROM products p JOIN categories c ON c.id = p.category_id \
+         LEFT JOIN product_ratings r ON r.product_id = p.id",
+    );
     if query.search.is_some() {
         sql.push(" JOIN products_fts ON products_fts.rowid = p.id");
     }
@@ -111,15 +129,14 @@ fn order_by(query: &ListQuery) -> &'static str {
         (ProductSort::PriceDesc, _) => "p.price_cents DESC, p.id",
         (ProductSort::NameAsc, _) => "p.name COLLATE NOCASE, p.id",
         (ProductSort::NameDesc, _) => "p.name COLLATE NOCASE DESC, p.id",
+        (ProductSort::RatingDesc, _) => "COALESCE(r.average, 0) DESC, COALESCE(r.count, 0) DESC, p.id",
     }
 }
 
 #[derive(sqlx::FromRow)]
 struct DetailRow {
-    id: i64,
-    name: String,
-    slug: String,
-    price_cents: i64,
+    #[sqlx(flatten)]
+    summary: SummaryRow,
     category_name: String,
     description: String,
 }
@@ -127,24 +144,51 @@ struct DetailRow {
 /// One product with its description, if it exists.
 #[tracing::instrument(skip(db))]
 pub async fn product(db: &SqlitePool, id: i64) -> Result<Option<ProductDetail>, sqlx::Error> {
-    let row: Option<DetailRow> = sqlx::query_as(
-        "SELECT p.id, p.name, c.slug, p.price_cents, c.name AS category_name, p.description \
-         FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = ?",
-    )
+    let row: Option<DetailRow> = sqlx::query_as(&format!(
+        "SELECT {SUMMARY_COLUMNS}, c.name AS category_name, p.description \
+         FROM products p JOIN categories c ON c.id = p.category_id \
+         LEFT JOIN product_ratings r ON r.product_id = p.id WHERE p.id = ?"
+    ))
     .bind(id)
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| ProductDetail {
-        summary: ProductSummary {
-            id: r.id,
-            name: r.name,
-            category: r.slug,
-            price: Money::eur(r.price_cents),
-            image_url: image_url(r.id),
-        },
+        summary: r.summary.into(),
         category_name: r.category_name,
         description: r.description,
     }))
+}
+
+/// Keeps `known` unless the copy already holds this revision or a newer one; returns whether
+/// it changed anything (a repeated or late event does not).
+#[tracing::instrument(skip(db))]
+pub async fn keep_rating(db: &SqlitePool, known: &KnownRating) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(
+        "INSERT INTO product_ratings (product_id, average, count, revision) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (product_id) DO UPDATE SET \
+           average = excluded.average, count = excluded.count, revision = excluded.revision \
+         WHERE excluded.revision > product_ratings.revision",
+    )
+    .bind(known.product_id)
+    .bind(known.rating.average)
+    .bind(i64::from(known.rating.count))
+    .bind(i64::try_from(known.rating.revision).unwrap_or(i64::MAX))
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// The id of the rating copy this database holds, made on first use (`fresh_id` is taken
+/// only then).
+pub async fn projection_copy_id(db: &SqlitePool, fresh_id: &str) -> Result<String, sqlx::Error> {
+    sqlx::query("INSERT OR IGNORE INTO projection_copy (only_row, copy_id) VALUES (1, ?)")
+        .bind(fresh_id)
+        .execute(db)
+        .await?;
+    sqlx::query_scalar("SELECT copy_id FROM projection_copy WHERE only_row = 1")
+        .fetch_one(db)
+        .await
 }
 
 /// The name and category number of a product, for its image.

@@ -7,6 +7,7 @@
 //! [`crate::inbox`]), because a crash between handling and ack means a redelivery.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_nats::jetstream::{self, consumer::pull, consumer::AckPolicy, message::PublishMessage, AckKind};
@@ -86,6 +87,49 @@ impl RetryPolicy {
     }
 }
 
+/// A durable consumer: its name, and whether the server may forget it.
+///
+/// A service's work consumers (`"orders-stock-reserved"`) are [`Durable::shared`]: every
+/// replica pulls from one consumer, so each event is handled once. A read model copied into
+/// a service's own database needs a consumer *per copy* ([`Durable::per_copy`]): a copy
+/// whose database was lost gets a new name, so it starts again from the stream's first event,
+/// and the server forgets the old copy's consumer after it idles for a while.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Durable {
+    name: Arc<str>,
+    forget_after_idle: Option<Duration>,
+}
+
+impl Durable {
+    /// One consumer for all replicas of a service, kept by the server for good.
+    pub fn shared(name: &'static str) -> Self {
+        Self {
+            name: name.into(),
+            forget_after_idle: None,
+        }
+    }
+
+    /// The consumer of one copy of a read model; the server deletes it once nobody has
+    /// pulled from it for `idle`.
+    pub fn per_copy(name: impl Into<Arc<str>>, idle: Duration) -> Self {
+        Self {
+            name: name.into(),
+            forget_after_idle: Some(idle),
+        }
+    }
+
+    /// The consumer's name on the server.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl From<&'static str> for Durable {
+    fn from(name: &'static str) -> Self {
+        Durable::shared(name)
+    }
+}
+
 /// A JetStream handle shared by a service's publishers and consumers.
 #[derive(Clone)]
 pub struct Bus {
@@ -159,24 +203,29 @@ impl Bus {
 
     /// Runs `handler` for every `E` the durable consumer `consumer` receives, for as long as
     /// the service runs; reconnects and resumes where it left off after NATS restarts.
-    pub fn consume<E, F, Fut>(&self, consumer: &'static str, handler: F) -> tokio::task::JoinHandle<()>
+    pub fn consume<E, F, Fut>(&self, consumer: impl Into<Durable>, handler: F) -> tokio::task::JoinHandle<()>
     where
         E: DomainEvent + Send + 'static,
         F: Fn(Envelope<E>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), HandleError>> + Send,
     {
         let bus = self.clone();
+        let durable = consumer.into();
         tokio::spawn(async move {
             loop {
-                if let Err(reason) = bus.run_consumer(consumer, &handler).await {
-                    tracing::warn!(consumer, reason, "consumer stopped; resuming shortly");
+                if let Err(reason) = bus.run_consumer(&durable, &handler).await {
+                    tracing::warn!(
+                        consumer = durable.name(),
+                        reason,
+                        "consumer stopped; resuming shortly"
+                    );
                 }
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         })
     }
 
-    async fn run_consumer<E, F, Fut>(&self, consumer: &'static str, handler: &F) -> Result<(), String>
+    async fn run_consumer<E, F, Fut>(&self, durable: &Durable, handler: &F) -> Result<(), String>
     where
         E: DomainEvent,
         F: Fn(Envelope<E>) -> Fut,
@@ -187,11 +236,13 @@ impl Bus {
             .await
             .map_err(|e| e.to_string())?;
         let stream = self.js.get_stream(spec.name).await.map_err(|e| e.to_string())?;
+        let consumer = durable.name();
         let config = pull::Config {
             durable_name: Some(consumer.into()),
             filter_subject: E::SUBJECT.into(),
             ack_policy: AckPolicy::Explicit,
             ack_wait: ACK_WAIT,
+            inactive_threshold: durable.forget_after_idle.unwrap_or_default(),
             ..Default::default()
         };
         let puller = stream
@@ -207,7 +258,7 @@ impl Bus {
         Err("message stream ended".into())
     }
 
-    async fn handle_one<E, F, Fut>(&self, consumer: &'static str, message: &jetstream::Message, handler: &F)
+    async fn handle_one<E, F, Fut>(&self, consumer: &str, message: &jetstream::Message, handler: &F)
     where
         E: DomainEvent,
         F: Fn(Envelope<E>) -> Fut,
@@ -220,7 +271,7 @@ impl Bus {
         };
         let ack = match outcome {
             Ok(()) => {
-                metrics::counter!("events_handled_total", "consumer" => consumer, "outcome" => "ok")
+                metrics::counter!("events_handled_total", "consumer" => consumer.to_string(), "outcome" => "ok")
                     .increment(1);
                 AckKind::Ack
             }
@@ -234,7 +285,7 @@ impl Bus {
                     tracing::error!(consumer, error = %err, "dead-lettering failed");
                     return;
                 }
-                metrics::counter!("events_handled_total", "consumer" => consumer, "outcome" => "dead_letter")
+                metrics::counter!("events_handled_total", "consumer" => consumer.to_string(), "outcome" => "dead_letter")
                     .increment(1);
                 AckKind::Term
             }

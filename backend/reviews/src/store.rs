@@ -105,6 +105,16 @@ pub async fn star_counts(conn: &mut SqliteConnection, product_id: i64) -> Result
     Ok(counts)
 }
 
+/// The current rating revision of `product_id` (0 before its first review).
+pub async fn revision(conn: &mut SqliteConnection, product_id: i64) -> Result<u64, sqlx::Error> {
+    let revision: Option<i64> =
+        sqlx::query_scalar("SELECT revision FROM rating_revisions WHERE product_id = ?")
+            .bind(product_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(revision.unwrap_or(0).max(0) as u64)
+}
+
 /// The next rating revision of `product_id` (1 for the first change).
 pub async fn next_revision(tx: &mut SqliteConnection, product_id: i64) -> Result<u64, sqlx::Error> {
     let revision: i64 = sqlx::query_scalar(

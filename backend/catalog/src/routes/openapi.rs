@@ -19,6 +19,7 @@ use utoipa::OpenApi;
         contracts::catalog::ProductPage,
         contracts::catalog::ProductSummary,
         contracts::catalog::ProductDetail,
+        contracts::catalog::ProductRating,
         contracts::catalog::Category,
         contracts::catalog::Money,
         contracts::catalog::Currency,

@@ -1,5 +1,7 @@
 //! `spawn_app()`: a catalog with its own database and nats-server, reached over real HTTP.
 
+use std::sync::Arc;
+
 use kit::testing::{service_config, NatsServer};
 use mercado_catalog::{config::Settings, startup::Application};
 use serde::de::DeserializeOwned;
@@ -7,12 +9,17 @@ use serde::de::DeserializeOwned;
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
-    pub nats: NatsServer,
+    pub nats: Arc<NatsServer>,
     _db_dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
-    let nats = NatsServer::start();
+    spawn_app_on(Arc::new(NatsServer::start())).await
+}
+
+/// A catalog with a fresh database on an existing nats-server (e.g. one whose streams already
+/// hold events).
+pub async fn spawn_app_on(nats: Arc<NatsServer>) -> TestApp {
     let (db_dir, service) = service_config("catalog", &nats);
     let app = Application::build(Settings { service })
         .await

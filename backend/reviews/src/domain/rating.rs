@@ -2,9 +2,9 @@
 
 use contracts::reviews::RatingSummary;
 
-/// The summary of `counts` (reviews with 1..=5 stars); the average is rounded to two
-/// decimals so the same counts always give the same number everywhere.
-pub fn summarize(counts: [u32; 5]) -> RatingSummary {
+/// The summary of `counts` (reviews with 1..=5 stars) at rating `revision`; the average is
+/// rounded to two decimals so the same counts always give the same number everywhere.
+pub fn summarize(counts: [u32; 5], revision: u64) -> RatingSummary {
     let count: u32 = counts.iter().sum();
     let stars: u64 = counts
         .iter()
@@ -20,6 +20,7 @@ pub fn summarize(counts: [u32; 5]) -> RatingSummary {
         average,
         count,
         distribution: counts,
+        revision,
     }
 }
 
@@ -29,9 +30,9 @@ mod tests {
 
     #[test]
     fn averages_and_empties() {
-        assert_eq!(summarize([0; 5]).average, 0.0);
-        assert_eq!(summarize([0, 0, 0, 1, 1]).average, 4.5);
-        let third = summarize([1, 0, 0, 0, 2]);
+        assert_eq!(summarize([0; 5], 0).average, 0.0);
+        assert_eq!(summarize([0, 0, 0, 1, 1], 2).average, 4.5);
+        let third = summarize([1, 0, 0, 0, 2], 3);
         assert_eq!((third.average, third.count), (3.67, 3));
     }
 }

@@ -8,8 +8,8 @@ use crate::store;
 
 /// Recomputes `product_id`'s rating inside `tx` and queues the event announcing it.
 pub async fn announce(tx: &mut SqliteConnection, product_id: i64) -> Result<RatingSummary, sqlx::Error> {
-    let summary = summarize(store::star_counts(tx, product_id).await?);
     let revision = store::next_revision(tx, product_id).await?;
+    let summary = summarize(store::star_counts(tx, product_id).await?, revision);
     let changed = RatingChanged {
         product_id,
         average: summary.average,

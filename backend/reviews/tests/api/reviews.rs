@@ -24,6 +24,10 @@ async fn one_review_per_user_the_second_submit_edits_it() {
     assert_eq!(page.reviews.len(), 1);
     assert_eq!((page.summary.average, page.summary.count), (3.0, 1));
     assert_eq!(page.summary.distribution, [0, 0, 1, 0, 0]);
+    assert_eq!(
+        page.summary.revision, 2,
+        "the page says which rating change it shows"
+    );
     assert_eq!(page.mine.unwrap().title, "Fine, on reflection");
     // Each change moved the rating: two events, revisions 1 and 2.
     let events = app.ratings.wait_for(2).await;

@@ -6,4 +6,5 @@ pub mod loading;
 pub mod not_found;
 pub mod pager;
 pub mod product_card;
+pub mod rating;
 pub mod sort_select;

@@ -1,13 +1,23 @@
 //! `/products/{id}`: one product, large.
+//!
+//! Its rating is the catalog's copy, which follows the reviews service by events: when the
+//! reviews MFE says a review was posted (`storefront:review-posted`), the page re-reads the
+//! product until the copy has caught up with that review.
 
-use contracts::browser::FetchError;
-use contracts::catalog::ProductDetail;
+use contracts::browser::{listen, sleep, FetchError};
+use contracts::catalog::{ProductDetail, ProductRating};
+use contracts::events::ReviewPosted;
 use leptos::prelude::*;
 
 use crate::api::Api;
 use crate::components::{
     add_to_cart::AddToCartButton, error_view::ErrorView, loading::Loading, not_found::ProductNotFound,
+    rating::RatingBadge,
 };
+
+/// Waits between re-reads while the catalog's copy lags a posted review (about 6 s in all);
+/// the event normally arrives within the first.
+const CATCH_UP_DELAYS_MS: [i32; 6] = [100, 200, 400, 800, 1600, 3200];
 
 /// The detail page for product `id`.
 #[component]
@@ -23,6 +33,13 @@ pub fn ProductDetailPage(api: Api, id: Signal<i64>) -> impl IntoView {
             result.try_set(Some(outcome));
         });
     });
+    let rating = RwSignal::new(ProductRating::default());
+    Effect::new(move |_| {
+        if let Some(Ok(product)) = result.get() {
+            rating.set(product.summary.rating);
+        }
+    });
+    follow_posted_reviews(api, id, rating);
     let api_base = api.api_base();
     move || match result.get() {
         None => view! { <Loading /> }.into_any(),
@@ -30,11 +47,38 @@ pub fn ProductDetailPage(api: Api, id: Signal<i64>) -> impl IntoView {
         Some(Err(error)) => {
             view! { <ErrorView error on_retry=move || reload.update(|n| *n += 1) /> }.into_any()
         }
-        Some(Ok(product)) => detail(product, &api_base).into_any(),
+        Some(Ok(product)) => detail(product, rating, &api_base).into_any(),
     }
 }
 
-fn detail(product: ProductDetail, api_base: &str) -> impl IntoView {
+/// On `storefront:review-posted` for this product, re-reads it (backing off) until its
+/// rating reaches the posted revision, and shows the new rating in place. Stops when the
+/// page is gone.
+fn follow_posted_reviews(api: Api, id: Signal<i64>, rating: RwSignal<ProductRating>) {
+    let listener = listen(move |posted: ReviewPosted| {
+        if posted.product_id != id.get_untracked() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            for delay in CATCH_UP_DELAYS_MS {
+                let Some(known) = rating.try_get_untracked() else {
+                    return; // unmounted
+                };
+                if known.revision >= posted.rating_revision {
+                    return;
+                }
+                if let Ok(product) = api.product(posted.product_id).await {
+                    rating.try_set(product.summary.rating);
+                }
+                sleep(delay).await;
+            }
+        });
+    });
+    let stored = StoredValue::new_local(Some(listener));
+    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+}
+
+fn detail(product: ProductDetail, rating: RwSignal<ProductRating>, api_base: &str) -> impl IntoView {
     let summary = product.summary;
     let category_href = format!("/category/{}", summary.category);
     view! {
@@ -48,6 +92,7 @@ fn detail(product: ProductDetail, api_base: &str) -> impl IntoView {
                 <img src=format!("{api_base}{}", summary.image_url) alt=summary.name.clone() width="400" height="300" />
                 <div class="product-detail-info">
                     <h1>{summary.name.clone()}</h1>
+                    <RatingBadge rating />
                     <p class="price product-detail-price" data-testid="price">{summary.price.display()}</p>
                     <AddToCartButton product_id=summary.id name=summary.name.clone() large=true />
                     <p class="product-detail-description">{product.description}</p>
