@@ -9,11 +9,13 @@
 //! - idle RSS of every service process;
 //! - sign-in throughput, and the gateway's token check as a ratio against anonymous calls
 //!   (`bench/auth.rs`);
+//! - a posted review reaching the catalog's copy of ratings, p50/p99 (`bench/ratings.rs`);
 //! - the order saga end to end: orders/s completed, lost and doubled, placing → PAID latency
-//!   (`bench/orders.rs`, driving `bench/load`).
+//!   (`bench/orders.rs`).
 //!
-//! `cargo xtask bench <section>…` runs only those sections (sizes, rss, http, auth, browser,
-//! orders) and prints them without touching BENCHMARKS.md.
+//! The last two drive `bench/load`. `cargo xtask bench <section>…` runs only those sections
+//! (sizes, rss, http, auth, browser, ratings, orders) and prints them without touching
+//! BENCHMARKS.md.
 
 use anyhow::{bail, Context, Result};
 use flate2::{write::GzEncoder, Compression};
@@ -26,10 +28,11 @@ use crate::{cmd, paths, tools, web};
 
 mod auth;
 mod orders;
+mod ratings;
 use contracts::services;
 
 /// Every section, in the order they run.
-const SECTIONS: [&str; 6] = ["sizes", "rss", "http", "auth", "browser", "orders"];
+const SECTIONS: [&str; 7] = ["sizes", "rss", "http", "auth", "browser", "ratings", "orders"];
 
 pub(crate) const CONNECTIONS: u32 = 64;
 const ROUND_SECONDS: u32 = 8;
@@ -50,8 +53,9 @@ pub fn run(chosen: &[String]) -> Result<()> {
     }
     let build = web::build(&tools)?;
     stack::build_services(Profile::Release)?;
-    if wanted("orders") {
-        orders::build()?;
+    if wanted("ratings") || wanted("orders") {
+        // The load drivers (`bench/load`), release-native like the services.
+        cmd::run(cmd::new("cargo").args(["build", "--profile", "release-native", "-p", "mercado-load"]))?;
     }
     let mut report = String::new();
     if wanted("sizes") {
@@ -83,6 +87,9 @@ pub fn run(chosen: &[String]) -> Result<()> {
     }
     if wanted("browser") {
         browser(&tools, &config, &mut report)?;
+    }
+    if wanted("ratings") {
+        ratings::measure(&config, &mut report)?;
     }
     // Last: it leaves thousands of orders behind in the stack.
     if wanted("orders") {

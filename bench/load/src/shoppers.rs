@@ -10,9 +10,9 @@ use contracts::orders::{OrderView, PlaceOrderRequest, ShippingAddress};
 use futures::{stream, StreamExt, TryStreamExt};
 
 /// Sign-ups at once: argon2 makes each one cost CPU on purpose, more only queue.
-const SIGNING_UP: usize = 8;
+pub const SIGNING_UP: usize = 8;
 /// Seeded products (every 16th is sold out, so skipped).
-const PRODUCTS: i64 = 128;
+pub const PRODUCTS: i64 = 128;
 
 /// A signed-in shopper with a filled cart.
 pub struct Shopper {
@@ -33,7 +33,7 @@ pub async fn sign_up(http: &reqwest::Client, base: &str, count: usize) -> Result
     let run = uuid::Uuid::new_v4().simple().to_string();
     stream::iter(0..count)
         .map(|n| {
-            let email = format!("load-{}-{n}@example.com", &run[..8]);
+            let email = email(&run, n);
             let product = (n as i64 % (PRODUCTS - PRODUCTS / 16)) * 16 / 15 + 1;
             one_shopper(http, base, email, product)
         })
@@ -42,7 +42,8 @@ pub async fn sign_up(http: &reqwest::Client, base: &str, count: usize) -> Result
         .await
 }
 
-async fn one_shopper(http: &reqwest::Client, base: &str, email: String, product: i64) -> Result<Shopper> {
+/// Registers a new account (`email` must be unused) and returns its access token.
+pub async fn register(http: &reqwest::Client, base: &str, email: String) -> Result<String> {
     let register = RegisterRequest {
         name: "Load Shopper".into(),
         email,
@@ -50,18 +51,28 @@ async fn one_shopper(http: &reqwest::Client, base: &str, email: String, product:
     };
     let grant: SessionGrant =
         ok_json(http.post(format!("{base}/api/identity/users")).json(&register)).await?;
+    Ok(grant.access_token)
+}
+
+/// A fresh e-mail address per run and number, so runs never collide.
+pub fn email(run: &str, n: usize) -> String {
+    format!("load-{}-{n}@example.com", &run[..8.min(run.len())])
+}
+
+async fn one_shopper(http: &reqwest::Client, base: &str, email: String, product: i64) -> Result<Shopper> {
+    let token = register(http, base, email).await?;
     let item = AddItemRequest {
         product_id: product,
         quantity: 1,
     };
     let cart: CartView = ok_json(
         http.post(format!("{base}/api/cart/items"))
-            .bearer_auth(&grant.access_token)
+            .bearer_auth(&token)
             .json(&item),
     )
     .await?;
     Ok(Shopper {
-        token: grant.access_token,
+        token,
         expected_total_cents: cart.total.cents,
     })
 }
@@ -112,7 +123,7 @@ pub async fn orders_per_shopper(
 }
 
 /// Sends `request`; a non-2xx answer is an error carrying its body.
-async fn ok_json<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<T> {
+pub async fn ok_json<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuilder) -> Result<T> {
     let response = request.send().await?;
     let status = response.status();
     if !status.is_success() {

@@ -30,11 +30,6 @@ struct Run {
     p99_ms: f64,
 }
 
-/// Builds the driver (release-native, like the services).
-pub fn build() -> Result<()> {
-    cmd::run(cmd::new("cargo").args(["build", "--profile", "release-native", "-p", "mercado-load"]))
-}
-
 /// Runs the driver once against `config`'s stack and adds its table to `report`.
 pub fn measure(config: &StackConfig, report: &mut String) -> Result<()> {
     let orders: usize = match std::env::var("BENCH_ORDERS") {

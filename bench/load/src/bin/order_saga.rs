@@ -9,13 +9,11 @@
 //!
 //! It only measures; it never decides whether a number is good (that is BENCHMARKS.md's job).
 
-mod shoppers;
-mod watch;
-
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use futures::{stream, StreamExt};
+use mercado_load::{percentile, shoppers, watch};
 use serde::Serialize;
 
 /// How long to wait for the last orders to be paid before calling them lost.
@@ -117,15 +115,4 @@ async fn main() -> Result<()> {
     };
     println!("{}", serde_json::to_string(&report)?);
     Ok(())
-}
-
-/// The `q` quantile of `values` in milliseconds (nearest rank), 0 when empty.
-fn percentile(values: &[Duration], q: f64) -> f64 {
-    let mut sorted: Vec<f64> = values.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
-    sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
