@@ -1,8 +1,8 @@
-"""A developer running the catalog MFE alone: `trunk serve` in frontends/catalog with its stub shell.
+"""A developer running an MFE alone: `trunk serve` in frontends/<name> with its stub shell.
 
-The test serves the committed frontends/catalog/Trunk.toml and index.html, changing only the
-port and the service address (the suite's catalog runs on its own port), and drives the
-harness page in Chromium: products load through the proxy, links navigate, events are
+The tests serve the committed Trunk.toml and index.html of the catalog and reviews MFEs,
+changing only the port and the backend address (the suite's stack runs on its own ports), and
+drive the harness page in Chromium: data loads through the proxy, links navigate, events are
 logged, and Unmount leaves the page empty.
 """
 
@@ -18,12 +18,15 @@ import urllib.request
 import pytest
 from playwright.sync_api import Page, expect
 
+from conftest import BASE_URL
 from pages import wait_grid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HARNESS = ROOT / "frontends" / "catalog"
 CATALOG_URL = os.environ.get("CATALOG_URL", "http://127.0.0.1:8102")
 PORT = 18091
+REVIEWS_HARNESS = ROOT / "frontends" / "reviews"
+REVIEWS_PORT = 18095
 
 
 def toml_value(value) -> str:
@@ -34,15 +37,21 @@ def toml_value(value) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def harness_config(tmp_path: pathlib.Path) -> pathlib.Path:
+def harness_config(
+    tmp_path: pathlib.Path,
+    harness: pathlib.Path = HARNESS,
+    port: int = PORT,
+    rewrite: str = "/api/catalog/",
+    backend: str = CATALOG_URL + "/",
+) -> pathlib.Path:
     """The committed Trunk.toml with absolute paths, the test port and the test service."""
-    config = tomllib.loads((HARNESS / "Trunk.toml").read_text())
-    config["build"]["target"] = str(HARNESS / config["build"]["target"])
+    config = tomllib.loads((harness / "Trunk.toml").read_text())
+    config["build"]["target"] = str(harness / config["build"]["target"])
     config["build"]["dist"] = str(tmp_path / "dist")
-    config["serve"]["port"] = PORT
+    config["serve"]["port"] = port
     (proxy,) = config["proxy"]
-    assert proxy["rewrite"] == "/api/catalog/", "the harness must proxy the catalog API"
-    proxy["backend"] = CATALOG_URL + "/"
+    assert proxy["rewrite"] == rewrite, f"the harness must proxy {rewrite}"
+    proxy["backend"] = backend
     lines = []
     for section in ("build", "tools", "serve"):
         lines.append(f"[{section}]")
@@ -67,21 +76,33 @@ def wait_until_served(process: subprocess.Popen, url: str, deadline_s: float = 3
     pytest.fail(f"trunk serve did not answer on {url}")
 
 
-@pytest.fixture
-def harness(tmp_path):
-    config = harness_config(tmp_path)
-    log = open(tmp_path / "trunk.log", "w")
+def serve(config: pathlib.Path, harness: pathlib.Path, port: int, log_path: pathlib.Path):
+    """Runs `trunk serve` with `config` until the caller is done with it."""
+    log = open(log_path, "w")
     process = subprocess.Popen(
         ["trunk", "--config", str(config), "serve", "--release", "--no-autoreload"],
-        cwd=HARNESS, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=harness, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
-        wait_until_served(process, f"http://127.0.0.1:{PORT}/")
-        yield f"http://127.0.0.1:{PORT}"
+        wait_until_served(process, f"http://127.0.0.1:{port}/")
+        yield f"http://127.0.0.1:{port}"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture
+def harness(tmp_path):
+    yield from serve(harness_config(tmp_path), HARNESS, PORT, tmp_path / "trunk.log")
+
+
+@pytest.fixture
+def reviews_harness(tmp_path):
+    # The reviews harness goes through the gateway (reviews asks the catalog about products,
+    # and signing in needs identity).
+    config = harness_config(tmp_path, REVIEWS_HARNESS, REVIEWS_PORT, "/api/", BASE_URL + "/api/")
+    yield from serve(config, REVIEWS_HARNESS, REVIEWS_PORT, tmp_path / "trunk.log")
 
 
 def test_catalog_mfe_runs_alone_under_trunk_serve(page: Page, harness: str):
@@ -102,4 +123,23 @@ def test_catalog_mfe_runs_alone_under_trunk_serve(page: Page, harness: str):
     page.locator("#unmount").click()
     expect(page.locator("#status")).to_have_text("unmounted (nodes left in root: 0)")
     expect(page.locator("[data-testid=catalog]")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_reviews_mfe_runs_alone_for_the_product_in_the_url(page: Page, reviews_harness: str):
+    # A deep link: trunk answers index.html for a path that is no file.
+    page.goto(reviews_harness + "/products/3")
+    expect(page.locator("#status")).to_have_text("mounted")
+    expect(page.locator("[data-testid=reviews-section]")).to_have_attribute("data-product-id", "3")
+    expect(page.locator("[data-testid=reviews-summary]")).to_be_visible()
+    # It follows the URL to another product.
+    page.locator(".harness-bar a", has_text="2").click()
+    expect(page).to_have_url(re.compile(r"/products/2$"))
+    expect(page.locator("[data-testid=reviews-section]")).to_have_attribute("data-product-id", "2")
+    page.locator("[data-testid=write-review-sign-in]").click()
+    expect(page.locator("#events")).to_contain_text('storefront:auth-required {"returnTo":"/products/2"}')
+
+    page.locator("#unmount").click()
+    expect(page.locator("#status")).to_have_text("unmounted (nodes left in root: 0)")
+    expect(page.locator("[data-testid=reviews]")).to_have_count(0)
     assert page.errors == []

@@ -146,7 +146,7 @@ impl ShellContext {
     }
 
     /// `{method} {apiBase}{path}` with an optional JSON `body` through `authFetch`, decoding
-    /// JSON `T` or a problem body.
+    /// JSON `T` (`()` for an answer without a body) or a problem body.
     pub async fn send_json<B: serde::Serialize, T: DeserializeOwned>(
         &self,
         method: &str,
@@ -224,7 +224,9 @@ async fn decode_json<T: DeserializeOwned>(response: web_sys::Response) -> Result
         .as_string()
         .unwrap_or_default();
     if response.ok() {
-        return from_json_text(&text).map_err(FetchError::Decode);
+        // No body (204) reads as JSON `null`: what `()` decodes from.
+        let json = if text.is_empty() { "null" } else { text.as_str() };
+        return from_json_text(json).map_err(FetchError::Decode);
     }
     let problem = from_json_text::<Problem>(&text)
         .unwrap_or_else(|_| Problem::new("http-error", format!("The store answered {status}"), status));

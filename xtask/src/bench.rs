@@ -14,8 +14,7 @@
 //!   (`bench/orders.rs`).
 //!
 //! The last two drive `bench/load`. `cargo xtask bench <section>…` runs only those sections
-//! (sizes, rss, http, auth, browser, ratings, orders) and prints them without touching
-//! BENCHMARKS.md.
+//! (sizes, rss, http, auth, browser, ratings, orders) and replaces just them in BENCHMARKS.md.
 
 use anyhow::{bail, Context, Result};
 use flate2::{write::GzEncoder, Compression};
@@ -38,7 +37,7 @@ pub(crate) const CONNECTIONS: u32 = 64;
 const ROUND_SECONDS: u32 = 8;
 pub(crate) const ROUNDS: usize = 3;
 
-/// Runs the `chosen` sections (all when empty; then BENCHMARKS.md is rewritten).
+/// Runs the `chosen` sections (all when empty) and writes them into BENCHMARKS.md.
 pub fn run(chosen: &[String]) -> Result<()> {
     if let Some(unknown) = chosen.iter().find(|c| !SECTIONS.contains(&c.as_str())) {
         bail!(
@@ -97,22 +96,47 @@ pub fn run(chosen: &[String]) -> Result<()> {
     }
     running.stop();
 
-    if !chosen.is_empty() {
-        println!("\n{report}");
-        return Ok(());
-    }
     let path = paths::root().join("BENCHMARKS.md");
-    std::fs::write(&path, document(&report)).context("writing BENCHMARKS.md")?;
+    let written = if chosen.is_empty() {
+        report.clone()
+    } else {
+        // Only some sections ran: they replace their namesakes, the rest stay as measured.
+        let previous = std::fs::read_to_string(&path).unwrap_or_default();
+        let previous = previous.split_once("\n## ").map_or("", |(_, rest)| rest);
+        merge_sections(&format!("## {previous}"), &report)
+    };
+    std::fs::write(&path, document(&written)).context("writing BENCHMARKS.md")?;
     println!("\n{report}\nwrote {}", path.display());
     Ok(())
 }
 
 fn document(report: &str) -> String {
     format!(
-        "# Benchmarks\n\nWritten by `cargo xtask bench` (do not edit by hand). Measured on the development \
-         machine: 2 shared cores, 24 GiB. Absolute numbers move with the neighbours' load; ratios are from \
-         rounds run back to back in the same run.\n\n{report}"
+        "# Benchmarks\n\nWritten by `cargo xtask bench` (do not edit by hand; `cargo xtask bench <section>` \
+         refreshes one section). Measured on the development machine: 2 shared cores, 24 GiB. Absolute \
+         numbers move with the neighbours' load; ratios are from rounds run back to back in the same run.\n\n{report}"
     )
+}
+
+/// `previous` sections (each starting `## title`) with those of `fresh` put in place of the
+/// ones with the same title, and new ones appended.
+fn merge_sections(previous: &str, fresh: &str) -> String {
+    let split = |text: &str| -> Vec<String> {
+        text.split("\n## ")
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| format!("## {}\n\n", s.trim_start_matches("## ").trim_end()))
+            .collect()
+    };
+    let title = |section: &str| section.lines().next().unwrap_or_default().to_string();
+    let fresh = split(fresh);
+    let mut merged = split(previous);
+    for section in fresh {
+        match merged.iter_mut().find(|old| title(old) == title(&section)) {
+            Some(old) => *old = section,
+            None => merged.push(section),
+        }
+    }
+    merged.concat()
 }
 
 fn gzip_len(bytes: &[u8]) -> Result<usize> {
@@ -324,4 +348,19 @@ fn browser(tools: &tools::Tools, config: &StackConfig, report: &mut String) -> R
     }
     writeln!(report, "\n{}\n", timings["note"].as_str().unwrap_or_default())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_sections;
+
+    #[test]
+    fn a_fresh_section_replaces_its_namesake_and_new_ones_are_appended() {
+        let previous = "## Sizes\n\nold sizes\n\n## Orders\n\nold orders\n";
+        let fresh = "## Orders\n\nnew orders\n\n## Ratings\n\nnew ratings\n";
+        assert_eq!(
+            merge_sections(previous, fresh),
+            "## Sizes\n\nold sizes\n\n## Orders\n\nnew orders\n\n## Ratings\n\nnew ratings\n\n"
+        );
+    }
 }

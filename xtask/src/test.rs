@@ -20,6 +20,7 @@ const BROWSER: &[&str] = &[
     "mercado-account-mfe",
     "mercado-cart-mfe",
     "mercado-checkout-mfe",
+    "mercado-reviews-mfe",
     "mercado-panicking-mfe",
 ];
 

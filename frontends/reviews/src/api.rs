@@ -1,0 +1,69 @@
+//! Calls to the reviews service through the shell's `authFetch`, each aborted on unmount.
+//!
+//! Reading is public (with a signed-in user the answer also carries their own review and
+//! which reviews they marked helpful); writing, voting and reporting need a user (401
+//! otherwise, after the shell's own refresh attempt).
+
+use contracts::browser::{FetchError, MountedApi, ShellContext};
+use contracts::reviews::{ReviewSort, ReviewView, ReviewsPage, WriteReviewRequest};
+use wasm_bindgen::JsValue;
+
+/// A mounted instance's way to the reviews API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Api {
+    mounted: MountedApi,
+}
+
+impl Api {
+    /// Registers a mount's context and a fresh abort controller.
+    pub fn register(shell: ShellContext) -> Result<Api, JsValue> {
+        MountedApi::register(shell).map(|mounted| Api { mounted })
+    }
+
+    /// Aborts in-flight requests and forgets the context (on unmount).
+    pub fn release(self) {
+        self.mounted.release();
+    }
+
+    /// Where the page's routes live in the URL space (`""` at the root).
+    pub fn base_path(self) -> String {
+        self.mounted.context().map(|c| c.base_path).unwrap_or_default()
+    }
+
+    /// One page of a product's reviews with its rating (and the caller's own review).
+    pub async fn page(self, product_id: i64, page: u32, sort: ReviewSort) -> Result<ReviewsPage, FetchError> {
+        let path = format!(
+            "/reviews/products/{product_id}/reviews?page={page}&sort={}",
+            sort.as_str()
+        );
+        self.mounted.get_json(&path).await
+    }
+
+    /// Writes the caller's review of a product, or rewrites it.
+    pub async fn write(
+        self,
+        product_id: i64,
+        request: &WriteReviewRequest,
+    ) -> Result<ReviewView, FetchError> {
+        let path = format!("/reviews/products/{product_id}/reviews/mine");
+        self.mounted.send_json("PUT", &path, Some(request)).await
+    }
+
+    /// Marks someone else's review helpful; answers the review with its new count.
+    pub async fn mark_helpful(self, review_id: &str) -> Result<ReviewView, FetchError> {
+        let path = format!("/reviews/reviews/{}/helpful", encode(review_id));
+        self.mounted.send_json::<(), _>("POST", &path, None).await
+    }
+
+    /// Reports a review as inappropriate.
+    pub async fn report(self, review_id: &str) -> Result<(), FetchError> {
+        let path = format!("/reviews/reviews/{}/reports", encode(review_id));
+        // 204 without a body: decoded as `()`.
+        self.mounted.send_json::<(), ()>("POST", &path, None).await
+    }
+}
+
+/// A review id as one path segment.
+fn encode(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).into()
+}
