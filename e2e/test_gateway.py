@@ -52,3 +52,8 @@ def test_openapi_document_reachable_through_gateway(http):
     assert response.ok
     document = json.loads(response.text())
     assert "/products" in document["paths"] and "/products/{id}" in document["paths"]
+    assert "rating" in document["components"]["schemas"]["ProductSummary"]["properties"]
+    reviews = http.get("/api/reviews/openapi.json")
+    assert reviews.ok
+    paths = json.loads(reviews.text())["paths"]
+    assert "/products/{productId}/reviews" in paths and "/products/{productId}/reviews/mine" in paths
