@@ -338,3 +338,58 @@ impl MountedApi {
             .await
     }
 }
+
+/// Exports an MFE's side of the mount ABI (`contracts::mount`): `mount(element, context)` and
+/// the `MountHandle` whose `unmount()` aborts the MFE's requests and drops its view (the Leptos
+/// owner's cleanups remove every listener and node). One definition for every MFE, so none
+/// can forget a step of the teardown.
+///
+/// `api` is the MFE's API handle type (with `register(ShellContext)` and `release()`);
+/// `render` builds the root view from that handle and whether someone is signed in. The MFE
+/// crate must depend on `wasm-bindgen`, `web-sys`, `leptos` and `console_error_panic_hook`.
+///
+/// ```ignore
+/// contracts::export_mount! {
+///     /// Renders the cart into `element` with the shell's `context`.
+///     api: api::Api,
+///     render: |api, _signed_in| app::App(app::AppProps { api }),
+/// }
+/// ```
+#[macro_export]
+macro_rules! export_mount {
+    ($(#[$doc:meta])* api: $api:ty, render: |$handle:ident, $signed_in:ident| $render:expr $(,)?) => {
+        /// What `mount` returns; `unmount()` tears everything down.
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        pub struct MountHandle {
+            view: Option<Box<dyn std::any::Any>>,
+            api: $api,
+        }
+
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        impl MountHandle {
+            /// Aborts pending requests, then removes the DOM and every listener (dropping the
+            /// Leptos owner runs its cleanups).
+            pub fn unmount(mut self) {
+                self.api.release();
+                drop(self.view.take());
+            }
+        }
+
+        $(#[$doc])*
+        #[wasm_bindgen::prelude::wasm_bindgen]
+        pub fn mount(
+            element: web_sys::HtmlElement,
+            context: wasm_bindgen::JsValue,
+        ) -> Result<MountHandle, wasm_bindgen::JsValue> {
+            console_error_panic_hook::set_once();
+            let shell = $crate::browser::ShellContext::from_js(&context)?;
+            let $signed_in = shell.data.user.is_some();
+            let $handle = <$api>::register(shell)?;
+            let view = leptos::mount::mount_to(element, move || $render);
+            Ok(MountHandle {
+                view: Some(Box::new(view)),
+                api: $handle,
+            })
+        }
+    };
+}

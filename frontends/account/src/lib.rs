@@ -10,35 +10,8 @@ mod api;
 mod app;
 mod pages;
 
-use contracts::browser::ShellContext;
-use wasm_bindgen::prelude::*;
-
-/// What `mount` returns; `unmount()` tears everything down.
-#[wasm_bindgen]
-pub struct MountHandle {
-    view: Option<Box<dyn std::any::Any>>,
+contracts::export_mount! {
+    /// Renders the account pages into `element` with the shell's `context`.
     api: api::Api,
-}
-
-#[wasm_bindgen]
-impl MountHandle {
-    /// Aborts pending requests, then removes the DOM and every listener.
-    pub fn unmount(mut self) {
-        self.api.release();
-        drop(self.view.take());
-    }
-}
-
-/// Renders the account pages into `element` with the shell's `context`.
-#[wasm_bindgen]
-pub fn mount(element: web_sys::HtmlElement, context: JsValue) -> Result<MountHandle, JsValue> {
-    console_error_panic_hook::set_once();
-    let shell = ShellContext::from_js(&context)?;
-    let signed_in = shell.data.user.is_some();
-    let api = api::Api::register(shell)?;
-    let view = leptos::mount::mount_to(element, move || app::App(app::AppProps { api, signed_in }));
-    Ok(MountHandle {
-        view: Some(Box::new(view)),
-        api,
-    })
+    render: |api, signed_in| app::App(app::AppProps { api, signed_in }),
 }

@@ -13,19 +13,27 @@ pub fn RatingBadge(#[prop(into)] rating: Signal<ProductRating>) -> impl IntoView
             return view! { <span class="rating rating-none" data-testid="rating">"No reviews yet"</span> }
                 .into_any();
         }
+        let shown = one_decimal(average);
         let label = format!(
-            "Rated {average:.1} out of 5 by {count} {}",
+            "Rated {shown} out of 5 by {count} {}",
             if count == 1 { "shopper" } else { "shoppers" }
         );
         view! {
-            <span class="rating" data-testid="rating" data-average=average data-count=count>
-                <span class="rating-stars" style=format!("--rating: {average}") role="img" aria-label=label>
+            <span class="rating" data-testid="rating" data-average=shown.clone() data-count=count>
+                <span class="rating-stars" style=format!("--rating: {shown}") role="img" aria-label=label>
                     "★★★★★"
                 </span>
-                <span class="rating-average">{format!("{average:.1}")}</span>
+                <span class="rating-average">{shown.clone()}</span>
                 <span class="rating-count">{format!("({count})")}</span>
             </span>
         }
         .into_any()
     }
+}
+
+/// An average with one decimal (`4.5`), by integer arithmetic: formatting an `f64` would pull
+/// `core::fmt`'s float code (several KB) into the wasm.
+fn one_decimal(value: f64) -> String {
+    let tenths = (value.clamp(0.0, 5.0) * 10.0).round() as u32;
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
