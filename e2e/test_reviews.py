@@ -326,6 +326,13 @@ def test_pages_and_order(page: Page):
     assert page.errors == []
 
 
+def auth_listeners(cdp) -> int:
+    """How many `storefront:auth-changed` listeners `window` has (the reviews MFE keeps one)."""
+    window = cdp.send("Runtime.evaluate", {"expression": "window"})["result"]["objectId"]
+    listeners = cdp.send("DOMDebugger.getEventListeners", {"objectId": window})["listeners"]
+    return sum(1 for listener in listeners if listener["type"] == "storefront:auth-changed")
+
+
 def test_leaving_the_product_page_unmounts_the_reviews(page: Page):
     console_errors = []
     page.on(
@@ -339,22 +346,21 @@ def test_leaving_the_product_page_unmounts_the_reviews(page: Page):
     auth_changed = "dispatchEvent(new CustomEvent('storefront:auth-changed', {detail: {user: null}}))"
     with page.expect_request(re.compile(r"/api/reviews/products/29/reviews")):
         page.evaluate(auth_changed)  # mounted, it reads again
+    cdp = page.context.new_cdp_session(page)
+    listening_while_mounted = auth_listeners(cdp)
     page.locator("[data-testid=product-detail] .catalog-breadcrumb a", has_text="All products").click()
     expect(page).to_have_url(f"{BASE_URL}/")
     expect(page.locator(SECONDARY)).to_have_attribute("data-state", "idle")
     expect(page.locator("[data-testid=reviews]")).to_have_count(0)
     # Nothing of the MFE is left: no host element, no text (the shell's own empty marker aside).
     assert page.locator("#slot-secondary-hosts").evaluate("el => [el.children.length, el.textContent]") == [0, ""]
-    # No listener is left: the same news makes nothing read now.
-    reads = []
-    page.on("request", lambda r: reads.append(r.url) if "/api/reviews/" in r.url else None)
-    page.evaluate(auth_changed)
-    page.wait_for_timeout(500)
-    assert reads == []
-    # And back again: mounted afresh.
+    # No listener of the reviews MFE is left on window.
+    assert auth_listeners(cdp) < listening_while_mounted
+    # And back again: mounted afresh, with exactly as many listeners as the first time.
     page.go_back()
     expect_reviews_of(page, 29)
     expect(page.locator("[data-testid=reviews]")).to_have_count(1)
+    assert auth_listeners(cdp) == listening_while_mounted
     # A page of another MFE unmounts both the catalog's product and the reviews.
     page.evaluate("dispatchEvent(new CustomEvent('storefront:navigate', {detail: {to: '/cart'}}))")
     expect(page.locator("#slot-main")).to_have_attribute("data-mfe", "cart")
