@@ -48,6 +48,17 @@ where
     })
 }
 
+/// Keeps `listener` (from [`listen`], [`on_location_change`], …) until the current Leptos
+/// owner is cleaned up — for an MFE, until `unmount()` — so no listener outlives its view.
+///
+/// Leptos cleanups must be `Send`, and a DOM listener is not: it is parked in a local
+/// `StoredValue` that the cleanup empties.
+pub fn keep_until_cleanup(listener: EventListener) {
+    use leptos::prelude::{on_cleanup, StoredValue, UpdateValue};
+    let stored = StoredValue::new_local(Some(listener));
+    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+}
+
 /// The page's path and query string now (`("/search", "?q=mug")`), which MFEs route on.
 pub fn current_location() -> (String, String) {
     let location = web_sys::window().map(|w| w.location());

@@ -1,7 +1,7 @@
 //! The account MFE's root: makes sure someone is signed in, follows the URL, and shows the
 //! profile with the order list (`/account`) or one order (`/account/orders/{id}`).
 
-use contracts::browser::{current_location, listen, on_location_change, request_sign_in};
+use contracts::browser::{current_location, keep_until_cleanup, listen, on_location_change, request_sign_in};
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
 
@@ -20,8 +20,7 @@ fn order_id(path: &str) -> Option<String> {
 fn follow_location() -> ReadSignal<String> {
     let (path, set_path) = signal(current_location().0);
     let listener = on_location_change(move |(p, _)| set_path.set(p));
-    let stored = StoredValue::new_local(Some(listener));
-    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    keep_until_cleanup(listener);
     path
 }
 
@@ -31,8 +30,7 @@ pub fn App(api: Api, signed_in: bool) -> impl IntoView {
     let signed_in = RwSignal::new(signed_in);
     // Signing out elsewhere on the page ends access to these pages at once.
     let listener = listen::<AuthChanged, _>(move |event| signed_in.set(event.user.is_some()));
-    let stored = StoredValue::new_local(Some(listener));
-    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    keep_until_cleanup(listener);
     // An effect, not a direct call: it runs after mount() has returned to the shell, so the
     // shell is not asked to navigate while it is still in the middle of mounting us.
     Effect::new(move |_| {

@@ -1,5 +1,6 @@
 //! The catalog's top component: follows the URL and shows the matching page.
 
+use contracts::browser::{current_location, keep_until_cleanup, on_location_change};
 use contracts::catalog::Category;
 use leptos::prelude::*;
 
@@ -16,29 +17,16 @@ struct Location {
     search: String,
 }
 
-fn current_location() -> Location {
-    let location = web_sys::window().map(|w| w.location());
-    let path = location
-        .as_ref()
-        .and_then(|l| l.pathname().ok())
-        .unwrap_or_default();
-    let search = location
-        .as_ref()
-        .and_then(|l| l.search().ok())
-        .unwrap_or_default();
-    Location { path, search }
+impl From<(String, String)> for Location {
+    fn from((path, search): (String, String)) -> Self {
+        Location { path, search }
+    }
 }
 
 /// Listens to `popstate` for as long as the mount's owner lives (dropped on unmount).
 fn follow_location() -> ReadSignal<Location> {
-    let (location, set_location) = signal(current_location());
-    if let Some(window) = web_sys::window() {
-        let listener = gloo_events::EventListener::new(&window, "popstate", move |_| {
-            set_location.set(current_location())
-        });
-        let stored = StoredValue::new_local(Some(listener));
-        on_cleanup(move || stored.update_value(|l| drop(l.take())));
-    }
+    let (location, set_location) = signal(Location::from(current_location()));
+    keep_until_cleanup(on_location_change(move |now| set_location.set(now.into())));
     location
 }
 

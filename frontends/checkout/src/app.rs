@@ -1,6 +1,6 @@
 //! The checkout MFE's root: makes sure someone is signed in, then shows the checkout.
 
-use contracts::browser::{listen, request_sign_in};
+use contracts::browser::{keep_until_cleanup, listen, request_sign_in};
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
 
@@ -14,8 +14,7 @@ const STYLE: &str = include_str!("style.css");
 pub fn App(api: Api, signed_in: bool) -> impl IntoView {
     let signed_in = RwSignal::new(signed_in);
     let listener = listen::<AuthChanged, _>(move |event| signed_in.set(event.user.is_some()));
-    let stored = StoredValue::new_local(Some(listener));
-    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    keep_until_cleanup(listener);
     // After mount has returned: the shell is not asked to navigate while mounting us.
     Effect::new(move |_| {
         if !signed_in.get() {

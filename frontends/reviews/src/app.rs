@@ -1,7 +1,7 @@
 //! The reviews MFE's root: follows the URL and the signed-in state, and shows the reviews of
 //! the product in the URL (nothing on any other path).
 
-use contracts::browser::{current_location, listen, on_location_change};
+use contracts::browser::{current_location, keep_until_cleanup, listen, on_location_change};
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
 
@@ -16,8 +16,7 @@ const STYLE: &str = include_str!("style.css");
 fn follow_location() -> ReadSignal<String> {
     let (path, set_path) = signal(current_location().0);
     let listener = on_location_change(move |(p, _)| set_path.set(p));
-    let stored = StoredValue::new_local(Some(listener));
-    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    keep_until_cleanup(listener);
     path
 }
 
@@ -26,8 +25,7 @@ fn follow_location() -> ReadSignal<String> {
 fn follow_auth(signed_in: bool) -> ReadSignal<bool> {
     let (signed_in, set_signed_in) = signal(signed_in);
     let listener = listen::<AuthChanged, _>(move |event| set_signed_in.set(event.user.is_some()));
-    let stored = StoredValue::new_local(Some(listener));
-    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    keep_until_cleanup(listener);
     signed_in
 }
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use contracts::browser::{listen, FetchError};
+use contracts::browser::{keep_until_cleanup, listen, FetchError};
 use contracts::events::OrderUpdated;
 use contracts::orders::{OrderStatus, OrderView, ShipmentView};
 use leptos::prelude::*;
@@ -27,8 +27,7 @@ pub fn OrderDetail(api: Api, id: String) -> impl IntoView {
             reload.update(|n| *n += 1);
         }
     });
-    let stored = StoredValue::new_local(Some(listener));
-    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    keep_until_cleanup(listener);
     Effect::new(move |_| {
         reload.track();
         leptos::task::spawn_local(load(api, id.clone(), order, shipment));

@@ -4,7 +4,7 @@
 //! reviews MFE says a review was posted (`storefront:review-posted`), the page re-reads the
 //! product until the copy has caught up with that review.
 
-use contracts::browser::{listen, sleep, FetchError};
+use contracts::browser::{keep_until_cleanup, listen, sleep, FetchError};
 use contracts::catalog::{ProductDetail, ProductRating};
 use contracts::events::ReviewPosted;
 use leptos::prelude::*;
@@ -23,6 +23,8 @@ const CATCH_UP_DELAYS_MS: [i32; 6] = [100, 200, 400, 800, 1600, 3200];
 #[component]
 pub fn ProductDetailPage(api: Api, id: Signal<i64>) -> impl IntoView {
     let result = RwSignal::new(None::<Result<ProductDetail, FetchError>>);
+    // Apart from `result` so that catching up changes the stars, not the whole page.
+    let rating = RwSignal::new(ProductRating::default());
     let reload = RwSignal::new(0u32);
     Effect::new(move |_| {
         let id = id.get();
@@ -30,14 +32,11 @@ pub fn ProductDetailPage(api: Api, id: Signal<i64>) -> impl IntoView {
         result.set(None);
         leptos::task::spawn_local(async move {
             let outcome = api.product(id).await;
+            if let Ok(product) = &outcome {
+                rating.try_set(product.summary.rating);
+            }
             result.try_set(Some(outcome));
         });
-    });
-    let rating = RwSignal::new(ProductRating::default());
-    Effect::new(move |_| {
-        if let Some(Ok(product)) = result.get() {
-            rating.set(product.summary.rating);
-        }
     });
     follow_posted_reviews(api, id, rating);
     let api_base = api.api_base();
@@ -74,8 +73,7 @@ fn follow_posted_reviews(api: Api, id: Signal<i64>, rating: RwSignal<ProductRati
             }
         });
     });
-    let stored = StoredValue::new_local(Some(listener));
-    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    keep_until_cleanup(listener);
 }
 
 fn detail(product: ProductDetail, rating: RwSignal<ProductRating>, api_base: &str) -> impl IntoView {

@@ -1,6 +1,6 @@
 //! `/checkout`: address, review, place the order, then on to the payment provider's page.
 
-use contracts::browser::{listen, sleep, FetchError};
+use contracts::browser::{keep_until_cleanup, listen, sleep, FetchError};
 use contracts::events::CartChanged;
 use contracts::orders::{OrderStatus, PlaceOrderRequest, ShippingAddress};
 use leptos::prelude::*;
@@ -29,8 +29,7 @@ pub fn CheckoutPage(api: Api) -> impl IntoView {
     // visitor's cart into the user's and says so — the review must follow, not show the
     // empty cart the user had a moment before.
     let listener = listen::<CartChanged, _>(move |_| reload.update(|n| *n += 1));
-    let stored = StoredValue::new_local(Some(listener));
-    on_cleanup(move || stored.update_value(|l| drop(l.take())));
+    keep_until_cleanup(listener);
     let fields = AddressFields::new();
     let server = RwSignal::new(Vec::<(String, String)>::new());
     let message = RwSignal::new(None::<String>);
