@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use contracts::catalog::ProductDetail;
-use contracts::reviews::{ReviewsPage, WriteReviewRequest};
+use contracts::reviews::{ReviewView, ReviewsPage, WriteReviewRequest};
 use futures::{stream, StreamExt, TryStreamExt};
 use mercado_load::percentile;
 use mercado_load::shoppers::{self, ok_json};
@@ -117,17 +117,13 @@ async fn review_and_watch(
         body: "Measured by the rating-lag benchmark.".into(),
     };
     let sent = Instant::now();
-    let written = http
-        .put(format!("{base}/api/reviews/products/{product}/reviews/mine"))
-        .bearer_auth(token)
-        .json(&review)
-        .send()
-        .await?;
-    anyhow::ensure!(
-        written.status().is_success(),
-        "posting a review: {}",
-        written.status()
-    );
+    let _: ReviewView = ok_json(
+        http.put(format!("{base}/api/reviews/products/{product}/reviews/mine"))
+            .bearer_auth(token)
+            .json(&review),
+    )
+    .await
+    .context("posting a review")?;
     let page: ReviewsPage =
         ok_json(http.get(format!("{base}/api/reviews/products/{product}/reviews"))).await?;
     let own = sent.elapsed();
