@@ -48,6 +48,27 @@ def test_paging_back_forward_and_reload(page: Page):
     assert card_ids(page) == second_page
 
 
+def test_next_page_keeps_the_old_grid_until_the_new_one_arrives(page: Page):
+    """While the next page loads, the shopper keeps seeing (the same) old cards, dimmed as busy;
+    they are replaced once, by the new page. Rebuilding the old grid on the URL change alone
+    used to cost a whole render before the request for the next page even went out."""
+    open_page(page, "/")
+    wait_grid(page)
+    page.evaluate("""() => {
+        window.__removedCards = 0;
+        new MutationObserver(records => {
+            for (const r of records) for (const n of r.removedNodes)
+                if (n.nodeType === 1) window.__removedCards += n.matches('.product-card') ? 1 : n.querySelectorAll('.product-card').length;
+        }).observe(document.body, {childList: true, subtree: true});
+    }""")
+    page.locator("nav.pager a[rel=next]").click()
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 2 of"))
+    assert len(card_ids(page)) == 24
+    assert page.evaluate("window.__removedCards") == 24
+    expect(page.locator(".catalog-list")).to_have_attribute("aria-busy", "false")
+    assert page.errors == []
+
+
 def test_category_page_from_the_nav(page: Page):
     open_page(page, "/")
     link = page.locator("nav.category-nav a").nth(1)

@@ -1,5 +1,9 @@
 //! Home, category and search pages: a sortable, paged product grid. The previous page stays
 //! visible (marked busy) while the next one loads, so switching pages does not flash.
+//!
+//! The grid depends only on the loaded answer, which carries the list it was loaded for: a new
+//! URL alone must not rebuild the old grid (that cost a whole render and layout before the
+//! next page's request even went out).
 
 use contracts::browser::FetchError;
 use contracts::catalog::{Category, ProductPage};
@@ -18,7 +22,7 @@ pub fn ProductListPage(
     list: Signal<ListView>,
     categories: RwSignal<Vec<Category>>,
 ) -> impl IntoView {
-    let result = RwSignal::new(None::<Result<ProductPage, FetchError>>);
+    let result = RwSignal::new(None::<Loaded>);
     let busy = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
     let latest = StoredValue::new(0u32);
@@ -32,7 +36,7 @@ pub fn ProductListPage(
             let outcome = api.products(&view).await;
             // Only the newest request may update the page (answers can arrive out of order).
             if latest.try_get_value() == Some(ticket) {
-                result.try_set(Some(outcome));
+                result.try_set(Some(Loaded { list: view, outcome }));
                 busy.try_set(false);
             }
         });
@@ -47,11 +51,20 @@ pub fn ProductListPage(
             </div>
             {move || match result.get() {
                 None => view! { <Loading /> }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error on_retry=move || reload.update(|n| *n += 1) /> }.into_any(),
-                Some(Ok(page)) => grid(page, list.get(), api_base.clone()).into_any(),
+                Some(Loaded { outcome: Err(error), .. }) => {
+                    view! { <ErrorView error on_retry=move || reload.update(|n| *n += 1) /> }.into_any()
+                }
+                Some(Loaded { list, outcome: Ok(page) }) => grid(page, list, api_base.clone()).into_any(),
             }}
         </section>
     }
+}
+
+/// An answer from the catalog and the list it answers.
+#[derive(Debug, Clone)]
+struct Loaded {
+    list: ListView,
+    outcome: Result<ProductPage, FetchError>,
 }
 
 fn heading(list: &ListView, categories: &[Category]) -> String {
