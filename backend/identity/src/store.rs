@@ -103,7 +103,7 @@ pub async fn start_family(
 }
 
 async fn insert_token(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::SqliteConnection,
     family_id: &str,
     token_hash: &str,
     expires_at: i64,
@@ -112,7 +112,7 @@ async fn insert_token(
         .bind(token_hash)
         .bind(family_id)
         .bind(expires_at)
-        .execute(&mut **tx)
+        .execute(tx)
         .await
         .map(|_| ())
 }

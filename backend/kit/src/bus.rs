@@ -5,6 +5,13 @@
 //! Delivery is at least once. Publishers set `Nats-Msg-Id` to the envelope id, so the server
 //! drops a re-publish inside its duplicate window; consumers must still be idempotent (see
 //! [`crate::inbox`]), because a crash between handling and ack means a redelivery.
+//!
+//! A consumer handles up to [`IN_FLIGHT`] events at once, so one event's acknowledgement, its
+//! outbox relay and its wait for the database overlap with the next ones' work. Handlers must
+//! therefore not rely on the order of events *within* one consumer; the saga never did (each
+//! consumer sees one event per order, and every handler checks the order's state), and read
+//! models keep the newest revision. Writes still happen one at a time, in arrival order, on
+//! [`crate::db::begin_write`]'s gate.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -16,12 +23,14 @@ use bytes::Bytes;
 use contracts::messaging::{
     dead_letter_headers, dead_letter_subject, stream_for, DomainEvent, Envelope, StreamSpec,
 };
-use futures::StreamExt;
+use futures::TryStreamExt;
 
 /// How long the server de-duplicates a `Nats-Msg-Id`.
 const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
 /// How long a delivered event may take before the server redelivers it.
 const ACK_WAIT: Duration = Duration::from_secs(30);
+/// Events one consumer handles at once.
+pub const IN_FLIGHT: usize = 16;
 
 /// Publishing or consuming failed.
 #[derive(Debug, thiserror::Error)]
@@ -249,12 +258,15 @@ impl Bus {
             .get_or_create_consumer(consumer, config)
             .await
             .map_err(|e| e.to_string())?;
-        let mut messages = puller.messages().await.map_err(|e| e.to_string())?;
+        let messages = puller.messages().await.map_err(|e| e.to_string())?;
         tracing::info!(consumer, subject = E::SUBJECT, "consuming");
-        while let Some(message) = messages.next().await {
-            let message = message.map_err(|e| e.to_string())?;
-            self.handle_one(consumer, &message, handler).await;
-        }
+        messages
+            .map_err(|e| e.to_string())
+            .try_for_each_concurrent(IN_FLIGHT, |message| async move {
+                self.handle_one(consumer, &message, handler).await;
+                Ok(())
+            })
+            .await?;
         Err("message stream ended".into())
     }
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use contracts::messaging::{DomainEvent, Envelope};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::Notify;
 
 use crate::bus::{Bus, BusError};
@@ -111,26 +111,38 @@ pub async fn relay_once(db: &SqlitePool, bus: &Bus) -> Result<usize, RelayError>
         async move { bus.publish_raw(&subject, &id, payload.into()).await.map(|_| id) }
     });
     let results = futures::future::join_all(publishes).await;
-    let now = crate::clock::unix_millis();
-    let mut tx = crate::db::begin_write(db).await?;
-    let mut published = 0;
+    let mut published = Vec::with_capacity(results.len());
     let mut first_error = None;
     for result in results {
         match result {
-            Ok(id) => {
-                sqlx::query("UPDATE outbox SET published_at = ? WHERE id = ?")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                published += 1;
-            }
+            Ok(id) => published.push(id),
             Err(err) => first_error = first_error.or(Some(err)),
         }
     }
-    tx.commit().await?;
+    mark_published(db, &published).await?;
+    let published = published.len();
     match first_error {
         Some(err) => Err(err.into()),
         None => Ok(published),
     }
+}
+
+/// Marks `ids` published in one statement: the relay shares its database's single writer with
+/// every request and saga step, so it holds the write turn as briefly as it can.
+async fn mark_published(db: &SqlitePool, ids: &[String]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut update = QueryBuilder::<Sqlite>::new("UPDATE outbox SET published_at = ");
+    update
+        .push_bind(crate::clock::unix_millis())
+        .push(" WHERE id IN (");
+    let mut list = update.separated(", ");
+    for id in ids {
+        list.push_bind(id);
+    }
+    update.push(")");
+    let mut tx = crate::db::begin_write(db).await?;
+    update.build().execute(&mut *tx).await?;
+    tx.commit().await
 }
