@@ -7,6 +7,9 @@
   page status rendered (the shell's pushState/popstate plus the MFE's fetch and render).
   Each click waits until the previous page's images have loaded, as a shopper's would:
   otherwise the API call queues behind image downloads on the browser's six connections.
+  Split into the API call (fetch issued → answer read: gateway, service and the browser's
+  network stack) and the rest (the shell's and the MFE's own work: history, routing, decoding,
+  rendering).
 - mfeSwap: from the click on "Sign in" (a shell page) to the catalog MFE unmounted and the
   shell page shown.
 All times are measured inside the page with performance.now(), so Playwright's own
@@ -35,10 +38,17 @@ window.__firstCard = new Promise(resolve => {
 IMAGES_LOADED = "() => [...document.images].every(image => image.complete)"
 
 CLICK_AND_WAIT = """
-([clickSelector, doneCheck]) => new Promise(resolve => {
+([clickSelector, doneCheck, apiPath]) => new Promise(resolve => {
   const done = new Function(doneCheck);
+  performance.clearResourceTimings();  // the buffer holds 250 entries; images fill it fast
+  // How long of it the API call took, from the fetch being issued to its answer read.
+  const waited = () => {
+    const call = performance.getEntriesByType('resource')
+      .find(e => e.startTime >= start && apiPath && e.name.includes(apiPath));
+    return call ? call.responseEnd - call.startTime : null;
+  };
   const observer = new MutationObserver(() => {
-    if (done()) { observer.disconnect(); resolve(performance.now() - start); }
+    if (done()) { observer.disconnect(); resolve({total: performance.now() - start, api: waited()}); }
   });
   observer.observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true});
   const start = performance.now();
@@ -70,21 +80,23 @@ def route_switches(browser):
     page = context.new_page()
     page.goto("/")
     page.wait_for_selector("[data-testid=product-grid] .product-card")
-    switches, swaps = [], []
+    switches, waits, swaps = [], [], []
     for run in range(RUNS):
         page.wait_for_function(IMAGES_LOADED)
         status = page.inner_text("[data-testid=page-status]")
         check = f"const s = document.querySelector('[data-testid=page-status]'); return s && s.textContent !== {json.dumps(status)};"
-        switches.append(page.evaluate(CLICK_AND_WAIT, ["nav.pager a[rel=next]", check]))
+        switch = page.evaluate(CLICK_AND_WAIT, ["nav.pager a[rel=next]", check, "/api/catalog/products"])
+        switches.append(switch["total"])
+        waits.append(switch["api"])
         if run % 4 == 3:
             page.goto("/")
             page.wait_for_selector("[data-testid=product-grid] .product-card")
         check = "return document.querySelector('#slot-main').dataset.state === 'idle' && !document.querySelector('[data-testid=catalog]');"
-        swaps.append(page.evaluate(CLICK_AND_WAIT, ["a.sign-in", check]))
+        swaps.append(page.evaluate(CLICK_AND_WAIT, ["a.sign-in", check, None])["total"])
         page.go_back()
         page.wait_for_selector("[data-testid=product-grid] .product-card")
     context.close()
-    return switches, swaps
+    return switches, waits, swaps
 
 
 def main():
@@ -92,12 +104,14 @@ def main():
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
         cold_mount(browser)  # warm the server side (DB pages, connection pool) once
         colds = [cold_mount(browser) for _ in range(RUNS)]
-        switches, swaps = route_switches(browser)
+        switches, waits, swaps = route_switches(browser)
         browser.close()
     print(json.dumps({
         "runs": RUNS,
         "coldMount": summary(colds),
         "routeSwitch": summary(switches),
+        "routeSwitchApi": summary([api for api in waits if api is not None]),
+        "routeSwitchOwn": summary([total - api for total, api in zip(switches, waits) if api is not None]),
         "mfeSwap": summary(swaps),
         "note": "Cold mount includes the first catalog API call; route switch includes the MFE's API call for the next page.",
     }))

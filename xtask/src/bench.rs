@@ -341,6 +341,16 @@ fn browser(tools: &tools::Tools, config: &StackConfig, report: &mut String) -> R
             "≤ 30 ms",
         ),
         (
+            "routeSwitchApi",
+            "… of it, the catalog API call (fetch issued → answer read)",
+            "",
+        ),
+        (
+            "routeSwitchOwn",
+            "… of it, the shell's and the MFE's own work (routing, decoding, rendering)",
+            "",
+        ),
+        (
             "mfeSwap",
             "route switch unmounting the MFE (click → shell page shown)",
             "≤ 30 ms",
