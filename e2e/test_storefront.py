@@ -49,7 +49,7 @@ def test_paging_back_forward_and_reload(page: Page):
 
 
 def test_next_page_keeps_the_old_grid_until_the_new_one_arrives(page: Page):
-    """While the next page loads, the shopper keeps seeing (the same) old cards, dimmed as busy;
+    """While the next page loads, the shopper keeps seeing (the same) old cards, marked busy;
     they are replaced once, by the new page. Rebuilding the old grid on the URL change alone
     used to cost a whole render before the request for the next page even went out."""
     open_page(page, "/")

@@ -66,8 +66,8 @@ pub async fn connect_sqlite(url: &str, migrator: &'static Migrator) -> Result<Sq
 /// at once with "database is locked" (`SQLITE_BUSY_SNAPSHOT`) when another writer committed in
 /// between — which load turned into 500s. Read-only work keeps using `begin()`.
 ///
-/// Writers in this process queue first on the database file's [write gate](write_gate), in
-/// order, and are woken the moment the previous one finishes. Left to SQLite, a writer that
+/// Writers in this process queue first on the database file's write gate (one permit per
+/// file), in order, and are woken the moment the previous one finishes. Left to SQLite, a writer that
 /// finds the lock taken sleeps on its busy handler in steps of 1 to 100 ms and retries: under
 /// the order-saga benchmark the orders service slept that way some 500 times a second while
 /// the lock was often free. The busy timeout still guards against writers in other processes.
@@ -82,7 +82,9 @@ pub async fn begin_write(db: &SqlitePool) -> Result<WriteTransaction, sqlx::Erro
 
 /// A write transaction holding its database's write turn until it commits, rolls back or is
 /// dropped. Used like the connection it wraps (`&mut *tx`, or `&mut tx` where a
-/// `&mut SqliteConnection` is wanted).
+/// `&mut SqliteConnection` is wanted). Dropped unfinished (an early return), it is rolled back
+/// by sqlx on the connection's thread just after the turn passes on; the next writer may meet
+/// SQLite's lock for that moment and waits on the busy timeout as before.
 pub struct WriteTransaction {
     tx: Transaction<'static, Sqlite>,
     // Dropped after `tx`: the next writer enters only once this one is done.
