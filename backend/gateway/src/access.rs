@@ -58,8 +58,14 @@ const RULES: &[Rule] = &[
 /// Sign-in and register: limited strictly per client against password guessing.
 const CREDENTIAL_ROUTES: &[(&str, &str)] = &[(IDENTITY.name, "/users"), (IDENTITY.name, "/sessions")];
 
-/// The access `method path` on `service` requires (`path` is the part after the prefix).
+/// The access `method path` on `service` requires (`path` is the part after the prefix). A
+/// `HEAD` is a `GET` without the body (RFC 9110), so it needs what the `GET` needs.
 pub fn required(service: &str, method: &Method, path: &str) -> Access {
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
     RULES
         .iter()
         .find(|rule| {
@@ -85,7 +91,9 @@ mod tests {
     #[test]
     fn catalog_reads_and_sign_in_are_public_everything_else_needs_a_user() {
         assert_eq!(required("catalog", &Method::GET, "/products/7"), Access::Public);
+        assert_eq!(required("catalog", &Method::HEAD, "/products/7"), Access::Public);
         assert_eq!(required("catalog", &Method::POST, "/products"), Access::SignedIn);
+        assert_eq!(required("orders", &Method::HEAD, "/orders"), Access::SignedIn);
         assert_eq!(required("identity", &Method::POST, "/sessions"), Access::Public);
         assert_eq!(required("identity", &Method::GET, "/me"), Access::SignedIn);
         assert_eq!(required("identity", &Method::GET, "/sessions"), Access::SignedIn);

@@ -48,6 +48,20 @@ async fn generates_a_request_id_and_passes_statuses_through() {
     assert_eq!(teapot.status(), 418);
 }
 
+#[tokio::test]
+async fn a_head_needs_what_its_get_needs() {
+    let gw = spawn_gateway().await;
+    let public = gw
+        .http
+        .head(gw.url("/api/catalog/products/7"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), 200);
+    let private = gw.http.head(gw.url("/api/identity/me")).send().await.unwrap();
+    assert_eq!(private.status(), 401);
+}
+
 async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json::Value {
     assert_eq!(response.status(), status);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
