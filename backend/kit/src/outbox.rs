@@ -142,7 +142,5 @@ async fn mark_published(db: &SqlitePool, ids: &[String]) -> Result<(), sqlx::Err
         list.push_bind(id);
     }
     update.push(")");
-    let mut tx = crate::db::begin_write(db).await?;
-    update.build().execute(&mut *tx).await?;
-    tx.commit().await
+    crate::db::write_alone(db, update.build()).await.map(|_| ())
 }

@@ -3,7 +3,7 @@
 
 use contracts::catalog::Money;
 use contracts::orders::{OrderLine, OrderStatus, OrderView, ShippingAddress, StatusChange};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
 
 /// An order about to be inserted.
 pub struct NewOrder<'a> {
@@ -36,54 +36,62 @@ pub async fn by_idempotency_key(
 }
 
 /// Inserts an order as PENDING with its lines and first history entry.
+///
+/// One multi-statement query, so one round trip to the connection: the saga's writes queue
+/// behind each other on the database's single writer, and each round trip is that writer's
+/// time (see docs/decisions/0002).
 #[tracing::instrument(skip_all)]
 pub async fn insert(tx: &mut SqliteConnection, order: &NewOrder<'_>) -> Result<(), sqlx::Error> {
     let address = serde_json::to_string(order.address).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let now = kit::clock::now_rfc3339();
-    sqlx::query(
-        "INSERT INTO orders (id, user_id, status, total_cents, address, idempotency_key, placed_at)
-         VALUES (?, ?, 'PENDING', ?, ?, ?, ?)",
-    )
-    .bind(order.id)
-    .bind(order.user_id)
-    .bind(order.total_cents)
-    .bind(address)
-    .bind(order.idempotency_key)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    for line in order.lines {
-        sqlx::query("INSERT INTO order_lines (order_id, product_id, name, quantity, unit_price_cents) VALUES (?, ?, ?, ?, ?)")
-            .bind(order.id)
-            .bind(line.product_id)
-            .bind(&line.name)
-            .bind(line.quantity)
-            .bind(line.unit_price.cents)
-            .execute(&mut *tx)
-            .await?;
+    let mut insert = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO orders (id, user_id, status, total_cents, address, idempotency_key, placed_at) VALUES (",
+    );
+    let mut order_row = insert.separated(", ");
+    order_row.push_bind(order.id);
+    order_row.push_bind(order.user_id);
+    order_row.push("'PENDING'");
+    order_row.push_bind(order.total_cents);
+    order_row.push_bind(address);
+    order_row.push_bind(order.idempotency_key);
+    order_row.push_bind(&now);
+    insert.push(");");
+    if !order.lines.is_empty() {
+        insert.push(" INSERT INTO order_lines (order_id, product_id, name, quantity, unit_price_cents) ");
+        insert.push_values(order.lines, |mut row, line| {
+            row.push_bind(order.id)
+                .push_bind(line.product_id)
+                .push_bind(&line.name)
+                .push_bind(line.quantity)
+                .push_bind(line.unit_price.cents);
+        });
+        insert.push(";");
     }
-    append_history(tx, order.id, OrderStatus::Pending, None, &now).await
+    push_history(&mut insert, order.id, OrderStatus::Pending, None, &now);
+    insert.build().execute(tx).await.map(|_| ())
 }
 
-async fn append_history(
-    tx: &mut SqliteConnection,
-    order_id: &str,
+/// Appends ` INSERT INTO order_history …` for `status` to `query`, numbered after the order's
+/// last entry.
+fn push_history<'q>(
+    query: &mut QueryBuilder<'q, Sqlite>,
+    order_id: &'q str,
     status: OrderStatus,
-    reason: Option<&str>,
-    at: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO order_history (order_id, seq, status, at, reason)
-         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_history WHERE order_id = ?), ?, ?, ?)",
-    )
-    .bind(order_id)
-    .bind(order_id)
-    .bind(status.as_str())
-    .bind(at)
-    .bind(reason)
-    .execute(tx)
-    .await
-    .map(|_| ())
+    reason: Option<&'q str>,
+    at: &'q str,
+) {
+    query
+        .push(" INSERT INTO order_history (order_id, seq, status, at, reason) VALUES (")
+        .push_bind(order_id)
+        .push(", (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_history WHERE order_id = ")
+        .push_bind(order_id)
+        .push("), ")
+        .push_bind(status.as_str())
+        .push(", ")
+        .push_bind(at)
+        .push(", ")
+        .push_bind(reason)
+        .push(");");
 }
 
 /// An order's status and owner, read inside a transaction.
@@ -110,7 +118,7 @@ pub struct Details<'a> {
     pub tracking_code: Option<&'a str>,
 }
 
-/// Moves an order to `status`, recording it in the history.
+/// Moves an order to `status`, recording it in the history (one round trip, as [`insert`]).
 #[tracing::instrument(skip_all, fields(order_id, status = status.as_str()))]
 pub async fn set_status(
     tx: &mut SqliteConnection,
@@ -118,17 +126,19 @@ pub async fn set_status(
     status: OrderStatus,
     details: Details<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE orders SET status = ?, checkout_url = COALESCE(?, checkout_url),
-         tracking_code = COALESCE(?, tracking_code) WHERE id = ?",
-    )
-    .bind(status.as_str())
-    .bind(details.checkout_url)
-    .bind(details.tracking_code)
-    .bind(order_id)
-    .execute(&mut *tx)
-    .await?;
-    append_history(tx, order_id, status, details.reason, &kit::clock::now_rfc3339()).await
+    let now = kit::clock::now_rfc3339();
+    let mut update = QueryBuilder::<Sqlite>::new("UPDATE orders SET status = ");
+    update
+        .push_bind(status.as_str())
+        .push(", checkout_url = COALESCE(")
+        .push_bind(details.checkout_url)
+        .push(", checkout_url), tracking_code = COALESCE(")
+        .push_bind(details.tracking_code)
+        .push(", tracking_code) WHERE id = ")
+        .push_bind(order_id)
+        .push(";");
+    push_history(&mut update, order_id, status, details.reason, &now);
+    update.build().execute(tx).await.map(|_| ())
 }
 
 /// An order's lines.
