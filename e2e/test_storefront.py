@@ -69,6 +69,36 @@ def test_next_page_keeps_the_old_grid_until_the_new_one_arrives(page: Page):
     assert page.errors == []
 
 
+def test_a_slow_next_page_marks_the_old_grid_busy_until_it_arrives(page: Page):
+    """A quick answer changes nothing on screen before it arrives (marking the grid busy at
+    once cost a full repaint on every switch); a slow one dims the old cards, which stay, and
+    the mark goes once the new page is shown."""
+    open_page(page, "/")
+    wait_grid(page)
+    first_page = card_ids(page)
+    held = []
+    page.route(re.compile(r"/api/catalog/products\?.*page=2"), lambda route: held.append(route))
+    page.evaluate("""() => {
+        const list = document.querySelector('.catalog-list');
+        window.__busyAfter = null;
+        new MutationObserver(() => {
+            if (list.getAttribute('aria-busy') === 'true' && window.__busyAfter === null)
+                window.__busyAfter = performance.now() - window.__clickedAt;
+        }).observe(list, {attributes: true});
+        window.__clickedAt = performance.now();
+        document.querySelector('nav.pager a[rel=next]').click();
+    }""")
+    expect(page.locator(".catalog-list")).to_have_attribute("aria-busy", "true")
+    assert page.evaluate("window.__busyAfter") >= 100  # not at once: timers never fire early
+    assert card_ids(page) == first_page
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 2 of"))
+    expect(page.locator(".catalog-list")).to_have_attribute("aria-busy", "false")
+    assert card_ids(page) != first_page
+    assert page.errors == []
+
+
 def test_category_page_from_the_nav(page: Page):
     open_page(page, "/")
     link = page.locator("nav.category-nav a").nth(1)

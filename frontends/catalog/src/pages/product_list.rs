@@ -1,9 +1,12 @@
 //! Home, category and search pages: a sortable, paged product grid. The previous page stays
-//! visible (marked busy) while the next one loads, so switching pages does not flash.
+//! visible while the next one loads, so switching pages does not flash; it is marked busy
+//! (dimmed) only when the answer takes longer than [`BUSY_AFTER`].
 //!
 //! The grid depends only on the loaded answer, which carries the list it was loaded for: a new
 //! URL alone must not rebuild the old grid (that cost a whole render and layout before the
 //! next page's request even went out).
+
+use std::time::Duration;
 
 use contracts::browser::FetchError;
 use contracts::catalog::{Category, ProductPage};
@@ -14,6 +17,11 @@ use crate::components::{
     error_view::ErrorView, loading::Loading, pager::Pager, product_card::ProductCard, sort_select::SortSelect,
 };
 use crate::route::{ListKind, ListView};
+
+/// How long an answer may take before the old grid is marked busy. Marking it at once made
+/// every switch restyle and repaint the whole grid (12–20 ms of software painting in headless
+/// Chromium) while the answer was on its way, and the answer then waited for that frame.
+const BUSY_AFTER: Duration = Duration::from_millis(100);
 
 /// The grid page for `list`.
 #[component]
@@ -26,21 +34,26 @@ pub fn ProductListPage(
     let busy = RwSignal::new(false);
     let reload = RwSignal::new(0u32);
     let latest = StoredValue::new(0u32);
+    let busy_timer = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         let view = list.get();
         reload.track();
         let ticket = latest.get_value() + 1;
         latest.set_value(ticket);
-        busy.set(true);
+        stop_timer(busy_timer);
+        let timer = set_timeout_with_handle(move || _ = busy.try_set(true), BUSY_AFTER).ok();
+        busy_timer.set_value(timer);
         leptos::task::spawn_local(async move {
             let outcome = api.products(&view).await;
             // Only the newest request may update the page (answers can arrive out of order).
             if latest.try_get_value() == Some(ticket) {
+                stop_timer(busy_timer);
                 result.try_set(Some(Loaded { list: view, outcome }));
                 busy.try_set(false);
             }
         });
     });
+    on_cleanup(move || stop_timer(busy_timer));
     let heading = move || heading(&list.get(), &categories.get());
     let api_base = api.api_base();
     view! {
@@ -57,6 +70,13 @@ pub fn ProductListPage(
                 Some(Loaded { list, outcome: Ok(page) }) => grid(page, list, api_base.clone()).into_any(),
             }}
         </section>
+    }
+}
+
+/// Cancels the pending busy mark, if any (also on unmount: no timer outlives the page).
+fn stop_timer(timer: StoredValue<Option<TimeoutHandle>>) {
+    if let Some(handle) = timer.try_update_value(Option::take).flatten() {
+        handle.clear();
     }
 }
 
