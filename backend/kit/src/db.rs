@@ -80,10 +80,7 @@ pub async fn connect_sqlite(url: &str, migrator: &'static Migrator) -> Result<Sq
 /// the order-saga benchmark the orders service slept that way some 500 times a second while
 /// the lock was often free. The busy timeout still guards against writers in other processes.
 pub async fn begin_write(db: &SqlitePool) -> Result<WriteTransaction, sqlx::Error> {
-    let turn = write_gate(db)
-        .acquire_owned()
-        .await
-        .map_err(|_| sqlx::Error::PoolClosed)?;
+    let turn = write_turn(db).await?;
     let tx = db.begin_with("BEGIN IMMEDIATE").await?;
     Ok(WriteTransaction { tx, _turn: turn })
 }
@@ -96,10 +93,7 @@ pub async fn write_alone<'q>(
     db: &SqlitePool,
     statement: Query<'q, Sqlite, SqliteArguments<'q>>,
 ) -> Result<SqliteQueryResult, sqlx::Error> {
-    let _turn = write_gate(db)
-        .acquire_owned()
-        .await
-        .map_err(|_| sqlx::Error::PoolClosed)?;
+    let _turn = write_turn(db).await?;
     statement.execute(db).await
 }
 
@@ -138,6 +132,14 @@ impl DerefMut for WriteTransaction {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
         &mut self.tx
     }
+}
+
+/// Waits for `db`'s write turn; held until the permit is dropped.
+async fn write_turn(db: &SqlitePool) -> Result<OwnedSemaphorePermit, sqlx::Error> {
+    write_gate(db)
+        .acquire_owned()
+        .await
+        .map_err(|_| sqlx::Error::PoolClosed)
 }
 
 /// The one-writer-at-a-time gate of `db`'s file, shared by every pool on that file in this
