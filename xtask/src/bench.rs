@@ -5,14 +5,15 @@
 //! - gzipped size of the shell and of each MFE (wasm + JS glue) as shipped;
 //! - catalog list throughput and p99 at 64 connections, through the gateway, direct, and
 //!   through nginx as a reference proxy, with the ratios (wrk, alternating rounds so drift
-//!   hits all alike; `bench/reference_proxy.rs`);
+//!   hits all alike; `bench/reference_proxy.rs`) and each hop's CPU time per request
+//!   (`bench/cpu.rs`);
 //! - MFE cold mount and route-switch times in headless Chromium (e2e/bench_browser.py);
 //! - idle RSS of every service process;
 //! - sign-in throughput, and the gateway's token check as a ratio against anonymous calls
 //!   (`bench/auth.rs`);
 //! - a posted review reaching the catalog's copy of ratings, p50/p99 (`bench/ratings.rs`);
-//! - the order saga end to end: orders/s completed, lost and doubled, placing → PAID latency
-//!   (`bench/orders.rs`).
+//! - the order saga end to end: orders/s completed, lost and doubled, placing → PAID latency,
+//!   and each process's CPU time per order with the ceiling it implies (`bench/orders.rs`).
 //!
 //! The last two drive `bench/load`. `cargo xtask bench <section>…` runs only those sections
 //! (sizes, rss, http, auth, browser, ratings, orders) and replaces just them in BENCHMARKS.md.
@@ -27,6 +28,7 @@ use crate::stack::{self, Profile, Stack, StackConfig};
 use crate::{cmd, paths, tools, web};
 
 mod auth;
+mod cpu;
 mod orders;
 mod ratings;
 mod reference_proxy;
@@ -81,7 +83,7 @@ pub fn run(chosen: &[String]) -> Result<()> {
         idle_rss(&running, &mut report)?;
     }
     if wanted("http") {
-        throughput(&config, &work, &mut report)?;
+        throughput(&config, &running, &work, &mut report)?;
     }
     if wanted("auth") {
         auth::measure(&tools, &config, &work, &mut report)?;
@@ -94,7 +96,7 @@ pub fn run(chosen: &[String]) -> Result<()> {
     }
     // Last: it leaves thousands of orders behind in the stack.
     if wanted("orders") {
-        orders::measure(&config, &mut report)?;
+        orders::measure(&config, &running, &mut report)?;
     }
     running.stop();
 
@@ -224,6 +226,8 @@ fn idle_rss(running: &Stack, report: &mut String) -> Result<()> {
 pub(crate) struct Load {
     pub(crate) rps: f64,
     pub(crate) p99_ms: f64,
+    /// Requests completed in the round.
+    pub(crate) requests: f64,
 }
 
 fn wrk(url: &str) -> Result<Load> {
@@ -253,10 +257,19 @@ pub(crate) fn wrk_with(url: &str, connections: u32, extra: &[&str]) -> Result<Lo
         .find_map(|l| l.trim().strip_prefix("99%"))
         .map(|v| parse_wrk_duration(v.trim()))
         .context("wrk printed no 99% latency")??;
+    let requests = out
+        .lines()
+        .find_map(|l| l.trim().split_once(" requests in "))
+        .and_then(|(n, _)| n.parse().ok())
+        .context("wrk printed no request count")?;
     if out.contains("Non-2xx") {
         bail!("wrk saw error responses from {url}:\n{out}");
     }
-    Ok(Load { rps, p99_ms: p99 })
+    Ok(Load {
+        rps,
+        p99_ms: p99,
+        requests,
+    })
 }
 
 fn parse_wrk_duration(text: &str) -> Result<f64> {
@@ -276,43 +289,99 @@ pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
-fn throughput(config: &StackConfig, work: &Path, report: &mut String) -> Result<()> {
+fn throughput(config: &StackConfig, running: &Stack, work: &Path, report: &mut String) -> Result<()> {
     let query = "/products?page=2&limit=24&sort=price_asc";
     let catalog_port = config.service_port(&services::CATALOG);
     let direct = format!("http://127.0.0.1:{catalog_port}{query}");
     let gateway = format!("{}/api/catalog{query}", config.base_url());
     // The port next to the gateway's is free: services sit at their own offsets.
     let nginx_port = config.gateway_port + 1;
-    let _nginx = reference_proxy::ReferenceProxy::start(work, nginx_port, catalog_port)?;
+    let nginx_proxy = reference_proxy::ReferenceProxy::start(work, nginx_port, catalog_port)?;
     let nginx = format!("http://127.0.0.1:{nginx_port}/api/catalog{query}");
+    let pid = |name: &str| {
+        running
+            .pids()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| vec![p])
+    };
+    let watched: cpu::Watched = vec![
+        ("catalog".into(), pid("catalog").context("no catalog process")?),
+        ("proxy".into(), pid("gateway").context("no gateway process")?),
+    ];
+    let nginx_watched: cpu::Watched = vec![
+        watched[0].clone(),
+        ("proxy".into(), cpu::with_children(nginx_proxy.pid())),
+    ];
     println!("==> HTTP load: {ROUNDS} alternating rounds of {ROUND_SECONDS}s at {CONNECTIONS} connections");
     let (mut d, mut g, mut n) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        d.push(wrk(&direct)?);
-        g.push(wrk(&gateway)?);
-        n.push(wrk(&nginx)?);
+        d.push(Hop::measure(&direct, &watched)?);
+        g.push(Hop::measure(&gateway, &watched)?);
+        n.push(Hop::measure(&nginx, &nginx_watched)?);
     }
-    let rps = |loads: &[Load]| median(loads.iter().map(|l| l.rps).collect());
-    let p99 = |loads: &[Load]| median(loads.iter().map(|l| l.p99_ms).collect());
+    let rps = |hops: &[Hop]| median(hops.iter().map(|h| h.load.rps).collect());
     let (d_rps, g_rps, n_rps) = (rps(&d), rps(&g), rps(&n));
+    let proxy_us = |hops: &[Hop]| median(hops.iter().map(|h| h.proxy_us).collect());
     writeln!(report, "## Catalog list throughput (`GET {query}`, {CONNECTIONS} connections, median of {ROUNDS} alternating {ROUND_SECONDS}s rounds)\n")?;
-    writeln!(report, "| path | requests/s | p99 |\n|---|---|---|")?;
-    writeln!(report, "| direct to catalog | {d_rps:.0} | {:.2} ms |", p99(&d))?;
-    writeln!(report, "| through the gateway | {g_rps:.0} | {:.2} ms |", p99(&g))?;
-    writeln!(
-        report,
-        "| through nginx (reference proxy, same hop) | {n_rps:.0} | {:.2} ms |",
-        p99(&n)
-    )?;
+    writeln!(report, "| path | requests/s | p99 | catalog CPU per request | proxy CPU per request |\n|---|---|---|---|---|")?;
+    for (path, hops) in [
+        ("direct to catalog", &d),
+        ("through the gateway", &g),
+        ("through nginx (reference proxy, same hop)", &n),
+    ] {
+        let proxy = if path.starts_with("direct") {
+            "—".to_string()
+        } else {
+            format!("{:.0} µs", proxy_us(hops))
+        };
+        writeln!(
+            report,
+            "| {path} | {:.0} | {:.2} ms | {:.0} µs | {proxy} |",
+            rps(hops),
+            median(hops.iter().map(|h| h.load.p99_ms).collect()),
+            median(hops.iter().map(|h| h.catalog_us).collect()),
+        )?;
+    }
     writeln!(
         report,
         "\nGateway / direct throughput ratio: **{:.2}** (target ≥ 0.9). For scale, nginx / direct: {:.2}; gateway / nginx: **{:.2}**. \
-         The load generator, the proxy and the catalog share the machine's two cores, so every proxy's hop shows in the first ratio.\n",
+         The load generator, the proxy and the catalog share the machine's {:.0} cores and all of them are busy, so a hop costs \
+         throughput in proportion to its CPU time: the gateway spends {:.2}× the CPU per request that nginx does.\n",
         g_rps / d_rps,
         n_rps / d_rps,
-        g_rps / n_rps
+        g_rps / n_rps,
+        cpu::cores(),
+        proxy_us(&g) / proxy_us(&n).max(f64::EPSILON),
     )?;
     Ok(())
+}
+
+/// One wrk round on one path, with the CPU time per request of the catalog and of the proxy.
+struct Hop {
+    load: Load,
+    catalog_us: f64,
+    proxy_us: f64,
+}
+
+impl Hop {
+    /// Runs wrk against `url` and reads what the `watched` catalog and proxy spent meanwhile.
+    fn measure(url: &str, watched: &cpu::Watched) -> Result<Hop> {
+        let before = cpu::Snapshot::take(watched);
+        let load = wrk(url)?;
+        let spent = cpu::Snapshot::take(watched).since(&before);
+        let per_request = |name: &str| {
+            spent
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(0.0, |(_, d)| d.as_secs_f64() * 1e6 / load.requests.max(1.0))
+        };
+        Ok(Hop {
+            catalog_us: per_request("catalog"),
+            proxy_us: per_request("proxy"),
+            load,
+        })
+    }
 }
 
 fn browser(tools: &tools::Tools, config: &StackConfig, report: &mut String) -> Result<()> {

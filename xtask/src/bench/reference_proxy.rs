@@ -46,6 +46,11 @@ impl ReferenceProxy {
         stack::wait_http(port, "/api/catalog/healthz", "nginx (reference proxy)")?;
         Ok(proxy)
     }
+
+    /// The master's pid (its workers are its children).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for ReferenceProxy {

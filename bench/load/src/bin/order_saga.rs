@@ -91,6 +91,8 @@ async fn main() -> Result<()> {
 
     paid.wait_for(placed.iter().map(|p| p.order_id.as_str()), DRAIN)
         .await;
+    // `cargo xtask bench` counts each process's CPU time between "placing" and this line.
+    eprintln!("all paid (or given up on); checking for lost and doubled orders…");
     let latencies = paid.latencies(&placed);
     let last_paid = paid.last_at().unwrap_or(started);
     let announced = watch::paid_announcements(&nats).await?;
