@@ -73,14 +73,15 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         let nats = nats.connection_state() == async_nats::connection::State::Connected;
         async move { vec![("web", index.is_file()), ("nats", nats)] }
     });
-    // The proxy's own timeout (504) must fire before the generic request timeout (503).
-    let overall = settings.upstream_timeout + std::time::Duration::from_secs(5);
-    let app = Router::new()
+    // The proxy has its own timeout (504) and passes the services' bodies on as they come
+    // (compressed by the services themselves): only ids, traces and metrics wrap it.
+    let proxied = Router::new()
         .nest("/api", api)
         // `nest` does not cover the bare prefix; it must never fall through to the shell.
         .route("/api", any(proxy::unknown_api))
-        .route("/api/", any(proxy::unknown_api))
+        .route("/api/", any(proxy::unknown_api));
+    let site = Router::new()
         .merge(kit::health::router(ready))
         .merge(web::router(&settings.web_dir));
-    kit::http::layers_with_timeout(app, overall)
+    kit::http::observed(proxied).merge(kit::http::layers(site))
 }

@@ -2,7 +2,8 @@
 //!
 //! Outermost first: request id (taken from `x-request-id` or generated, echoed on the
 //! response), a trace span carrying that id, request metrics, compression and a timeout
-//! answered with a problem body. Services call [`layers`] once at the end of `router()`.
+//! answered with a problem body. Services call [`layers`] once at the end of `router()`;
+//! the gateway's proxy takes only the first three ([`observed`]).
 
 use std::time::{Duration, Instant};
 
@@ -32,22 +33,30 @@ pub fn layers(router: Router) -> Router {
 
 /// Wraps `router` in the standard stack; requests slower than `timeout` get a 503 problem.
 pub fn layers_with_timeout(router: Router, timeout: Duration) -> Router {
+    observed(
+        router
+            .layer(CompressionLayer::new())
+            .layer(middleware::from_fn(move |req, next| {
+                with_timeout(timeout, req, next)
+            })),
+    )
+}
+
+/// Only the request id, the trace span and the metrics: for routes that bring their own
+/// timeout and pass bodies on as they come (the gateway's proxy, whose services compress
+/// their own answers). Every layer costs each request CPU time, and on the proxy's path that
+/// is the gateway's whole overhead.
+pub fn observed(router: Router) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
         let id = req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok());
         tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = id.unwrap_or("-"))
     });
-    router
-        .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(move |req, next| {
-            with_timeout(timeout, req, next)
-        }))
-        .layer(middleware::from_fn(record_metrics))
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-                .layer(trace)
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
-        )
+    router.layer(middleware::from_fn(record_metrics)).layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(trace)
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID)),
+    )
 }
 
 async fn with_timeout(limit: Duration, req: Request, next: Next) -> Response {

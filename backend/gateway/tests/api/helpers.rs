@@ -45,6 +45,13 @@ async fn echo(request: Request) -> axum::Json<serde_json::Value> {
     }))
 }
 
+/// What the upstream's `/gzipped` answers, as a service that compresses its own answers
+/// would: the gzip of `{"ok":true}`.
+pub const GZIPPED_BODY: &[u8] = &[
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xab, 0x56, 0xca, 0xcf, 0x56, 0xb2, 0x2a,
+    0x29, 0x2a, 0x4d, 0xad, 0x05, 0x00, 0x90, 0x5f, 0xd4, 0xa7, 0x0b, 0x00, 0x00, 0x00,
+];
+
 /// Starts the upstream; `/hang` never answers (it waits on a notification nobody sends).
 async fn spawn_upstream() -> String {
     let never = Arc::new(Notify::new());
@@ -66,6 +73,13 @@ async fn spawn_upstream() -> String {
                     axum::http::StatusCode::from_u16(code).unwrap(),
                     "upstream said so",
                 )
+            }),
+        )
+        .route(
+            "/gzipped",
+            get(|| async {
+                let headers = [("content-encoding", "gzip"), ("content-type", "application/json")];
+                (headers, GZIPPED_BODY)
             }),
         )
         .fallback(any(echo));

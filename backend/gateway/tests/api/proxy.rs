@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::{spawn_gateway, spawn_gateway_with};
+use crate::helpers::{spawn_gateway, spawn_gateway_with, GZIPPED_BODY};
 
 #[tokio::test]
 async fn strips_the_prefix_and_passes_everything_through() {
@@ -46,6 +46,21 @@ async fn generates_a_request_id_and_passes_statuses_through() {
         .await
         .unwrap();
     assert_eq!(teapot.status(), 418);
+}
+
+#[tokio::test]
+async fn a_compressed_answer_is_passed_on_byte_for_byte() {
+    let gw = spawn_gateway().await;
+    let response = gw
+        .http
+        .get(gw.url("/api/catalog/gzipped"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(response.bytes().await.unwrap().as_ref(), GZIPPED_BODY);
 }
 
 #[tokio::test]
