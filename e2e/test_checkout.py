@@ -68,6 +68,8 @@ def test_buy_and_watch_the_order_turn_paid_then_shipped(page: Page):
     status = watcher.locator("[data-testid=order-status]")
     expect(status).to_have_text("AWAITING_PAYMENT")
     expect(watcher.locator("[data-testid=pay-now]")).to_be_visible()
+    # The address bar follows once the page is shown (docs/decisions/0001).
+    expect(watcher).to_have_url(re.compile(r"/account/orders/[0-9a-f-]+$"))
     order_id = watcher.url.rsplit("/", 1)[1]
 
     page.locator("[data-testid=pay]").click()

@@ -48,6 +48,30 @@ def test_paging_back_forward_and_reload(page: Page):
     assert card_ids(page) == second_page
 
 
+def test_the_address_bar_follows_once_the_page_is_shown_and_keeps_every_step(page: Page):
+    """The shell announces a navigation at once and writes its history entry when the catalog
+    says the page is on screen (`storefront:page-shown`): history is written in order, one entry
+    per navigation, even for two navigations in a row before either page showed."""
+    open_page(page, "/")
+    wait_grid(page)
+    page.evaluate("""() => {
+        window.__shown = [];
+        addEventListener('storefront:page-shown', e => window.__shown.push(e.detail.href));
+        for (const to of ['/?page=2', '/?page=3'])
+            dispatchEvent(new CustomEvent('storefront:navigate', {detail: {to}}));
+    }""")
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 3 of"))
+    expect(page).to_have_url(re.compile(r"/\?page=3$"))
+    assert page.evaluate("window.__shown") == ["/?page=3"]
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/\?page=2$"))
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 2 of"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("[data-testid=page-status]")).to_have_text(re.compile(r"^Page 1 of"))
+    assert page.errors == []
+
+
 def test_next_page_keeps_the_old_grid_until_the_new_one_arrives(page: Page):
     """While the next page loads, the shopper keeps seeing (the same) old cards, marked busy;
     they are replaced once, by the new page. Rebuilding the old grid on the URL change alone

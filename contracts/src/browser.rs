@@ -72,7 +72,29 @@ pub fn current_location() -> (String, String) {
 /// both announce it with `popstate`), until the returned guard is dropped.
 pub fn on_location_change(mut handler: impl FnMut((String, String)) + 'static) -> EventListener {
     let window = web_sys::window().expect("a browser window");
-    EventListener::new(&window, "popstate", move |_| handler(current_location()))
+    EventListener::new(&window, "popstate", move |event| handler(location_of(event)))
+}
+
+/// The location a `popstate` announces. The shell's own carry the new path and query as their
+/// state, because it writes the history entry only once the page is shown
+/// ([`crate::events::PageShown`]); the browser's (back, forward) are read from the address bar.
+pub fn location_of(event: &web_sys::Event) -> (String, String) {
+    let announced = event
+        .dyn_ref::<web_sys::PopStateEvent>()
+        .and_then(|e| e.state().as_string());
+    match announced {
+        Some(href) => split_href(&href),
+        None => current_location(),
+    }
+}
+
+/// `/search?q=mug#top` → `("/search", "?q=mug")`.
+fn split_href(href: &str) -> (String, String) {
+    let href = href.split_once('#').map_or(href, |(before, _)| before);
+    match href.split_once('?') {
+        Some((path, query)) => (path.to_string(), format!("?{query}")),
+        None => (href.to_string(), String::new()),
+    }
 }
 
 /// Asks the shell to sign the shopper in and bring them back to where they are now

@@ -109,6 +109,18 @@ pub struct AddToCart {
     pub name: String,
 }
 
+/// An MFE has put on screen the page for a URL the shell announced, and which it followed
+/// without being re-mounted (the next grid page, another product). The shell writes the
+/// browser history entry for it then, not before: in Chromium that write costs the browser
+/// 10–18 ms of CPU, which on a busy machine came out of the MFE's request and render
+/// (docs/decisions/0001). An MFE that never says so gets its entry written a moment later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageShown {
+    /// The path and query of the page shown (`/?page=2`).
+    pub href: String,
+}
+
 impl StorefrontEvent for AddToCart {
     const NAME: &'static str = "storefront:add-to-cart";
 }
@@ -133,6 +145,9 @@ impl StorefrontEvent for OrderUpdated {
 impl StorefrontEvent for ReviewPosted {
     const NAME: &'static str = "storefront:review-posted";
 }
+impl StorefrontEvent for PageShown {
+    const NAME: &'static str = "storefront:page-shown";
+}
 
 #[cfg(test)]
 mod tests {
@@ -149,6 +164,7 @@ mod tests {
         assert_eq!(OrderUpdated::NAME, "storefront:order-updated");
         assert_eq!(AddToCart::NAME, "storefront:add-to-cart");
         assert_eq!(ReviewPosted::NAME, "storefront:review-posted");
+        assert_eq!(PageShown::NAME, "storefront:page-shown");
         assert_eq!(
             serde_json::to_value(AddToCart {
                 product_id: 7,
@@ -192,6 +208,13 @@ mod tests {
             })
             .unwrap(),
             json!({"orderId": "o1", "status": "PAID"})
+        );
+        assert_eq!(
+            serde_json::to_value(PageShown {
+                href: "/?page=2".into()
+            })
+            .unwrap(),
+            json!({"href": "/?page=2"})
         );
     }
 }

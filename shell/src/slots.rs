@@ -152,6 +152,12 @@ async fn apply(
     if same {
         return;
     }
+    let mounted_here = MOUNTED.with(|m| m.borrow().contains_key(slot));
+    if mounted_here || wanted.is_some() || slot == SLOT_MAIN {
+        // The slot changes hands, or the shell shows its own page: from here on the address
+        // bar must say where we are (a new MFE reads its first route from it).
+        crate::router::write_history();
+    }
     unmount_slot(slot);
     let Some(entry) = wanted else {
         view.set(SlotView {

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use contracts::browser::{keep_until_cleanup, listen, FetchError};
-use contracts::events::OrderUpdated;
+use contracts::browser::{emit, keep_until_cleanup, listen, FetchError};
+use contracts::events::{OrderUpdated, PageShown};
 use contracts::orders::{OrderStatus, OrderView, ShipmentView};
 use leptos::prelude::*;
 
@@ -68,8 +68,10 @@ async fn load(
         (Some(Ok(shown)), Ok(read)) => read.history.len() < shown.history.len(),
         _ => false,
     };
-    if order.try_with_untracked(older) == Some(false) {
-        let _ = order.try_set(Some(result));
+    if order.try_with_untracked(older) == Some(false) && order.try_set(Some(result)).is_none() {
+        emit(&PageShown {
+            href: format!("/account/orders/{id}"),
+        });
     }
 }
 

@@ -1,5 +1,7 @@
 //! The user's orders on `/account`, newest first.
 
+use contracts::browser::emit;
+use contracts::events::PageShown;
 use leptos::prelude::*;
 
 use crate::api::Api;
@@ -8,6 +10,14 @@ use crate::api::Api;
 #[component]
 pub fn OrdersList(api: Api) -> impl IntoView {
     let orders = LocalResource::new(move || api.orders());
+    // Once the list is on screen the shell may write `/account` into the history.
+    Effect::new(move |_| {
+        if orders.with(Option::is_some) {
+            emit(&PageShown {
+                href: "/account".into(),
+            });
+        }
+    });
     let body = move || {
         orders.get().map(|result| match result {
             Ok(list) if list.is_empty() => {

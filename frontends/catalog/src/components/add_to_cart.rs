@@ -6,18 +6,13 @@ use contracts::browser::emit;
 use contracts::events::AddToCart;
 use leptos::prelude::*;
 
-/// The button for one product.
+/// The button for one product (the product page's; grid cards are HTML and the grid handles
+/// their buttons with [`add_to_cart`]).
 #[component]
 pub fn AddToCartButton(product_id: i64, name: String, #[prop(optional)] large: bool) -> impl IntoView {
     let on_click = move |event: web_sys::MouseEvent| {
-        // Inside a card the button sits next to the product link: do not follow it.
         event.prevent_default();
-        event.stop_propagation();
-        emit(&AddToCart {
-            product_id,
-            quantity: 1,
-            name: name.clone(),
-        });
+        add_to_cart(product_id, name.clone());
     };
     view! {
         <button
@@ -30,4 +25,13 @@ pub fn AddToCartButton(product_id: i64, name: String, #[prop(optional)] large: b
             "Add to cart"
         </button>
     }
+}
+
+/// Asks the shell to add one of `product_id` to the cart.
+pub fn add_to_cart(product_id: i64, name: String) {
+    emit(&AddToCart {
+        product_id,
+        quantity: 1,
+        name,
+    });
 }

@@ -4,9 +4,9 @@
 //! reviews MFE says a review was posted (`storefront:review-posted`), the page re-reads the
 //! product until the copy has caught up with that review.
 
-use contracts::browser::{keep_until_cleanup, listen, sleep, FetchError};
+use contracts::browser::{emit, keep_until_cleanup, listen, sleep, FetchError};
 use contracts::catalog::{ProductDetail, ProductRating};
-use contracts::events::ReviewPosted;
+use contracts::events::{PageShown, ReviewPosted};
 use leptos::prelude::*;
 
 use crate::api::Api;
@@ -35,7 +35,11 @@ pub fn ProductDetailPage(api: Api, id: Signal<i64>) -> impl IntoView {
             if let Ok(product) = &outcome {
                 rating.try_set(product.summary.rating);
             }
-            result.try_set(Some(outcome));
+            if result.try_set(Some(outcome)).is_none() {
+                emit(&PageShown {
+                    href: format!("{}/products/{id}", api.base_path()),
+                });
+            }
         });
     });
     follow_posted_reviews(api, id, rating);

@@ -8,13 +8,16 @@
 
 use std::time::Duration;
 
-use contracts::browser::FetchError;
-use contracts::catalog::{Category, ProductPage};
+use contracts::browser::{emit, FetchError};
+use contracts::catalog::{Category, ProductPage, ProductSummary};
+use contracts::events::PageShown;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::api::Api;
 use crate::components::{
-    error_view::ErrorView, loading::Loading, pager::Pager, product_card::ProductCard, sort_select::SortSelect,
+    add_to_cart::add_to_cart, error_view::ErrorView, loading::Loading, pager::Pager,
+    product_card::product_card_html, sort_select::SortSelect,
 };
 use crate::route::{ListKind, ListView};
 
@@ -48,8 +51,10 @@ pub fn ProductListPage(
             // Only the newest request may update the page (answers can arrive out of order).
             if latest.try_get_value() == Some(ticket) {
                 stop_timer(busy_timer);
+                let shown = view.href(&api.base_path(), view.page, view.sort);
                 result.try_set(Some(Loaded { list: view, outcome }));
                 busy.try_set(false);
+                emit(&PageShown { href: shown });
             }
         });
     });
@@ -108,14 +113,43 @@ fn grid(page: ProductPage, list: ListView, api_base: String) -> impl IntoView {
         return view! { <p class="catalog-empty" data-testid="empty">{message}</p> }.into_any();
     }
     let total = page.total;
+    let cards: String = page
+        .items
+        .iter()
+        .map(|p| product_card_html(p, &api_base))
+        .collect();
+    let products = page.items;
     view! {
         <p class="catalog-count">{format!("{total} products")}</p>
-        <ul class="product-grid" data-testid="product-grid">
-            <For each=move || page.items.clone() key=|p| p.id let:product>
-                <ProductCard product api_base=api_base.clone() />
-            </For>
-        </ul>
+        <ul
+            class="product-grid"
+            data-testid="product-grid"
+            inner_html=cards
+            on:click=move |event| add_to_cart_clicked(&event, &products)
+        ></ul>
         <Pager list page=page.page last_page=page.last_page />
     }
     .into_any()
+}
+
+/// One listener for every card's "Add to cart" button: finds which card the click came from.
+fn add_to_cart_clicked(event: &web_sys::MouseEvent, products: &[ProductSummary]) {
+    let card = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .filter(|clicked| {
+            clicked
+                .closest("[data-testid=add-to-cart]")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .and_then(|clicked| clicked.closest(".product-card").ok().flatten());
+    let Some(id) = card.and_then(|c| c.get_attribute("data-product-id")) else {
+        return;
+    };
+    if let Some(product) = products.iter().find(|p| p.id.to_string() == id) {
+        event.prevent_default();
+        add_to_cart(product.id, product.name.clone());
+    }
 }
