@@ -145,10 +145,11 @@ fn add_to_cart_clicked(event: &web_sys::MouseEvent, products: &[ProductSummary])
                 .is_some()
         })
         .and_then(|clicked| clicked.closest(".product-card").ok().flatten());
-    let Some(id) = card.and_then(|c| c.get_attribute("data-product-id")) else {
-        return;
-    };
-    if let Some(product) = products.iter().find(|p| p.id.to_string() == id) {
+    let id = card
+        .and_then(|c| c.get_attribute("data-product-id"))
+        .and_then(|id| id.parse::<i64>().ok());
+    let Some(id) = id else { return };
+    if let Some(product) = products.iter().find(|p| p.id == id) {
         event.prevent_default();
         add_to_cart(product.id, product.name.clone());
     }
