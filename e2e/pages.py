@@ -46,6 +46,12 @@ def expect_shell_works(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/login(\?.*)?$"))
 
 
+def expect_category_nav(page: Page) -> None:
+    """The header lists at least six categories. The shell loads them from the catalog after
+    the header is drawn, so this waits for the sixth link instead of counting at once."""
+    expect(page.locator("nav.category-nav a").nth(5)).to_be_attached()
+
+
 def mark_document(page: Page) -> None:
     """Tags the current document so `expect_same_document` can prove no full reload happened."""
     page.evaluate("window.__sameDocument = true")
