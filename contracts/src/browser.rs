@@ -154,6 +154,17 @@ impl FetchError {
     }
 }
 
+/// The technical reason, for the console (shoppers get [`FetchError::user_message`]).
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Network(reason) => write!(f, "network: {reason}"),
+            FetchError::Problem(p) => write!(f, "HTTP {}: {}", p.status, p.title),
+            FetchError::Decode(reason) => write!(f, "unexpected answer: {reason}"),
+        }
+    }
+}
+
 /// What the shell passed to `mount`: the context data and its `authFetch` function.
 #[derive(Clone)]
 pub struct ShellContext {
@@ -191,6 +202,9 @@ impl ShellContext {
     }
 
     /// [`ShellContext::send_json`] with extra request `headers` (e.g. `Idempotency-Key`).
+    ///
+    /// Only encoding `B` and decoding `T` are generic: the request and the wait for the answer
+    /// are [`ShellContext::send_text`], compiled once for every type a module sends or reads.
     pub async fn send_json_with<B: serde::Serialize, T: DeserializeOwned>(
         &self,
         method: &str,
@@ -199,6 +213,22 @@ impl ShellContext {
         headers: &[(&str, &str)],
         signal: Option<&web_sys::AbortSignal>,
     ) -> Result<T, FetchError> {
+        let body = body.map(to_json_text).transpose().map_err(FetchError::Decode)?;
+        let answer = self
+            .send_text(method, path, body.as_deref(), headers, signal)
+            .await?;
+        serde_wasm_bindgen::from_value(answer).map_err(|e| FetchError::Decode(e.to_string()))
+    }
+
+    /// Sends `body` (JSON text) and reads the answer as a parsed JSON value, or the problem.
+    async fn send_text(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Result<JsValue, FetchError> {
         let init = web_sys::RequestInit::new();
         init.set_method(method);
         let request_headers = web_sys::Headers::new().map_err(|e| FetchError::Network(js_error_text(&e)))?;
@@ -206,8 +236,7 @@ impl ShellContext {
             let _ = request_headers.set(name, value);
         }
         if let Some(body) = body {
-            let json = to_json_text(body).map_err(FetchError::Decode)?;
-            init.set_body(&JsValue::from_str(&json));
+            init.set_body(&JsValue::from_str(body));
             let _ = request_headers.set("Content-Type", "application/json");
         }
         init.set_headers(&request_headers);
@@ -215,7 +244,7 @@ impl ShellContext {
             init.set_signal(Some(signal));
         }
         let response = self.call(path, &init).await?;
-        decode_json(response).await
+        read_answer(response).await
     }
 
     /// `GET {apiBase}{path}` through `authFetch`, decoding JSON `T` or a problem body.
@@ -246,7 +275,7 @@ impl ShellContext {
     }
 }
 
-async fn decode_json<T: DeserializeOwned>(response: web_sys::Response) -> Result<T, FetchError> {
+async fn read_answer(response: web_sys::Response) -> Result<JsValue, FetchError> {
     let status = response.status();
     let text_promise = response
         .text()
@@ -259,7 +288,7 @@ async fn decode_json<T: DeserializeOwned>(response: web_sys::Response) -> Result
     if response.ok() {
         // No body (204) reads as JSON `null`: what `()` decodes from.
         let json = if text.is_empty() { "null" } else { text.as_str() };
-        return from_json_text(json).map_err(FetchError::Decode);
+        return js_sys::JSON::parse(json).map_err(|e| FetchError::Decode(js_error_text(&e)));
     }
     let problem = from_json_text::<Problem>(&text)
         .unwrap_or_else(|_| Problem::new("http-error", format!("The store answered {status}"), status));
@@ -306,7 +335,9 @@ struct Mounted {
 }
 
 thread_local! {
-    static MOUNTS: std::cell::RefCell<std::collections::HashMap<u32, Mounted>> = Default::default();
+    /// The live mounts by id: a few at most, so a list (a hash map would add its hashing and
+    /// table code to every MFE's download).
+    static MOUNTS: std::cell::RefCell<Vec<(u32, Mounted)>> = const { std::cell::RefCell::new(Vec::new()) };
     static NEXT_MOUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
 }
 
@@ -319,20 +350,34 @@ impl MountedApi {
             n.set(id.wrapping_add(1));
             id
         });
-        MOUNTS.with(|m| m.borrow_mut().insert(id, Mounted { shell, abort }));
+        MOUNTS.with(|m| m.borrow_mut().push((id, Mounted { shell, abort })));
         Ok(Self { id })
     }
 
     /// Aborts in-flight requests and forgets the context (on unmount).
     pub fn release(self) {
-        if let Some(mounted) = MOUNTS.with(|m| m.borrow_mut().remove(&self.id)) {
+        let released = MOUNTS.with(|m| {
+            let mut mounts = m.borrow_mut();
+            let at = mounts.iter().position(|(id, _)| *id == self.id)?;
+            Some(mounts.swap_remove(at).1)
+        });
+        if let Some(mounted) = released {
             mounted.abort.abort();
         }
     }
 
     /// The context data given at mount (`None` once released).
     pub fn context(self) -> Option<MountContext> {
-        MOUNTS.with(|m| m.borrow().get(&self.id).map(|s| s.shell.data.clone()))
+        self.with(|mounted| mounted.shell.data.clone())
+    }
+
+    fn with<R>(self, read: impl FnOnce(&Mounted) -> R) -> Option<R> {
+        MOUNTS.with(|m| {
+            m.borrow()
+                .iter()
+                .find(|(id, _)| *id == self.id)
+                .map(|(_, mounted)| read(mounted))
+        })
     }
 
     /// `GET {apiBase}{path}` through `authFetch`, aborted if the MFE unmounts meanwhile.
@@ -358,11 +403,7 @@ impl MountedApi {
         body: Option<&B>,
         headers: &[(&str, &str)],
     ) -> Result<T, FetchError> {
-        let found = MOUNTS.with(|m| {
-            m.borrow()
-                .get(&self.id)
-                .map(|s| (s.shell.clone(), s.abort.signal()))
-        });
+        let found = self.with(|mounted| (mounted.shell.clone(), mounted.abort.signal()));
         let Some((shell, signal)) = found else {
             return Err(FetchError::Network("unmounted".into()));
         };

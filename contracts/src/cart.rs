@@ -51,6 +51,15 @@ pub struct CartView {
     pub total: Money,
 }
 
+/// The part of a [`CartView`] the header's badge needs, read from the same JSON: a page that
+/// only counts items need not decode (and ship the code for) every line and price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartCount {
+    /// [`CartView::item_count`].
+    pub item_count: u32,
+}
+
 /// `POST /items`: add some of a product (added to what is already there).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -89,4 +98,21 @@ pub struct CartSnapshot {
 impl NatsRequest for CartSnapshotRequest {
     const SUBJECT: &'static str = CART_SNAPSHOT;
     type Reply = CartSnapshot;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cart_view_reads_as_its_count() {
+        let view = CartView {
+            lines: Vec::new(),
+            item_count: 7,
+            total: Money::eur(0),
+        };
+        let json = serde_json::to_string(&view).unwrap();
+        let count: CartCount = serde_json::from_str(&json).unwrap();
+        assert_eq!(count.item_count, 7);
+    }
 }
