@@ -1,25 +1,42 @@
-//! The shell's own API calls: only the category list for the header navigation.
+//! The shell's own API calls (the cart badge, add-to-cart, the category navigation). They go
+//! through the same `authFetch` the shell gives MFEs, so they carry the session's token and
+//! decode answers and problems the same way.
 
+use contracts::browser::{FetchError, ShellContext};
+use contracts::cart::{AddItemRequest, CartCount};
 use contracts::catalog::Category;
+use contracts::mount::MountContext;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-/// `GET /api/catalog/categories`; on any failure the navigation is simply empty.
-pub async fn categories() -> Result<Vec<Category>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let err = |e: wasm_bindgen::JsValue| contracts::browser::js_error_text(&e);
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str("/api/catalog/categories"))
-        .await
-        .map_err(err)?
-        .dyn_into()
-        .map_err(|_| "not a response")?;
-    if !response.ok() {
-        return Err(format!("categories: HTTP {}", response.status()));
-    }
-    let text = JsFuture::from(response.text().map_err(err)?)
-        .await
-        .map_err(err)?
-        .as_string()
-        .unwrap_or_default();
-    contracts::browser::from_json_text(&text)
+use crate::auth::auth_fetch;
+
+const API_BASE: &str = "/api";
+
+/// A client for `/api`, as the shell's own slot.
+fn client() -> Result<ShellContext, FetchError> {
+    let data = MountContext {
+        base_path: String::new(),
+        api_base: API_BASE.into(),
+        user: None,
+        slot: "shell".into(),
+    };
+    let fetch = auth_fetch(API_BASE)
+        .dyn_into::<js_sys::Function>()
+        .map_err(|_| FetchError::Network("authFetch is not a function".into()))?;
+    Ok(ShellContext::new(data, fetch))
+}
+
+/// `GET /api/catalog/categories`.
+pub async fn categories() -> Result<Vec<Category>, FetchError> {
+    client()?.get_json("/catalog/categories", None).await
+}
+
+/// How many items the shopper's cart holds (`GET /api/cart`).
+pub async fn cart_count() -> Result<CartCount, FetchError> {
+    client()?.get_json("/cart", None).await
+}
+
+/// Adds to the shopper's cart (`POST /api/cart/items`); the cart's new count.
+pub async fn add_to_cart(item: &AddItemRequest) -> Result<CartCount, FetchError> {
+    client()?.send_json("POST", "/cart/items", Some(item), None).await
 }

@@ -4,6 +4,7 @@
 use contracts::browser::listen;
 use contracts::events::AuthRequired;
 use contracts::manifest::{SLOT_MAIN, SLOT_SECONDARY};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::auth::provide_auth;
@@ -40,23 +41,25 @@ pub fn App() -> impl IntoView {
         leptos::task::spawn_local(slots::resolve(slots, path, shell_page, user));
     });
     let page = move || {
-        let path = router.location.with(|l| l.path.clone());
-        if path == "/login" {
-            Some(view! { <AuthForm mode=Mode::SignIn /> }.into_any())
-        } else if path == "/register" {
-            Some(view! { <AuthForm mode=Mode::Register /> }.into_any())
-        } else if slots.view(SLOT_MAIN).get().not_found {
-            Some(view! { <NotFound /> }.into_any())
-        } else {
-            None
+        let mode = router.location.with(|l| match l.path.as_str() {
+            "/login" => Some(Mode::SignIn),
+            "/register" => Some(Mode::Register),
+            _ => None,
+        });
+        match mode {
+            Some(mode) => Some(Either::Left(view! { <AuthForm mode /> })),
+            None => slots
+                .view(SLOT_MAIN)
+                .get()
+                .not_found
+                .then(|| Either::Right(view! { <NotFound /> })),
         }
     };
     view! {
         <Header />
         <main class="page">
             {page}
-            <SlotSection name=SLOT_MAIN />
-            <SlotSection name=SLOT_SECONDARY />
+            {[SLOT_MAIN, SLOT_SECONDARY].map(|name| view! { <SlotSection name /> })}
         </main>
         <Footer />
         <Toasts />

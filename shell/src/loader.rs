@@ -3,9 +3,6 @@
 //! A module that failed to load or whose mount threw is evicted from the cache, so the next
 //! attempt gets a fresh instance; a panicked wasm instance is never reused.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-
 use contracts::events::UserSummary;
 use contracts::manifest::MfeEntry;
 use wasm_bindgen::prelude::*;
@@ -45,28 +42,31 @@ extern "C" {
 const API_BASE: &str = "/api";
 
 thread_local! {
-    static MODULES: RefCell<HashMap<(String, String), JsValue>> = RefCell::new(HashMap::new());
+    /// Initialised modules by `name@version`. A JS `Map`: a Rust hash map would add its
+    /// hashing and table code to the shell's download for a handful of entries.
+    static MODULES: js_sys::Map = js_sys::Map::new();
 }
 
-fn key(entry: &MfeEntry) -> (String, String) {
-    (entry.name.clone(), entry.version.clone())
+fn key(entry: &MfeEntry) -> JsValue {
+    JsValue::from_str(&format!("{}@{}", entry.name, entry.version))
 }
 
 /// The entry's module, imported and initialised once per name and version.
 pub async fn module_for(entry: &MfeEntry) -> Result<JsValue, String> {
-    if let Some(module) = MODULES.with(|m| m.borrow().get(&key(entry)).cloned()) {
-        return Ok(module);
+    let cached = MODULES.with(|m| m.get(&key(entry)));
+    if !cached.is_undefined() {
+        return Ok(cached);
     }
     let module = load_mfe(&entry.js, &entry.integrity.js, &entry.wasm, &entry.integrity.wasm)
         .await
         .map_err(|e| contracts::browser::js_error_text(&e))?;
-    MODULES.with(|m| m.borrow_mut().insert(key(entry), module.clone()));
+    MODULES.with(|m| m.set(&key(entry), &module));
     Ok(module)
 }
 
 /// Forgets a module so the next load creates a fresh instance.
 pub fn evict(entry: &MfeEntry) {
-    MODULES.with(|m| m.borrow_mut().remove(&key(entry)));
+    MODULES.with(|m| m.delete(&key(entry)));
 }
 
 /// Calls the module's `mount(host, context)`; the returned handle unmounts it.

@@ -18,6 +18,11 @@ mod pages;
 mod router;
 mod slots;
 
+// Talc: smaller than the default dlmalloc (about 2 KB less to download) and faster.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);

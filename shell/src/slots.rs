@@ -8,7 +8,6 @@
 //! slot only.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use contracts::events::UserSummary;
 use contracts::manifest::{MfeEntry, SLOT_MAIN, SLOT_SECONDARY};
@@ -83,12 +82,13 @@ impl Slots {
 
     /// The view signal of `slot`.
     pub fn view(&self, slot: &str) -> RwSignal<SlotView> {
-        if slot == SLOT_SECONDARY {
-            self.views[1]
-        } else {
-            self.views[0]
-        }
+        self.views[index(slot)]
     }
+}
+
+/// `slot`'s place in [`SLOTS`] (an unknown name is the main slot).
+fn index(slot: &str) -> usize {
+    usize::from(slot == SLOT_SECONDARY)
 }
 
 /// A mounted MFE: what to call to unmount it and the host element to remove.
@@ -99,7 +99,8 @@ struct Mounted {
 }
 
 thread_local! {
-    static MOUNTED: RefCell<HashMap<&'static str, Mounted>> = RefCell::new(HashMap::new());
+    /// What is mounted in each slot, by [`index`].
+    static MOUNTED: RefCell<[Option<Mounted>; 2]> = const { RefCell::new([None, None]) };
     static GENERATION: Cell<u64> = const { Cell::new(0) };
 }
 
@@ -144,15 +145,15 @@ async fn apply(
     user: &Option<UserSummary>,
 ) {
     let same = MOUNTED.with(|m| {
-        m.borrow()
-            .get(slot)
+        m.borrow()[index(slot)]
+            .as_ref()
             .zip(wanted.as_ref())
             .is_some_and(|(current, w)| current.entry.name == w.name && current.entry.version == w.version)
     });
     if same {
         return;
     }
-    let mounted_here = MOUNTED.with(|m| m.borrow().contains_key(slot));
+    let mounted_here = MOUNTED.with(|m| m.borrow()[index(slot)].is_some());
     if mounted_here || wanted.is_some() || slot == SLOT_MAIN {
         // The slot changes hands, or the shell shows its own page: from here on the address
         // bar must say where we are (a new MFE reads its first route from it).
@@ -187,7 +188,7 @@ async fn apply(
     };
     match loader::mount(&module, &host, slot, user) {
         Ok(handle) => {
-            MOUNTED.with(|m| m.borrow_mut().insert(slot, Mounted { entry, handle, host }));
+            MOUNTED.with(|m| m.borrow_mut()[index(slot)] = Some(Mounted { entry, handle, host }));
             view.set(SlotView {
                 state: SlotState::Mounted,
                 mfe,
@@ -214,7 +215,7 @@ fn fail(view: RwSignal<SlotView>, mfe: Option<(String, String)>, error: String) 
 
 /// Unmounts whatever is in `slot` and removes its host element.
 fn unmount_slot(slot: &'static str) {
-    if let Some(mounted) = MOUNTED.with(|m| m.borrow_mut().remove(slot)) {
+    if let Some(mounted) = MOUNTED.with(|m| m.borrow_mut()[index(slot)].take()) {
         loader::unmount(&mounted.handle);
         mounted.host.remove();
     }

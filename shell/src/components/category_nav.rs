@@ -20,14 +20,15 @@ pub fn CategoryNav() -> impl IntoView {
     });
     view! {
         <nav class="category-nav" aria-label="Categories">
-            <For each=move || categories.get() key=|c| c.slug.clone() let:category>
-                {
+            {move || {
+                // Rebuilt on every navigation: six links, and only the current one changes.
+                let path = router.location.with(|l| l.path.clone());
+                categories.get().into_iter().map(|category| {
                     let href = format!("/category/{}", category.slug);
-                    let target = href.clone();
-                    let current = move || (router.location.get().path == target).then_some("page");
+                    let current = (path == href).then_some("page");
                     view! { <a href=href aria-current=current>{category.name}</a> }
-                }
-            </For>
+                }).collect_view()
+            }}
         </nav>
     }
 }

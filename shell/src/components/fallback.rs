@@ -4,7 +4,10 @@ use leptos::prelude::*;
 
 /// A friendly message, the technical reason tucked away, and "Try again".
 #[component]
-pub fn Fallback(error: Signal<String>, on_retry: impl Fn() + 'static) -> impl IntoView {
+pub fn Fallback(
+    error: impl Fn() -> String + Send + Sync + 'static,
+    on_retry: impl Fn() + 'static,
+) -> impl IntoView {
     view! {
         <div class="mfe-fallback" role="alert" data-testid="mfe-fallback">
             <p class="mfe-fallback-title">"This part of the page could not be loaded."</p>

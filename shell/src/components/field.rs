@@ -17,16 +17,17 @@ pub fn Field(
     /// The value, two-way.
     value: RwSignal<String>,
     /// The current error for this value, if any.
-    error: Signal<Option<String>>,
+    error: Memo<Option<String>>,
     /// Show errors even before the field was left (after a submit attempt).
-    force: Signal<bool>,
+    force: RwSignal<bool>,
 ) -> impl IntoView {
     let touched = RwSignal::new(false);
     let shown = move || (touched.get() || force.get()).then(|| error.get()).flatten();
     let id = format!("field-{name}");
     let error_id = format!("error-{name}");
+    // Styling keys on `aria-invalid`, so one binding serves both looks and assistive tech.
     view! {
-        <div class="field" class:invalid=move || shown().is_some()>
+        <div class="field">
             <label for=id.clone()>{label}</label>
             <input
                 id=id

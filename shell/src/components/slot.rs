@@ -24,12 +24,12 @@ pub fn SlotSection(name: &'static str) -> impl IntoView {
         >
             // Filled by the loader, never by Leptos: MFEs own what is inside their host.
             <div id=format!("slot-{slot}-hosts") class="mfe-hosts"></div>
-            <Show when=failed>
+            {move || failed().then(|| view! {
                 <Fallback
-                    error=Signal::derive(move || view.with(|v| v.error.clone().unwrap_or_default()))
+                    error=move || view.with(|v| v.error.clone().unwrap_or_default())
                     on_retry=move || slots.retry.update(|n| *n += 1)
                 />
-            </Show>
+            })}
         </section>
     }
 }

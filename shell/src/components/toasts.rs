@@ -39,12 +39,12 @@ pub fn Toasts() -> impl IntoView {
     std::mem::forget(listener);
     view! {
         <div class="toasts" aria-live="polite">
-            <For each=move || toasts.get() key=|t| t.id let:toast>
+            {move || toasts.get().into_iter().map(|toast| view! {
                 <div class=format!("toast toast-{}", level_name(toast.level)) data-testid="toast">
                     <span>{toast.text.clone()}</span>
                     <button type="button" aria-label="Close" on:click=move |_| remove(toast.id)>"×"</button>
                 </div>
-            </For>
+            }).collect_view()}
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! a signed-in user. It follows the shell's auth state, which changes together with every
 //! `storefront:auth-changed`.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::auth::{self, use_auth};
@@ -18,7 +19,7 @@ pub fn UserMenu() -> impl IntoView {
         auth_page_href("/login", &location.href())
     };
     move || match auth.user.get() {
-        Some(user) => view! {
+        Some(user) => Either::Left(view! {
             <div class="user-menu" data-testid="user-menu">
                 <a class="user-name" href="/account" data-testid="user-name">{user.name}</a>
                 <button
@@ -30,8 +31,9 @@ pub fn UserMenu() -> impl IntoView {
                     "Sign out"
                 </button>
             </div>
+        }),
+        None => {
+            Either::Right(view! { <a class="sign-in" href=sign_in_href data-testid="sign-in">"Sign in"</a> })
         }
-        .into_any(),
-        None => view! { <a class="sign-in" href=sign_in_href data-testid="sign-in">"Sign in"</a> }.into_any(),
     }
 }

@@ -81,9 +81,9 @@ fn rule(mode: Mode, field: &str, values: Values) -> Option<String> {
 /// The sign-in or registration page.
 #[component]
 pub fn AuthForm(mode: Mode) -> impl IntoView {
-    let router = use_router();
-    let return_to = Memo::new(move |_| safe_return(router.location.get().query("returnTo")));
-    use_leave_when_signed_in(return_to);
+    // The page is drawn anew whenever the URL changes, so reading it once is enough.
+    let return_to = safe_return(use_router().location.with_untracked(|l| l.query("returnTo")));
+    use_leave_when_signed_in(return_to.clone());
     let values = Values {
         name: RwSignal::new(String::new()),
         email: RwSignal::new(String::new()),
@@ -92,19 +92,19 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
     let server = RwSignal::new(FormError::default());
     let submitted = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    // Editing a field retires the server's verdict on the old values.
-    Effect::new(move |_| {
-        values.name.track();
-        values.email.track();
-        values.password.track();
-        server.set(FormError::default());
-    });
+    // Editing any field retires the server's verdict on the old values (input events bubble
+    // up to the form).
+    let on_input = move |_| {
+        if server.with_untracked(|s| *s != FormError::default()) {
+            server.set(FormError::default());
+        }
+    };
     let fields: &[&'static str] = match mode {
         Mode::SignIn => &["email", "password"],
         Mode::Register => &["name", "email", "password"],
     };
     let error_of = move |field: &'static str| {
-        Signal::derive(move || {
+        Memo::new(move |_| {
             server
                 .with(|s| s.field(field))
                 .or_else(|| rule(mode, field, values))
@@ -126,29 +126,28 @@ pub fn AuthForm(mode: Mode) -> impl IntoView {
         });
     };
     let texts = mode.texts();
-    let inputs = fields
-        .iter()
-        .map(|&field| {
-            let (label, kind, autocomplete, value) = match field {
-                "name" => ("Name", "text", "name", values.name),
-                "email" => ("Email", "email", "email", values.email),
-                _ if mode == Mode::Register => ("Password", "password", "new-password", values.password),
-                _ => ("Password", "password", "current-password", values.password),
-            };
-            view! { <Field label name=field kind autocomplete value error=error_of(field) force=submitted.into() /> }
-        })
-        .collect_view();
+    let field = move |field: &'static str| {
+        let (label, kind, autocomplete, value) = match field {
+            "name" => ("Name", "text", "name", values.name),
+            "email" => ("Email", "email", "email", values.email),
+            _ if mode == Mode::Register => ("Password", "password", "new-password", values.password),
+            _ => ("Password", "password", "current-password", values.password),
+        };
+        view! { <Field label name=field kind autocomplete value error=error_of(field) force=submitted /> }
+    };
     view! {
         <section class="shell-page auth-page" data-testid=texts.test_id>
             <h1>{texts.title}</h1>
-            <form on:submit=on_submit novalidate>
-                {inputs}
+            <form on:submit=on_submit on:input=on_input novalidate>
+                {(mode == Mode::Register).then(|| field("name"))}
+                {field("email")}
+                {field("password")}
                 <p class="form-error" role="alert" data-testid="form-error">{move || server.with(|s| s.message.clone())}</p>
                 <button class="button" type="submit" disabled=busy>{move || if busy.get() { texts.working } else { texts.button }}</button>
             </form>
             <p class="auth-switch">
                 {texts.switch_question}
-                <a href=move || auth_page_href(texts.switch_page, &return_to.get())>{texts.switch_link}</a>
+                <a href=auth_page_href(texts.switch_page, &return_to)>{texts.switch_link}</a>
             </p>
         </section>
     }

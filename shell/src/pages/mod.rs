@@ -15,11 +15,11 @@ pub fn is_shell_page(path: &str) -> bool {
 
 /// Sends a signed-in user on to `return_to`: after a successful submit, and when a signed-in
 /// user opens an auth page.
-fn use_leave_when_signed_in(return_to: Memo<String>) {
+fn use_leave_when_signed_in(return_to: String) {
     let auth = use_auth();
     Effect::new(move |_| {
         if auth.ready.get() && auth.user.with(Option::is_some) {
-            navigate(&return_to.get_untracked());
+            navigate(&return_to);
         }
     });
 }
