@@ -18,7 +18,7 @@ mod pages;
 mod router;
 mod slots;
 
-// Talc: smaller than the default dlmalloc (about 2 KB less to download) and faster.
+// Talc instead of the default dlmalloc: 0.8 KB less to download (measured), and faster.
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
