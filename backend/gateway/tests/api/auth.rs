@@ -9,8 +9,7 @@ use crate::helpers::{spawn_gateway, spawn_gateway_limited};
 async fn client_sent_identity_headers_never_reach_a_service() {
     let gateway = spawn_gateway().await;
     let echoed: Value = gateway
-        .http
-        .get(gateway.url("/api/catalog/products"))
+        .get("/api/catalog/products")
         .header("x-user-id", "someone-else")
         .header("x-user-name", "Admin")
         .send()
@@ -27,8 +26,7 @@ async fn a_valid_token_passes_the_verified_user_on() {
     let gateway = spawn_gateway().await;
     let grant = gateway.register("pass-on@example.com").await;
     let echoed: Value = gateway
-        .http
-        .get(gateway.url("/api/catalog/products"))
+        .get("/api/catalog/products")
         .bearer_auth(&grant.access_token)
         .header("x-user-id", "someone-else")
         .send()
@@ -49,7 +47,7 @@ async fn protected_routes_need_a_valid_token() {
     let gateway = spawn_gateway().await;
     let grant = gateway.register("protected@example.com").await;
     let me = |token: Option<String>| {
-        let mut request = gateway.http.get(gateway.url("/api/identity/me"));
+        let mut request = gateway.get("/api/identity/me");
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -66,8 +64,7 @@ async fn protected_routes_need_a_valid_token() {
     // A bad token is refused even on a public route: the client should refresh, not be
     // silently treated as anonymous.
     let public = gateway
-        .http
-        .get(gateway.url("/api/catalog/products"))
+        .get("/api/catalog/products")
         .bearer_auth(&tampered)
         .send()
         .await
@@ -80,12 +77,7 @@ async fn protected_routes_need_a_valid_token() {
     assert_eq!(profile["email"], "protected@example.com");
 
     // Routes not in the table are protected by default.
-    let unlisted = gateway
-        .http
-        .get(gateway.url("/api/identity/healthz"))
-        .send()
-        .await
-        .unwrap();
+    let unlisted = gateway.fetch("/api/identity/healthz").await;
     assert_eq!(unlisted.status(), 401);
 }
 
@@ -98,25 +90,15 @@ async fn a_client_over_its_allowance_gets_429_with_retry_after() {
     })
     .await;
     for _ in 0..5 {
-        let ok = gateway
-            .http
-            .get(gateway.url("/api/catalog/products"))
-            .send()
-            .await
-            .unwrap();
+        let ok = gateway.fetch("/api/catalog/products").await;
         assert_eq!(ok.status(), 200);
     }
-    let limited = gateway
-        .http
-        .get(gateway.url("/api/catalog/products"))
-        .send()
-        .await
-        .unwrap();
+    let limited = gateway.fetch("/api/catalog/products").await;
     assert_eq!(limited.status(), 429);
     assert_eq!(limited.headers()["content-type"], "application/problem+json");
     assert_eq!(limited.headers()["retry-after"], "1");
     // The web itself is not limited: the shell still loads.
-    let shell = gateway.http.get(gateway.url("/")).send().await.unwrap();
+    let shell = gateway.fetch("/").await;
     assert_eq!(shell.status(), 200);
 }
 
@@ -131,8 +113,7 @@ async fn sign_in_brute_force_is_429_before_reaching_identity() {
     let attempt = json!({"email": "victim@example.com", "password": "guess guess guess"});
     for _ in 0..3 {
         let response = gateway
-            .http
-            .post(gateway.url("/api/identity/sessions"))
+            .post("/api/identity/sessions")
             .json(&attempt)
             .send()
             .await
@@ -140,8 +121,7 @@ async fn sign_in_brute_force_is_429_before_reaching_identity() {
         assert_eq!(response.status(), 401);
     }
     let limited = gateway
-        .http
-        .post(gateway.url("/api/identity/sessions"))
+        .post("/api/identity/sessions")
         .json(&attempt)
         .send()
         .await
@@ -154,11 +134,6 @@ async fn sign_in_brute_force_is_429_before_reaching_identity() {
         .unwrap();
     assert!((1..=60).contains(&wait), "Retry-After {wait}");
     // Browsing is not affected by the sign-in limit.
-    let browse = gateway
-        .http
-        .get(gateway.url("/api/catalog/products"))
-        .send()
-        .await
-        .unwrap();
+    let browse = gateway.fetch("/api/catalog/products").await;
     assert_eq!(browse.status(), 200);
 }

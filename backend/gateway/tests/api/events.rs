@@ -60,8 +60,7 @@ async fn a_user_hears_about_their_own_orders_only() {
     let alice = gateway.register("alice-live@example.com").await;
     let bob = gateway.register("bob-live@example.com").await;
     let mut stream = gateway
-        .http
-        .get(gateway.url("/api/events"))
+        .get("/api/events")
         .bearer_auth(&alice.access_token)
         .send()
         .await
@@ -97,7 +96,7 @@ async fn a_user_hears_about_their_own_orders_only() {
 async fn the_stream_needs_a_valid_token() {
     let gateway = spawn_gateway().await;
     for token in [None, Some("not-a-token")] {
-        let mut request = gateway.http.get(gateway.url("/api/events"));
+        let mut request = gateway.get("/api/events");
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

@@ -167,6 +167,21 @@ impl TestGateway {
         format!("{}{path}", self.base)
     }
 
+    /// `GET path` on the gateway, to add headers to before sending.
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.get(self.url(path))
+    }
+
+    /// `POST path` on the gateway, to add a body to before sending.
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.post(self.url(path))
+    }
+
+    /// `GET path` with nothing added, as a browser opening it would send it.
+    pub async fn fetch(&self, path: &str) -> reqwest::Response {
+        self.get(path).send().await.expect("the gateway answers")
+    }
+
     /// Registers a user through the gateway and returns the grant.
     pub async fn register(&self, email: &str) -> SessionGrant {
         let response = self

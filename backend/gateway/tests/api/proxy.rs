@@ -10,8 +10,7 @@ async fn strips_the_prefix_and_passes_everything_through() {
     // Writes need a user (only catalog reads are public), so this one is signed in.
     let grant = gw.register("proxy@example.com").await;
     let response = gw
-        .http
-        .post(gw.url("/api/catalog/products/7?x=1&y=two"))
+        .post("/api/catalog/products/7?x=1&y=two")
         .bearer_auth(&grant.access_token)
         .header("x-request-id", "req-42")
         .header("connection", "keep-alive, x-secret-hop")
@@ -34,17 +33,12 @@ async fn strips_the_prefix_and_passes_everything_through() {
 #[tokio::test]
 async fn generates_a_request_id_and_passes_statuses_through() {
     let gw = spawn_gateway().await;
-    let response = gw.http.get(gw.url("/api/catalog/anything")).send().await.unwrap();
+    let response = gw.fetch("/api/catalog/anything").await;
     let generated = response.headers()["x-request-id"].to_str().unwrap().to_string();
     assert!(!generated.is_empty());
     let echoed: serde_json::Value = response.json().await.unwrap();
     assert_eq!(echoed["requestId"], generated.as_str());
-    let teapot = gw
-        .http
-        .get(gw.url("/api/catalog/status/418"))
-        .send()
-        .await
-        .unwrap();
+    let teapot = gw.fetch("/api/catalog/status/418").await;
     assert_eq!(teapot.status(), 418);
 }
 
@@ -52,8 +46,7 @@ async fn generates_a_request_id_and_passes_statuses_through() {
 async fn a_compressed_answer_is_passed_on_byte_for_byte() {
     let gw = spawn_gateway().await;
     let response = gw
-        .http
-        .get(gw.url("/api/catalog/gzipped"))
+        .get("/api/catalog/gzipped")
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -89,7 +82,7 @@ async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json:
 async fn unknown_service_and_bare_api_are_404_problems() {
     let gw = spawn_gateway().await;
     for path in ["/api/nosuch/x", "/api/nosuch", "/api", "/api/"] {
-        assert_problem(gw.http.get(gw.url(path)).send().await.unwrap(), 404).await;
+        assert_problem(gw.fetch(path).await, 404).await;
     }
 }
 
@@ -97,20 +90,12 @@ async fn unknown_service_and_bare_api_are_404_problems() {
 async fn service_down_is_a_502_problem() {
     let closed = format!("http://127.0.0.1:{}", kit::testing::free_port());
     let gw = spawn_gateway_with(Some(closed), Duration::from_secs(5)).await;
-    let body = assert_problem(
-        gw.http.get(gw.url("/api/catalog/products")).send().await.unwrap(),
-        502,
-    )
-    .await;
+    let body = assert_problem(gw.fetch("/api/catalog/products").await, 502).await;
     assert!(body["detail"].as_str().unwrap().contains("catalog"));
 }
 
 #[tokio::test]
 async fn slow_service_is_a_504_problem() {
     let gw = spawn_gateway_with(None, Duration::from_millis(200)).await;
-    assert_problem(
-        gw.http.get(gw.url("/api/catalog/hang")).send().await.unwrap(),
-        504,
-    )
-    .await;
+    assert_problem(gw.fetch("/api/catalog/hang").await, 504).await;
 }

@@ -6,7 +6,7 @@ use crate::helpers::spawn_gateway;
 async fn html_and_manifest_revalidate_hashed_files_are_immutable() {
     let gw = spawn_gateway().await;
     for path in ["/", "/index.html", "/mfe/manifest.json"] {
-        let response = gw.http.get(gw.url(path)).send().await.unwrap();
+        let response = gw.fetch(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
     }
@@ -14,7 +14,7 @@ async fn html_and_manifest_revalidate_hashed_files_are_immutable() {
         "/mercado-shell-abc123.js",
         "/mfe/catalog/0.1.0-abc/catalog_bg.wasm",
     ] {
-        let response = gw.http.get(gw.url(path)).send().await.unwrap();
+        let response = gw.fetch(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert!(
             response.headers()["cache-control"]
@@ -30,16 +30,11 @@ async fn html_and_manifest_revalidate_hashed_files_are_immutable() {
 async fn deep_links_get_the_shell_but_missing_mfe_files_do_not() {
     let gw = spawn_gateway().await;
     for path in ["/products/12", "/category/kitchen", "/search?q=mug", "/login"] {
-        let response = gw.http.get(gw.url(path)).send().await.unwrap();
+        let response = gw.fetch(path).await;
         assert_eq!(response.status(), 200, "{path}");
         assert!(response.text().await.unwrap().contains("shell"), "{path}");
     }
-    let missing = gw
-        .http
-        .get(gw.url("/mfe/catalog/0.2.0-nope/catalog.js"))
-        .send()
-        .await
-        .unwrap();
+    let missing = gw.fetch("/mfe/catalog/0.2.0-nope/catalog.js").await;
     assert_eq!(missing.status(), 404);
 }
 
@@ -47,8 +42,7 @@ async fn deep_links_get_the_shell_but_missing_mfe_files_do_not() {
 async fn wasm_is_served_compressed_with_its_type() {
     let gw = spawn_gateway().await;
     let response = gw
-        .http
-        .get(gw.url("/mfe/catalog/0.1.0-abc/catalog_bg.wasm"))
+        .get("/mfe/catalog/0.1.0-abc/catalog_bg.wasm")
         .header("accept-encoding", "gzip")
         .send()
         .await
@@ -61,17 +55,14 @@ async fn wasm_is_served_compressed_with_its_type() {
 #[tokio::test]
 async fn health_endpoints() {
     let gw = spawn_gateway().await;
-    assert_eq!(
-        gw.http.get(gw.url("/healthz")).send().await.unwrap().status(),
-        200
-    );
-    assert_eq!(gw.http.get(gw.url("/readyz")).send().await.unwrap().status(), 200);
+    assert_eq!(gw.fetch("/healthz").await.status(), 200);
+    assert_eq!(gw.fetch("/readyz").await.status(), 200);
     std::fs::remove_file(gw.web_dir.path().join("index.html")).unwrap();
-    assert_eq!(gw.http.get(gw.url("/readyz")).send().await.unwrap().status(), 503);
+    assert_eq!(gw.fetch("/readyz").await.status(), 503);
 }
 
 async fn get_manifest(gw: &crate::helpers::TestGateway, etag: Option<&str>) -> reqwest::Response {
-    let mut request = gw.http.get(gw.url("/mfe/manifest.json"));
+    let mut request = gw.get("/mfe/manifest.json");
     if let Some(etag) = etag {
         request = request.header("if-none-match", etag);
     }
