@@ -204,3 +204,27 @@ def test_unknown_product_and_unknown_page(page: Page):
     open_page(page, "/no/such/page")
     expect(page.locator("[data-testid=not-found]")).to_be_visible()
     expect(page.locator("header.site-header")).to_be_visible()
+
+
+def test_closing_a_toast_leaves_the_others_untouched(page: Page):
+    # Toasts sit in a polite live region: a toast redrawn when another one closes would be read
+    # out again. Closing the first must leave the second's element as it was.
+    open_page(page, "/")
+    for text in ("First message", "Second message"):
+        page.evaluate(
+            "text => dispatchEvent(new CustomEvent('storefront:toast', {detail: {level: 'info', text}}))",
+            text,
+        )
+    toasts = page.locator("[data-testid=toast]")
+    expect(toasts).to_have_count(2)
+    toasts.nth(1).evaluate("el => { el.dataset.seen = 'yes' }")
+    toasts.first.get_by_role("button", name="Close").click()
+    expect(toasts).to_have_count(1)
+    expect(toasts.first).to_have_text(re.compile("Second message"))
+    expect(toasts.first).to_have_attribute("data-seen", "yes")
+    # Both gone (the second times out): the next toast starts a fresh stack.
+    expect(toasts).to_have_count(0, timeout=10_000)
+    page.evaluate(
+        "() => dispatchEvent(new CustomEvent('storefront:toast', {detail: {level: 'error', text: 'Third'}}))"
+    )
+    expect(page.locator(".toast-error")).to_have_text(re.compile("Third"))

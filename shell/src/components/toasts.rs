@@ -14,6 +14,8 @@ struct Shown {
     id: u64,
     level: ToastLevel,
     text: String,
+    /// Closed or timed out: it keeps its place (drawn as nothing) until every toast is gone.
+    closed: bool,
 }
 
 /// The toast stack.
@@ -21,7 +23,19 @@ struct Shown {
 pub fn Toasts() -> impl IntoView {
     let toasts = RwSignal::new(Vec::<Shown>::new());
     let next = StoredValue::new(0u64);
-    let remove = move |id: u64| toasts.update(|list| list.retain(|t| t.id != id));
+    // The list is drawn by position, so a toast leaving from the front would shift the others
+    // into its nodes and make screen readers announce them again. Closed toasts keep their
+    // place instead, and the list empties once all are closed.
+    let remove = move |id: u64| {
+        toasts.update(|list| {
+            list.iter_mut()
+                .filter(|t| t.id == id)
+                .for_each(|t| t.closed = true);
+            if list.iter().all(|t| t.closed) {
+                list.clear();
+            }
+        })
+    };
     let listener = listen::<Toast, _>(move |toast| {
         let id = next.get_value();
         next.set_value(id + 1);
@@ -30,6 +44,7 @@ pub fn Toasts() -> impl IntoView {
                 id,
                 level: toast.level,
                 text: toast.text,
+                closed: false,
             })
         });
         if let Ok(handle) = set_timeout_with_handle(move || remove(id), SHOWN_FOR) {
@@ -39,12 +54,12 @@ pub fn Toasts() -> impl IntoView {
     std::mem::forget(listener);
     view! {
         <div class="toasts" aria-live="polite">
-            {move || toasts.get().into_iter().map(|toast| view! {
+            {move || toasts.get().into_iter().map(|toast| (!toast.closed).then(|| view! {
                 <div class=format!("toast toast-{}", level_name(toast.level)) data-testid="toast">
                     <span>{toast.text.clone()}</span>
                     <button type="button" aria-label="Close" on:click=move |_| remove(toast.id)>"×"</button>
                 </div>
-            }).collect_view()}
+            })).collect_view()}
         </div>
     }
 }
