@@ -3,7 +3,7 @@
 
 use contracts::browser::listen;
 use contracts::events::AuthRequired;
-use contracts::manifest::{SLOT_MAIN, SLOT_SECONDARY};
+use contracts::manifest::SLOT_MAIN;
 use leptos::either::Either;
 use leptos::prelude::*;
 
@@ -59,7 +59,7 @@ pub fn App() -> impl IntoView {
         <Header />
         <main class="page">
             {page}
-            {[SLOT_MAIN, SLOT_SECONDARY].map(|name| view! { <SlotSection name /> })}
+            {slots::SLOTS.map(|name| view! { <SlotSection name /> })}
         </main>
         <Footer />
         <Toasts />
