@@ -1,5 +1,6 @@
-//! Building payments: database, JetStream, the outbox relay, the session consumer, the expiry
-//! sweeper, the sandbox provider, and the HTTP router.
+//! Building payments: the settings check (provider and webhook secret), database, JetStream,
+//! the outbox relay, the session consumer, the expiry sweeper, the sandbox provider, and the
+//! HTTP router.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use kit::bus::Bus;
 use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
-use crate::config::Settings;
+use crate::config::{Settings, SettingsError};
 use crate::routes::{openapi, webhook};
 use crate::state::AppState;
 use crate::{events, sandbox};
@@ -21,9 +22,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Application;
 
 impl Application {
-    /// Opens the database, connects NATS, makes sure the streams exist, starts the relay, the
-    /// consumer and the sweeper, and binds the port.
+    /// Checks the settings (before touching anything), opens the database, connects NATS,
+    /// makes sure the streams exist, starts the relay, the consumer and the sweeper, and
+    /// binds the port.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
+        settings.check().map_err(refused)?;
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
         let bus = Bus::new(nats.clone());
@@ -50,6 +53,11 @@ impl Application {
     }
 }
 
+/// The one place refused settings become a start-up error (kit's, shared by every service).
+fn refused(err: SettingsError) -> StartupError {
+    StartupError::Other(err.to_string())
+}
+
 /// Payments' HTTP routes with the standard layers.
 pub fn router(state: AppState) -> Router {
     let ready = kit::health::database_and_nats(state.db.clone(), state.nats.clone());
@@ -64,4 +72,41 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::openapi_json))
         .with_state(state);
     kit::http::layers(api.merge(kit::health::router(ready)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Provider, SANDBOX_SECRET};
+
+    /// The database cannot be opened (and nothing listens on the NATS port): the check must
+    /// come first, and a start that passes it fails on the database at once.
+    fn unreachable_settings(provider: Provider, secret: &str) -> Settings {
+        let service = kit::config::ServiceConfig {
+            name: "payments",
+            host: "127.0.0.1".into(),
+            port: 0,
+            nats_url: "nats://127.0.0.1:1".into(),
+            database_url: "sqlite:///dev/null/payments.db".into(),
+        };
+        Settings {
+            provider,
+            webhook_secret: secret.into(),
+            ..Settings::with_service(service)
+        }
+    }
+
+    #[tokio::test]
+    async fn build_refuses_a_real_provider_with_the_sandbox_secret_before_connecting() {
+        let built = Application::build(unreachable_settings(Provider::Stripe, SANDBOX_SECRET)).await;
+        let message = built.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("sandbox's published test secret"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn build_with_the_sandbox_gets_past_the_check() {
+        // It fails later, on the database: proof the check let it through.
+        let built = Application::build(unreachable_settings(Provider::Sandbox, SANDBOX_SECRET)).await;
+        assert!(matches!(built, Err(StartupError::Db(_))), "{:?}", built.err());
+    }
 }
