@@ -8,6 +8,8 @@
 //! - `e2e [pytest args]`: only the browser suite, e.g. `cargo xtask e2e -k checkout`.
 //! - `bench [section…]`: sizes, throughput, browser timings, memory and the order saga under
 //!   load; writes BENCHMARKS.md (only prints when sections are named).
+//! - `kube [check | secrets dev]`: render and validate deploy/k8s/ offline (a stage of `test`),
+//!   or generate the dev overlay's secrets.
 //! - `tools`: only install/check the tool chain.
 //!
 //! It never holds product logic: it drives cargo, trunk, wasm-bindgen, wasm-opt and processes.
@@ -15,6 +17,7 @@
 mod bench;
 mod cmd;
 mod compose;
+mod kube;
 mod paths;
 mod stack;
 mod test;
@@ -24,7 +27,7 @@ mod web;
 use anyhow::Result;
 
 const USAGE: &str =
-    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | bench [section…] | tools>";
+    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | bench [section…] | kube … | tools>";
 
 fn main() {
     if let Err(err) = run() {
@@ -46,6 +49,7 @@ fn run() -> Result<()> {
         Some("test") => test::run(),
         Some("e2e") => test::run_e2e(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("kube") => kube::run(&args[1..]),
         Some("tools") => tools::ensure(tools::Need::Test).map(|_| ()),
         _ => {
             eprintln!("{USAGE}");

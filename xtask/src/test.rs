@@ -3,7 +3,8 @@
 //! 1. `cargo fmt --check` and clippy with `-D warnings` (native crates, and the browser crates
 //!    for wasm32);
 //! 2. unit and integration tests (`cargo test`), which start real nats-servers and databases;
-//! 3. `docker-compose.yml` validated by the compose tool;
+//! 3. `docker-compose.yml` validated by the compose tool; `deploy/k8s/` rendered, validated
+//!    offline and checked against the service table (as is compose: `cargo xtask kube`);
 //! 4. the web build, then browser e2e: the real stack (nats-server, services, gateway) on its
 //!    own ports with fresh data, driven by pytest + Playwright in headless Chromium.
 
@@ -11,7 +12,7 @@ use anyhow::{Context, Result};
 use std::time::Instant;
 
 use crate::stack::{self, Profile, Stack, StackConfig};
-use crate::{cmd, compose, paths, tools, web};
+use crate::{cmd, compose, kube, paths, tools, web};
 
 /// Every browser crate: clippy checks them for wasm32.
 const BROWSER: &[&str] = &[
@@ -63,6 +64,7 @@ pub fn run() -> Result<()> {
         cmd::run(&mut command)
     })?;
     stage("docker-compose.yml", compose::validate)?;
+    stage("kubernetes manifests", kube::check)?;
     let build = stage("web build", || web::build(&tools))?;
     stage("services build", || stack::ensure_services(Profile::Debug))?;
     stage("browser e2e", || e2e(&tools, &build, &[]))?;

@@ -135,7 +135,13 @@ fn wasm_opt() -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The project venv with the pinned Python tools (nats-server, pytest, playwright).
+/// Only the project venv (e.g. for `cargo xtask kube`, which needs none of the web tools).
+pub fn python_tools() -> Result<PathBuf> {
+    venv()
+}
+
+/// The project venv with the pinned Python tools (nats-server, pytest, playwright,
+/// kubernetes-validate).
 fn venv() -> Result<PathBuf> {
     let venv = paths::tools_dir().join("venv");
     let python = venv.join("bin").join("python");
