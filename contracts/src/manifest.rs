@@ -29,8 +29,16 @@ pub struct Manifest {
 pub struct MfeEntry {
     /// Stable name, e.g. `catalog`.
     pub name: String,
-    /// Version of this build; a different version in the manifest makes the shell remount.
+    /// Version of the crate this build was made from, for people: two builds may share it.
     pub version: String,
+    /// What identifies this build: a hash of its files' content. The shell remounts when it
+    /// changes, whatever the version says; tools show it to tell builds apart.
+    #[serde(default)]
+    pub build: String,
+    /// The [`crate::mount::CONTRACT_VERSION`] this build was compiled against, written by the
+    /// build. An entry without one (empty) is refused like any incompatible version.
+    #[serde(default)]
+    pub contract: String,
     /// URL of the wasm-bindgen `--target web` JS glue.
     pub js: String,
     /// URL of the wasm module.
@@ -103,6 +111,8 @@ mod tests {
         MfeEntry {
             name: name.into(),
             version: "1".into(),
+            build: format!("{name}-build"),
+            contract: crate::mount::CONTRACT_VERSION.into(),
             js: format!("/mfe/{name}/x.js"),
             wasm: format!("/mfe/{name}/x.wasm"),
             integrity: Integrity {

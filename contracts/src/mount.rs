@@ -20,6 +20,32 @@ pub const UNMOUNT_METHOD: &str = "unmount";
 /// Name of the context property holding the `authFetch` function.
 pub const AUTH_FETCH_PROPERTY: &str = "authFetch";
 
+/// Version of the contract between the shell and an MFE: this mount ABI, the mount context
+/// and the `storefront:*` events, as `major.minor`.
+///
+/// The build writes the version an MFE was compiled against into its manifest entry. Bump
+/// the minor for an additive change (a new optional context field, a new event) and the
+/// major for anything an existing MFE could not cope with; [`is_compatible`] says what the
+/// shell then accepts.
+pub const CONTRACT_VERSION: &str = "1.0";
+
+/// Whether a shell speaking `host` can mount an MFE built against `built_against`.
+///
+/// The majors must be equal, and the MFE may not expect a newer minor than the shell has:
+/// a newer MFE could rely on a context field or event an older shell never provides, while
+/// an older MFE simply ignores what it does not know. Anything unparsable is incompatible.
+pub fn is_compatible(host: &str, built_against: &str) -> bool {
+    match (parse_version(host), parse_version(built_against)) {
+        (Some((host_major, host_minor)), Some((major, minor))) => major == host_major && minor <= host_minor,
+        _ => false,
+    }
+}
+
+fn parse_version(version: &str) -> Option<(u32, u32)> {
+    let (major, minor) = version.split_once('.')?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
 /// The data part of the mount context.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -37,6 +63,18 @@ pub struct MountContext {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_major_and_no_newer_minor_is_compatible() {
+        assert!(is_compatible("1.2", "1.2"));
+        assert!(is_compatible("1.2", "1.0"));
+        assert!(!is_compatible("1.2", "1.3"), "an MFE newer than the shell");
+        assert!(!is_compatible("2.0", "1.0"), "another major");
+        assert!(!is_compatible("1.0", "2.0"));
+        assert!(!is_compatible("1.0", ""), "a build that did not say");
+        assert!(!is_compatible("1.0", "one.zero"));
+        assert!(is_compatible(CONTRACT_VERSION, CONTRACT_VERSION));
+    }
 
     #[test]
     fn context_uses_camel_case_keys() {

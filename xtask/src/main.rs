@@ -10,6 +10,8 @@
 //!   load; writes BENCHMARKS.md (only prints when sections are named).
 //! - `kube [check | secrets dev]`: render and validate deploy/k8s/ offline (a stage of `test`),
 //!   or generate the dev overlay's secrets.
+//! - `mfe publish NAME | rollback NAME | list [--web-dir DIR]`: ship one micro-frontend alone
+//!   (build only it, swap its manifest entry), return to its previous build, show what is live.
 //! - `tools`: only install/check the tool chain.
 //!
 //! It never holds product logic: it drives cargo, trunk, wasm-bindgen, wasm-opt and processes.
@@ -17,6 +19,8 @@
 mod bench;
 mod cmd;
 mod compose;
+mod mfe;
+mod mfe_store;
 mod kube;
 mod paths;
 mod stack;
@@ -49,6 +53,7 @@ fn run() -> Result<()> {
         Some("test") => test::run(),
         Some("e2e") => test::run_e2e(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("mfe") => mfe::run(&args[1..]),
         Some("kube") => kube::run(&args[1..]),
         Some("tools") => tools::ensure(tools::Need::Test).map(|_| ()),
         _ => {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256, Sha384};
 use std::path::{Path, PathBuf};
 
+use crate::mfe_store::{Published, Store};
 use crate::tools::Tools;
 use crate::{cmd, paths};
 use contracts::manifest::{Integrity, Manifest, MfeEntry};
@@ -49,13 +50,14 @@ pub struct WebBuild {
     pub fixture_dir: PathBuf,
 }
 
-/// Builds the shell and every MFE into `dist/`.
+/// Builds the shell and every MFE into `dist/`, publishing each MFE whose build changed.
 pub fn build(tools: &Tools) -> Result<WebBuild> {
     println!("==> building the web (shell + micro-frontends)");
     let crates = mfe_crates()?;
-    compile_wasm(&crates)?;
+    compile_wasm(&crates, true)?;
     shell(tools)?;
-    let staging = paths::target_dir().join("mfe-build");
+    let staging = staging_dir();
+    let store = Store::open(&paths::dist_dir())?;
     let mut mfes = Vec::new();
     let mut fixtures = Vec::new();
     for krate in &crates {
@@ -63,24 +65,47 @@ pub fn build(tools: &Tools) -> Result<WebBuild> {
         if krate.meta.fixture {
             fixtures.push(entry);
         } else {
+            report(&entry, store.publish(&staging, &entry)?);
             mfes.push(entry);
         }
     }
-    let dist = paths::dist_dir();
-    for entry in &mfes {
-        copy_mfe(&staging, &dist, entry)?;
-    }
-    let manifest = Manifest { mfes: mfes.clone() };
-    std::fs::write(
-        dist.join("mfe").join("manifest.json"),
-        serde_json::to_vec_pretty(&manifest)?,
-    )?;
     println!("  ✓ dist/mfe/manifest.json lists {}", names(&mfes));
     Ok(WebBuild {
         mfes,
         fixtures,
         fixture_dir: staging,
     })
+}
+
+/// `cargo xtask mfe publish <name>`: builds that one MFE (not the shell, not the others) and
+/// makes it the live build in `web_dir`'s store.
+pub fn publish_one(tools: &Tools, name: &str, web_dir: &Path) -> Result<MfeEntry> {
+    let krate = mfe_crates()?
+        .into_iter()
+        .find(|k| k.meta.name == name && !k.meta.fixture)
+        .with_context(|| format!("no micro-frontend called `{name}` in this workspace"))?;
+    compile_wasm(std::slice::from_ref(&krate), false)?;
+    let staging = staging_dir();
+    let entry = package_mfe(tools, &krate, &staging)?;
+    report(&entry, Store::open(web_dir)?.publish(&staging, &entry)?);
+    Ok(entry)
+}
+
+fn report(entry: &MfeEntry, outcome: Published) {
+    let name = &entry.name;
+    match outcome {
+        Published::Unchanged => println!("  ✓ {name}: build {} is already live", entry.build),
+        Published::Swapped {
+            previous: Some(previous),
+        } => {
+            println!("  ✓ {name}: build {} is live (was {previous})", entry.build)
+        }
+        Published::Swapped { previous: None } => println!("  ✓ {name}: build {} is live (new)", entry.build),
+    }
+}
+
+fn staging_dir() -> PathBuf {
+    paths::target_dir().join("mfe-build")
 }
 
 /// Copies `dist/` into `dir` and adds the fixtures' files, for tests that edit the manifest.
@@ -105,7 +130,7 @@ pub fn stage_test_web(build: &WebBuild, dir: &Path) -> Result<()> {
 fn names(entries: &[MfeEntry]) -> String {
     entries
         .iter()
-        .map(|e| format!("{}@{}", e.name, e.version))
+        .map(|e| format!("{}@{} ({})", e.name, e.version, e.build))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -142,32 +167,52 @@ fn mfe_crates() -> Result<Vec<MfeCrate>> {
     Ok(crates)
 }
 
-fn compile_wasm(crates: &[MfeCrate]) -> Result<()> {
+/// Compiles the MFE crates, with the shell when `with_shell`. Features are aligned in the
+/// workspace's dependencies, so one MFE alone reuses the dependencies a full build compiled.
+fn compile_wasm(crates: &[MfeCrate], with_shell: bool) -> Result<()> {
     let mut command = cmd::new("cargo");
-    command.args(["build", "--release", "--target", WASM_TARGET, "-p", SHELL_PACKAGE]);
+    command.args(["build", "--release", "--target", WASM_TARGET]);
+    if with_shell {
+        command.args(["-p", SHELL_PACKAGE]);
+    }
     for krate in crates {
         command.args(["-p", &krate.package]);
     }
     cmd::run(&mut command)
 }
 
-/// Runs trunk for the shell unless its inputs are unchanged since the last build.
+/// Runs trunk for the shell unless its inputs are unchanged since the last build, and puts
+/// the result in `dist/` beside (never over) `dist/mfe/`, the store of published MFEs.
+///
+/// trunk empties its output folder (TOOLCHAIN pitfall 3), so it writes to a folder of its own
+/// and the shell's files are copied from there.
 fn shell(tools: &Tools) -> Result<()> {
     let dist = paths::dist_dir();
     let fingerprint = shell_fingerprint(tools)?;
     let stamp = dist.join(".shell-fingerprint");
     if dist.join("index.html").exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == fingerprint) {
         println!("  ✓ shell unchanged, keeping dist/");
-        // trunk would have emptied dist/; keep the shell, refresh only mfe/.
-        let mfe = dist.join("mfe");
-        if mfe.exists() {
-            std::fs::remove_dir_all(&mfe)?;
-        }
-        std::fs::create_dir_all(&mfe)?;
         return Ok(());
     }
-    cmd::run(cmd::new("trunk").args(["build", "--release"]))?;
-    std::fs::create_dir_all(dist.join("mfe"))?;
+    let built = paths::target_dir().join("shell-dist");
+    cmd::run(
+        cmd::new("trunk")
+            .args(["build", "--release", "--dist"])
+            .arg(&built),
+    )?;
+    std::fs::create_dir_all(&dist)?;
+    for entry in std::fs::read_dir(&dist)? {
+        let entry = entry?;
+        if entry.file_name() == "mfe" {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    copy_dir(&built, &dist)?;
     std::fs::write(stamp, fingerprint)?;
     Ok(())
 }
@@ -227,7 +272,8 @@ fn package_mfe(tools: &Tools, krate: &MfeCrate, staging: &Path) -> Result<MfeEnt
     let content_hash = hex(&Sha256::digest(
         [js_bytes.as_slice(), wasm_bytes.as_slice()].concat(),
     ));
-    let dir_name = format!("{}-{}", krate.version, &content_hash[..10]);
+    let build = content_hash[..12].to_string();
+    let dir_name = format!("{}-{build}", krate.version);
     let out = staging.join("mfe").join(name).join(&dir_name);
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join(format!("{name}.js")), &js_bytes)?;
@@ -235,6 +281,9 @@ fn package_mfe(tools: &Tools, krate: &MfeCrate, staging: &Path) -> Result<MfeEnt
     Ok(MfeEntry {
         name: name.clone(),
         version: krate.version.clone(),
+        build,
+        // Every MFE in this workspace is compiled against the contracts crate xtask links.
+        contract: contracts::mount::CONTRACT_VERSION.to_string(),
         js: format!("/mfe/{name}/{dir_name}/{name}.js"),
         wasm: format!("/mfe/{name}/{dir_name}/{name}_bg.wasm"),
         integrity: Integrity {
