@@ -89,3 +89,41 @@ def expect_signed_in_as(page: Page, name: str) -> None:
 def expect_signed_out(page: Page) -> None:
     expect(page.locator("[data-testid=sign-in]")).to_be_visible()
     expect(page.locator("[data-testid=user-menu]")).to_have_count(0)
+
+
+def navigate(page: Page, to: str) -> None:
+    """Navigates the way an MFE asks the shell to: a storefront:navigate custom event."""
+    page.evaluate("to => dispatchEvent(new CustomEvent('storefront:navigate', {detail: {to}}))", to)
+
+
+# Counts live timers: wraps setTimeout/setInterval before any page script runs.
+TIMER_TRACKER = """
+(() => {
+  const live = new Set();
+  const wrap = (set, clear, once) => {
+    const original = window[set], originalClear = window[clear];
+    window[set] = function (fn, ms, ...rest) {
+      const id = original.call(window, function () { if (once) live.delete(id); return typeof fn === 'function' ? fn.apply(this, arguments) : undefined; }, ms, ...rest);
+      live.add(id); return id;
+    };
+    window[clear] = function (id) { live.delete(id); return originalClear.call(window, id); };
+  };
+  wrap('setTimeout', 'clearTimeout', true);
+  wrap('setInterval', 'clearInterval', false);
+  window.__liveTimers = () => live.size;
+})();
+"""
+
+
+def listener_counts(page: Page, cdp) -> dict:
+    """Listeners on window and document, DOM nodes after a GC, and live timers (needs
+    TIMER_TRACKER as an init script and Performance.enable on `cdp`)."""
+    cdp.send("HeapProfiler.collectGarbage")
+    counts = {}
+    for name in ("window", "document"):
+        handle = cdp.send("Runtime.evaluate", {"expression": name})["result"]["objectId"]
+        counts[name] = len(cdp.send("DOMDebugger.getEventListeners", {"objectId": handle})["listeners"])
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    counts["nodes"] = int(metrics["Nodes"])
+    counts["timers"] = page.evaluate("window.__liveTimers()")
+    return counts

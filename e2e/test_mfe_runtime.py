@@ -6,22 +6,28 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import sri
-from pages import MAIN_SLOT, expect_category_nav, expect_shell_works, open_page, wait_grid, wait_settled
+from pages import (
+    MAIN_SLOT,
+    TIMER_TRACKER,
+    expect_category_nav,
+    expect_shell_works,
+    listener_counts,
+    navigate,
+    open_page,
+    wait_grid,
+    wait_settled,
+)
 
 
-def navigate(page: Page, to: str) -> None:
-    """Navigates the way an MFE asks the shell to: a storefront:navigate custom event."""
-    page.evaluate("to => dispatchEvent(new CustomEvent('storefront:navigate', {detail: {to}}))", to)
-
-
-def test_new_version_in_manifest_takes_effect_on_next_navigation(page: Page, manifest):
+def test_new_build_with_the_same_version_takes_effect_on_next_navigation(page: Page, manifest):
     open_page(page, "/")
     wait_grid(page)
     catalog = manifest.entry("catalog")
-    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-mfe-version", catalog["version"])
+    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-mfe-build", catalog["build"])
 
-    # Deploy "a new version": new content-addressed folder, new manifest, no shell rebuild.
-    new = dict(catalog, version=catalog["version"] + "-e2e.2")
+    # Deploy a new build under the same version string: a new content-addressed folder and
+    # a new manifest, no shell rebuild. The shell tells builds apart by content, not version.
+    new = dict(catalog, build="e2e-rebuilt")
     new["js"] = "/mfe/catalog/e2e-v2/catalog.js"
     new["wasm"] = "/mfe/catalog/e2e-v2/catalog_bg.wasm"
     manifest.add_file(new["js"], manifest.file(catalog["js"]).read_bytes())
@@ -30,23 +36,57 @@ def test_new_version_in_manifest_takes_effect_on_next_navigation(page: Page, man
 
     with page.expect_request(re.compile(r"/mfe/catalog/e2e-v2/catalog_bg\.wasm$")):
         page.locator(".product-card a").first.click()
-    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-mfe-version", new["version"])
+    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-mfe-build", new["build"])
+    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-mfe-version", catalog["version"])
     expect(page.locator("[data-testid=product-detail] h1")).to_be_visible()
     assert page.errors == []
+
+
+def test_mfe_built_against_a_compatible_contract_mounts(page: Page, manifest):
+    catalog = manifest.entry("catalog")
+    major, _minor = catalog["contract"].split(".")
+    # An MFE built against an older minor of the same major needs nothing the shell lacks.
+    manifest.replace("catalog", dict(catalog, contract=f"{major}.0", build="e2e-older-minor"))
+    open_page(page, "/")
+    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-state", "mounted")
+    wait_grid(page)
+    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-failures", "0")
+
+
+def test_mfe_built_against_an_incompatible_contract_is_refused(page: Page, manifest):
+    catalog = manifest.entry("catalog")
+    shell_contract = catalog["contract"]
+    major = int(shell_contract.split(".")[0])
+    manifest.replace("catalog", dict(catalog, contract=f"{major + 1}.0", build="e2e-next-major"))
+    console = []
+    page.on("console", lambda message: console.append(message) if message.type == "error" else None)
+    wasm_requests = []
+    page.on("request", lambda request: wasm_requests.append(request.url) if request.url.endswith(".wasm") else None)
+
+    open_page(page, "/")
+    slot = page.locator(MAIN_SLOT)
+    expect(slot).to_have_attribute("data-state", "failed")
+    expect(slot).to_have_attribute("data-failures", "1")
+    details = page.locator("[data-testid=mfe-fallback] code")
+    expect(details).to_contain_text(f"contract {major + 1}.0")
+    expect(details).to_contain_text(f"shell speaks contract {shell_contract}")
+    assert any(f"contract {major + 1}.0" in message.text for message in console), [m.text for m in console]
+    assert not any("/mfe/catalog/" in url for url in wasm_requests), "an incompatible build was downloaded"
+    expect_shell_works(page)
 
 
 def broken_entry(manifest, case: str) -> dict:
     catalog = manifest.entry("catalog")
     if case == "missing-file":
-        return dict(catalog, js="/mfe/catalog/gone/catalog.js", version="broken-404")
+        return dict(catalog, js="/mfe/catalog/gone/catalog.js", build="broken-404")
     if case == "integrity":
         wrong = dict(catalog["integrity"], wasm=sri(b"not the deployed bytes"))
-        return dict(catalog, integrity=wrong, version="broken-sri")
+        return dict(catalog, integrity=wrong, build="broken-sri")
     if case == "instantiate":
         garbage = b"\0asm\x01\0\0\0\x01\xff\xff\xff\xff"
         manifest.add_file("/mfe/catalog/corrupt/catalog_bg.wasm", garbage)
         integrity = dict(catalog["integrity"], wasm=sri(garbage))
-        return dict(catalog, wasm="/mfe/catalog/corrupt/catalog_bg.wasm", integrity=integrity, version="broken-wasm")
+        return dict(catalog, wasm="/mfe/catalog/corrupt/catalog_bg.wasm", integrity=integrity, build="broken-wasm")
     if case == "panic":
         panicking = manifest.fixture("panicking")
         return dict(panicking, routes=catalog["routes"], slot=catalog["slot"])
@@ -71,34 +111,34 @@ def test_failing_mfe_shows_fallback_in_its_slot_only(page: Page, manifest, case:
     expect_shell_works(page)
 
 
-TIMER_TRACKER = """
-(() => {
-  const live = new Set();
-  const wrap = (set, clear, once) => {
-    const original = window[set], originalClear = window[clear];
-    window[set] = function (fn, ms, ...rest) {
-      const id = original.call(window, function () { if (once) live.delete(id); return typeof fn === 'function' ? fn.apply(this, arguments) : undefined; }, ms, ...rest);
-      live.add(id); return id;
-    };
-    window[clear] = function (id) { live.delete(id); return originalClear.call(window, id); };
-  };
-  wrap('setTimeout', 'clearTimeout', true);
-  wrap('setInterval', 'clearInterval', false);
-  window.__liveTimers = () => live.size;
-})();
-"""
+def test_mfe_that_panics_after_mount_is_replaced_by_its_fallback(page: Page, manifest):
+    reviews = manifest.entry("reviews")
+    panicking = manifest.fixture("panicking")
+    manifest.replace("reviews", dict(panicking, routes=reviews["routes"], slot=reviews["slot"]))
+    secondary = page.locator("#slot-secondary")
 
+    open_page(page, "/products/3?panic=click")
+    expect(secondary).to_have_attribute("data-state", "mounted")
+    page.locator("[data-testid=crash-button]").click()
 
-def listener_counts(page: Page, cdp) -> dict:
-    cdp.send("HeapProfiler.collectGarbage")
-    counts = {}
-    for name in ("window", "document"):
-        handle = cdp.send("Runtime.evaluate", {"expression": name})["result"]["objectId"]
-        counts[name] = len(cdp.send("DOMDebugger.getEventListeners", {"objectId": handle})["listeners"])
-    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-    counts["nodes"] = int(metrics["Nodes"])
-    counts["timers"] = page.evaluate("window.__liveTimers()")
-    return counts
+    expect(secondary).to_have_attribute("data-state", "failed")
+    expect(secondary).to_have_attribute("data-failures", "1")
+    expect(secondary.locator("[data-testid=mfe-fallback] code")).to_contain_text("clicked on purpose")
+    expect(page.locator("[data-testid=crash-button]")).to_have_count(0)
+    # The trap that ended the instance reached the page as an uncaught error, and only that.
+    assert page.errors == ["unreachable"], page.errors
+    # The other slot is untouched and still answers.
+    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-state", "mounted")
+    expect(page.locator("[data-testid=product-detail] h1")).to_be_visible()
+
+    # "Try again" instantiates a fresh copy: the dead instance is never reused.
+    with page.expect_request(re.compile(re.escape(panicking["wasm"]) + "$")):
+        secondary.locator("[data-testid=mfe-retry]").click()
+    expect(secondary).to_have_attribute("data-state", "mounted")
+    expect(page.locator("[data-testid=crash-button]")).to_be_visible()
+    page.locator("[data-testid=crash-button]").click()
+    expect(secondary).to_have_attribute("data-failures", "2")
+    expect_shell_works(page)
 
 
 def test_mount_unmount_100_times_leaves_nothing_behind(page: Page):

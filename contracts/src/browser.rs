@@ -59,6 +59,24 @@ pub fn keep_until_cleanup(listener: EventListener) {
     on_cleanup(move || stored.update_value(|l| drop(l.take())));
 }
 
+/// Makes this MFE's panics known to the shell: each one is logged and reported as
+/// `storefront:mfe-crashed` for `slot`, so the shell swaps the dead instance for a fallback
+/// instead of leaving a page that no longer answers.
+///
+/// A panic hook is per wasm instance; an instance mounted in one slot at a time (as every MFE
+/// is) reports the right one.
+pub fn report_panics(slot: &str) {
+    let slot = slot.to_string();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&format!("panic in the MFE in slot {slot}: {message}").into());
+        emit(&crate::events::MfeCrashed {
+            slot: slot.clone(),
+            message,
+        });
+    }));
+}
+
 /// The page's path and query string now (`("/search", "?q=mug")`), which MFEs route on.
 pub fn current_location() -> (String, String) {
     let location = web_sys::window().map(|w| w.location());
@@ -420,7 +438,8 @@ impl MountedApi {
 ///
 /// `api` is the MFE's API handle type (with `register(ShellContext)` and `release()`);
 /// `render` builds the root view from that handle and whether someone is signed in. The MFE
-/// crate must depend on `wasm-bindgen`, `web-sys`, `leptos` and `console_error_panic_hook`.
+/// crate must depend on `wasm-bindgen`, `web-sys` and `leptos`. A panic after mount is
+/// reported to the shell ([`browser::report_panics`](crate::browser::report_panics)).
 ///
 /// ```ignore
 /// contracts::export_mount! {
@@ -455,8 +474,8 @@ macro_rules! export_mount {
             element: web_sys::HtmlElement,
             context: wasm_bindgen::JsValue,
         ) -> Result<MountHandle, wasm_bindgen::JsValue> {
-            console_error_panic_hook::set_once();
             let shell = $crate::browser::ShellContext::from_js(&context)?;
+            $crate::browser::report_panics(&shell.data.slot);
             let $signed_in = shell.data.user.is_some();
             let $handle = <$api>::register(shell)?;
             let view = leptos::mount::mount_to(element, move || $render);

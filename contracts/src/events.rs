@@ -44,6 +44,16 @@ pub struct AuthRequired {
     pub return_to: String,
 }
 
+/// An MFE panicked after it was mounted: its wasm instance is dead. The shell replaces it
+/// with the slot's fallback and never reuses that instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfeCrashed {
+    /// The slot the crashed MFE was mounted in (from its mount context).
+    pub slot: String,
+    /// The panic message, for the console and the fallback's details.
+    pub message: String,
+}
+
 /// Asks the shell to navigate, e.g. after a form submit inside an MFE.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Navigate {
@@ -135,6 +145,10 @@ impl StorefrontEvent for AuthRequired {
 }
 impl StorefrontEvent for Navigate {
     const NAME: &'static str = "storefront:navigate";
+}
+
+impl StorefrontEvent for MfeCrashed {
+    const NAME: &'static str = "storefront:mfe-crashed";
 }
 impl StorefrontEvent for Toast {
     const NAME: &'static str = "storefront:toast";

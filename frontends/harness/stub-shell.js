@@ -12,7 +12,7 @@ const byId = (id) => document.getElementById(id);
 /** The `storefront:*` events (names from contracts/src/events.rs) the log shows. */
 const LOGGED_EVENTS = [
   "add-to-cart", "cart-changed", "auth-changed", "auth-required", "navigate", "toast",
-  "order-updated", "page-shown", "review-posted",
+  "order-updated", "page-shown", "review-posted", "mfe-crashed",
 ];
 
 /**

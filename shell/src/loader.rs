@@ -1,4 +1,4 @@
-//! Rust side of the MFE loader: import (cached per name+version), mount and unmount.
+//! Rust side of the MFE loader: import (cached per build), mount and unmount.
 //!
 //! A module that failed to load or whose mount threw is evicted from the cache, so the next
 //! attempt gets a fresh instance; a panicked wasm instance is never reused.
@@ -42,16 +42,16 @@ extern "C" {
 const API_BASE: &str = "/api";
 
 thread_local! {
-    /// Initialised modules by `name@version`. A JS `Map`: a Rust hash map would add its
+    /// Initialised modules by `name@build`. A JS `Map`: a Rust hash map would add its
     /// hashing and table code to the shell's download for a handful of entries.
     static MODULES: js_sys::Map = js_sys::Map::new();
 }
 
 fn key(entry: &MfeEntry) -> JsValue {
-    JsValue::from_str(&format!("{}@{}", entry.name, entry.version))
+    JsValue::from_str(&format!("{}@{}", entry.name, entry.build))
 }
 
-/// The entry's module, imported and initialised once per name and version.
+/// The entry's module, imported and initialised once per build.
 pub async fn module_for(entry: &MfeEntry) -> Result<JsValue, String> {
     let cached = MODULES.with(|m| m.get(&key(entry)));
     if !cached.is_undefined() {

@@ -2,15 +2,18 @@
 //! keeps each slot in step with the URL and the manifest.
 //!
 //! On every navigation the shell fetches the manifest and, for each slot, keeps the mounted
-//! MFE if the same name and version should stay (it follows the URL itself), or unmounts it
-//! and mounts the right one in a fresh host element. A generation counter makes a slow load
+//! MFE if the same build should stay (it follows the URL itself), or unmounts it and mounts
+//! the right one in a fresh host element. A build is known by its content hash, not by its
+//! version string: a rebuilt MFE with an unchanged version still replaces the old one. An
+//! MFE built against a contract version the shell cannot host is refused before it loads. A generation counter makes a slow load
 //! from an earlier navigation give way to a newer one. Any failure shows a fallback in that
 //! slot only.
 
 use std::cell::{Cell, RefCell};
 
-use contracts::events::UserSummary;
+use contracts::events::{MfeCrashed, UserSummary};
 use contracts::manifest::{MfeEntry, SLOT_MAIN, SLOT_SECONDARY};
+use contracts::mount::{is_compatible, CONTRACT_VERSION};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -50,12 +53,35 @@ impl SlotState {
 pub struct SlotView {
     /// Life-cycle state.
     pub state: SlotState,
-    /// Name and version of the MFE in (or loading into) the slot.
-    pub mfe: Option<(String, String)>,
+    /// The MFE in (or loading into) the slot.
+    pub mfe: Option<Shown>,
     /// Why it failed, for the console and the fallback's details.
     pub error: Option<String>,
     /// The main slot has nothing for this path and no shell page claims it.
     pub not_found: bool,
+    /// How many times an MFE failed in this slot since the page loaded.
+    pub failures: u32,
+}
+
+/// Which build a slot shows (rendered as `data-mfe`, `data-mfe-version`, `data-mfe-build`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    /// The MFE's name.
+    pub name: String,
+    /// Its version string, for people.
+    pub version: String,
+    /// Its build (content hash), what the shell tells builds apart by.
+    pub build: String,
+}
+
+impl Shown {
+    fn of(entry: &MfeEntry) -> Shown {
+        Shown {
+            name: entry.name.clone(),
+            version: entry.version.clone(),
+            build: entry.build.clone(),
+        }
+    }
 }
 
 /// The reactive views of all slots plus the retry trigger, shared through context.
@@ -148,7 +174,7 @@ async fn apply(
         m.borrow()[index(slot)]
             .as_ref()
             .zip(wanted.as_ref())
-            .is_some_and(|(current, w)| current.entry.name == w.name && current.entry.version == w.version)
+            .is_some_and(|(current, w)| current.entry.name == w.name && current.entry.build == w.build)
     });
     if same {
         return;
@@ -160,17 +186,32 @@ async fn apply(
         crate::router::write_history();
     }
     unmount_slot(slot);
+    let failures = view.with_untracked(|v| v.failures);
     let Some(entry) = wanted else {
         view.set(SlotView {
             not_found,
+            failures,
             ..SlotView::default()
         });
         return;
     };
-    let mfe = Some((entry.name.clone(), entry.version.clone()));
+    let mfe = Some(Shown::of(&entry));
+    if !is_compatible(CONTRACT_VERSION, &entry.contract) {
+        let built = if entry.contract.is_empty() {
+            "no contract version"
+        } else {
+            &entry.contract
+        };
+        let error = format!(
+            "{} {} (build {}) was built against contract {built}; this shell speaks contract {CONTRACT_VERSION}",
+            entry.name, entry.version, entry.build
+        );
+        return fail(view, mfe, error);
+    }
     view.set(SlotView {
         state: SlotState::Loading,
         mfe: mfe.clone(),
+        failures,
         ..SlotView::default()
     });
     let module = match loader::module_for(&entry).await {
@@ -192,6 +233,7 @@ async fn apply(
             view.set(SlotView {
                 state: SlotState::Mounted,
                 mfe,
+                failures,
                 ..SlotView::default()
             });
         }
@@ -203,14 +245,39 @@ async fn apply(
     }
 }
 
-fn fail(view: RwSignal<SlotView>, mfe: Option<(String, String)>, error: String) {
+/// Shows the fallback, says why on the console and counts the failure.
+fn fail(view: RwSignal<SlotView>, mfe: Option<Shown>, error: String) {
     web_sys::console::error_1(&format!("micro-frontend failed: {error}").into());
+    let failures = view.with_untracked(|v| v.failures) + 1;
     view.set(SlotView {
         state: SlotState::Failed,
         mfe,
         error: Some(error),
         not_found: false,
+        failures,
     });
+}
+
+/// Replaces an MFE that panicked after mounting (it reports itself as
+/// `storefront:mfe-crashed`) with its slot's fallback. The dead instance is unmounted as far
+/// as it still can be, its host removed, and its module evicted so "Try again" instantiates a
+/// fresh one. A panic during `mount` is not handled here: nothing is mounted yet, and
+/// [`apply`] shows the fallback from `mount`'s error.
+pub fn contain_crashes(slots: Slots) {
+    // The page lives as long as the shell: keep the listener with it.
+    std::mem::forget(contracts::browser::listen::<MfeCrashed, _>(move |crash| {
+        let Some(slot) = SLOTS.into_iter().find(|s| *s == crash.slot) else {
+            return;
+        };
+        let Some(dead) = MOUNTED.with(|m| m.borrow_mut()[index(slot)].take()) else {
+            return;
+        };
+        loader::evict(&dead.entry);
+        loader::unmount(&dead.handle);
+        dead.host.remove();
+        let error = format!("{} crashed: {}", dead.entry.name, crash.message);
+        fail(slots.view(slot), Some(Shown::of(&dead.entry)), error);
+    }));
 }
 
 /// Unmounts whatever is in `slot` and removes its host element.

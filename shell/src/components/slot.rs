@@ -19,8 +19,10 @@ pub fn SlotSection(name: &'static str) -> impl IntoView {
             class="slot"
             data-slot=slot
             data-state=move || view.with(|v| v.state.as_str())
-            data-mfe=move || view.with(|v| v.mfe.as_ref().map(|m| m.0.clone()))
-            data-mfe-version=move || view.with(|v| v.mfe.as_ref().map(|m| m.1.clone()))
+            data-mfe=move || view.with(|v| v.mfe.as_ref().map(|m| m.name.clone()))
+            data-mfe-version=move || view.with(|v| v.mfe.as_ref().map(|m| m.version.clone()))
+            data-mfe-build=move || view.with(|v| v.mfe.as_ref().map(|m| m.build.clone()))
+            data-failures=move || view.with(|v| v.failures)
         >
             // Filled by the loader, never by Leptos: MFEs own what is inside their host.
             <div id=format!("slot-{slot}-hosts") class="mfe-hosts"></div>
