@@ -15,6 +15,8 @@ use crate::{cmd, paths};
 const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen release whose wasm-opt handles our modules (Debian's 108 does not).
 const BINARYEN_VERSION: &str = "132";
+/// axe-core release the e2e suite audits every page with (accessibility).
+const AXE_VERSION: &str = "4.14.1";
 
 /// What the caller is about to do, which decides what must be present.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,6 +53,7 @@ pub fn ensure(need: Need) -> Result<Tools> {
     let nats_server = paths::venv_bin().join("nats-server");
     if need >= Need::Test {
         chromium()?;
+        axe_core()?;
     }
     Ok(Tools {
         wasm_bindgen,
@@ -112,15 +115,19 @@ fn cargo_install(args: &[&str]) -> Result<()> {
     cmd::run(cmd::new("cargo").arg("install").args(args))
 }
 
-fn wasm_opt() -> Result<PathBuf> {
-    let path = paths::node_bin().join("wasm-opt");
-    let wanted = format!("version {BINARYEN_VERSION}");
-    let current = cmd::works(path.to_string_lossy().as_ref(), &["--version"]);
-    if current.as_deref().is_some_and(|v| v.contains(&wanted)) {
-        println!("  ✓ wasm-opt {wanted}");
-        return Ok(path);
+/// axe-core's browser script, which the e2e suite injects to audit each page.
+fn axe_core() -> Result<()> {
+    let manifest = paths::tools_dir().join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{AXE_VERSION}\"")) {
+        println!("  ✓ axe-core {AXE_VERSION}");
+        return Ok(());
     }
-    println!("  installing binaryen {BINARYEN_VERSION} from npm for wasm-opt (seconds)");
+    println!("  installing axe-core {AXE_VERSION} from npm for the accessibility audit (seconds)");
+    npm_install(&format!("axe-core@{AXE_VERSION}"))
+}
+
+fn npm_install(package: &str) -> Result<()> {
     if cmd::works("npm", &["--version"]).is_none() {
         bail!("npm is missing: install Node.js and npm (e.g. `apt-get install nodejs npm`), then run again");
     }
@@ -130,8 +137,20 @@ fn wasm_opt() -> Result<PathBuf> {
         cmd::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&prefix)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")),
-    )?;
+            .arg(package),
+    )
+}
+
+fn wasm_opt() -> Result<PathBuf> {
+    let path = paths::node_bin().join("wasm-opt");
+    let wanted = format!("version {BINARYEN_VERSION}");
+    let current = cmd::works(path.to_string_lossy().as_ref(), &["--version"]);
+    if current.as_deref().is_some_and(|v| v.contains(&wanted)) {
+        println!("  ✓ wasm-opt {wanted}");
+        return Ok(path);
+    }
+    println!("  installing binaryen {BINARYEN_VERSION} from npm for wasm-opt (seconds)");
+    npm_install(&format!("binaryen@{BINARYEN_VERSION}"))?;
     Ok(path)
 }
 
