@@ -61,14 +61,19 @@ def settle_away(page: Page) -> None:
     )
 
 
-def mount(page: Page, name: str) -> None:
-    route, slot, _, _, ready = MFES[name]
-    navigate(page, route)
+def wait_mounted(page: Page, name: str) -> None:
+    _, slot, _, _, _ = MFES[name]
     page.wait_for_function(
         "([sel, name]) => { const s = document.querySelector(sel);"
         " return s?.dataset.state === 'mounted' && s.dataset.mfe === name; }",
         arg=[slot, name],
     )
+
+
+def mount(page: Page, name: str) -> None:
+    route, _, _, _, ready = MFES[name]
+    navigate(page, route)
+    wait_mounted(page, name)
     # Its first answer has landed and shows: the leak check is about steady state.
     expect(page.locator(ready).first).to_be_visible()
 
@@ -108,6 +113,9 @@ def test_unmount_aborts_the_request_still_on_its_way(page: Page, name: str):
         settle_away(page)
     else:
         open_page(page, AWAY)
+        # The shell's own first calls (the cart badge asks /api/cart too) are over, so the
+        # request held below is the MFE's. (A signed-in page keeps its live-updates stream open.)
+        page.wait_for_load_state("networkidle")
     # The MFE's first request reaches the network and gets no answer while it is mounted.
     held = []
     page.route(f"**{api_path}*", lambda route: held.append(route))
@@ -117,6 +125,7 @@ def test_unmount_aborts_the_request_still_on_its_way(page: Page, name: str):
 
     with page.expect_request(is_its_request):
         navigate(page, route)
+    wait_mounted(page, name)
     with page.expect_event("requestfailed", predicate=is_its_request) as failed:
         settle_away(page)
     assert "ERR_ABORTED" in (failed.value.failure or ""), failed.value.failure
