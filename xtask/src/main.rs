@@ -19,9 +19,9 @@
 mod bench;
 mod cmd;
 mod compose;
+mod kube;
 mod mfe;
 mod mfe_store;
-mod kube;
 mod paths;
 mod stack;
 mod test;
