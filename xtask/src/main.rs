@@ -8,10 +8,13 @@
 //! - `e2e [pytest args]`: only the browser suite, e.g. `cargo xtask e2e -k checkout`.
 //! - `bench [section…]`: sizes, throughput, browser timings, memory and the order saga under
 //!   load; writes BENCHMARKS.md (only prints when sections are named).
-//! - `kube [check | secrets dev]`: render and validate deploy/k8s/ offline (a stage of `test`),
-//!   or generate the dev overlay's secrets.
 //! - `mfe publish NAME | rollback NAME | list [--web-dir DIR]`: ship one micro-frontend alone
 //!   (build only it, swap its manifest entry), return to its previous build, show what is live.
+//! - `compose up | down [-v] | test`: the demo stack as containers (static binaries on scratch
+//!   images, storefront on http://localhost:8080); `down -v` also forgets its data; `test` runs
+//!   the suite's compose stage alone.
+//! - `kube [check | secrets dev]`: render and validate deploy/k8s/ offline (a stage of `test`),
+//!   or generate the dev overlay's secrets.
 //! - `tools`: only install/check the tool chain.
 //!
 //! It never holds product logic: it drives cargo, trunk, wasm-bindgen, wasm-opt and processes.
@@ -31,7 +34,7 @@ mod web;
 use anyhow::Result;
 
 const USAGE: &str =
-    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | bench [section…] | kube … | tools>";
+    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | bench [section…] | mfe … | compose … | kube … | tools>";
 
 fn main() {
     if let Err(err) = run() {
@@ -53,6 +56,7 @@ fn run() -> Result<()> {
         Some("test") => test::run(),
         Some("e2e") => test::run_e2e(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("compose") => compose::run(&args[1..]),
         Some("mfe") => mfe::run(&args[1..]),
         Some("kube") => kube::run(&args[1..]),
         Some("tools") => tools::ensure(tools::Need::Test).map(|_| ()),

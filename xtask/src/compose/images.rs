@@ -1,0 +1,134 @@
+//! The images' contents, made on the host: every service compiled ONCE (one cargo invocation,
+//! so features unify the same way for all) as a static `x86_64-unknown-linux-musl` binary,
+//! then one build context per image in `target/compose/<name>/` holding the stripped binary,
+//! its Dockerfile and the empty folders the Dockerfile copies. Images are `FROM scratch`.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+use crate::{cmd, paths, tools};
+use contracts::services;
+
+/// The static target: no libc to find in a scratch image.
+const TARGET: &str = "x86_64-unknown-linux-musl";
+/// The services' optimised profile (Cargo.toml).
+const PROFILE: &str = "release-native";
+/// An image above this is a regression (issue 15).
+const MAX_IMAGE_BYTES: u64 = 30 * 1024 * 1024;
+
+/// Every image of the stack: compose service name, package (binary) name, Dockerfile.
+fn images() -> Vec<(String, String, PathBuf)> {
+    let root = paths::root();
+    let mut all: Vec<(String, String, PathBuf)> = services::ALL
+        .iter()
+        .map(|s| s.name)
+        .chain(["gateway"])
+        .map(|name| {
+            let dockerfile = root.join("backend").join(name).join("Dockerfile");
+            (name.to_string(), format!("mercado-{name}"), dockerfile)
+        })
+        .collect();
+    let nats = root.join("deploy").join("nats").join("Dockerfile");
+    all.push(("nats".into(), "nats-server".into(), nats));
+    all
+}
+
+/// Where the build contexts are staged (the compose file names them relative to itself).
+fn contexts_dir() -> PathBuf {
+    paths::root().join("target").join("compose")
+}
+
+/// Compiles every service and the gateway for [`TARGET`] in one cargo invocation.
+pub fn build_binaries() -> Result<()> {
+    musl_toolchain()?;
+    println!("==> building every service once, static ({TARGET}, {PROFILE})");
+    let mut command = cmd::new("cargo");
+    command.args(["build", "--profile", PROFILE, "--target", TARGET]);
+    for (_, package, _) in images().iter().filter(|(name, ..)| name != "nats") {
+        command.args(["-p", package]);
+    }
+    cmd::run(&mut command)
+}
+
+/// The musl target and a C compiler for it (ring and SQLite have C code).
+fn musl_toolchain() -> Result<()> {
+    let installed = cmd::output(cmd::new("rustup").args(["target", "list", "--installed"]))
+        .context("rustup is needed to add the musl target")?;
+    if !installed.lines().any(|l| l.trim() == TARGET) {
+        println!("  installing the {TARGET} target (seconds)");
+        cmd::run(cmd::new("rustup").args(["target", "add", TARGET]))?;
+    }
+    if cmd::works("musl-gcc", &["--version"]).is_none() {
+        tools::apt_install(&["musl-tools"], "musl-gcc for the static service builds")?;
+    }
+    println!("  ✓ {TARGET} target and musl-gcc");
+    Ok(())
+}
+
+/// Creates the (empty) build contexts, which docker-compose 1.29 wants to exist even to
+/// validate the file.
+pub fn create_contexts() -> Result<()> {
+    for (name, ..) in images() {
+        let context = contexts_dir().join(&name);
+        for folder in ["data", "web"] {
+            std::fs::create_dir_all(context.join(folder))
+                .with_context(|| format!("creating {}", context.join(folder).display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Fills `target/compose/<name>/` for every image from the built binaries and `nats_server`.
+pub fn stage(nats_server: &Path) -> Result<()> {
+    create_contexts()?;
+    let built = paths::target_dir().join(TARGET).join(PROFILE);
+    for (name, binary, dockerfile) in images() {
+        let context = contexts_dir().join(&name);
+        std::fs::copy(&dockerfile, context.join("Dockerfile"))
+            .with_context(|| format!("copying {}", dockerfile.display()))?;
+        let source = if name == "nats" {
+            nats_server.to_path_buf()
+        } else {
+            built.join(&binary)
+        };
+        if !source.is_file() {
+            bail!("{} is missing: the build did not produce it", source.display());
+        }
+        place_binary(&source, &context.join(&binary), name != "nats")?;
+    }
+    println!("  ✓ build contexts in {}", contexts_dir().display());
+    Ok(())
+}
+
+/// Copies `source` to `dest`, stripped of symbols when asked and `strip` is there (the same
+/// input strips to the same bytes, so an unchanged service keeps its cached image layer).
+fn place_binary(source: &Path, dest: &Path, strip: bool) -> Result<()> {
+    if strip && cmd::works("strip", &["--version"]).is_some() {
+        return cmd::output(cmd::new("strip").arg("-o").arg(dest).arg(source)).map(|_| ());
+    }
+    std::fs::copy(source, dest)
+        .map(|_| ())
+        .with_context(|| format!("copying {} to {}", source.display(), dest.display()))
+}
+
+/// Prints each image's size and fails if one is above [`MAX_IMAGE_BYTES`].
+pub fn report_sizes() -> Result<()> {
+    println!("==> image sizes");
+    let mut too_big = Vec::new();
+    for (name, ..) in images() {
+        let image = format!("mercado/{name}:local");
+        let out = cmd::output(cmd::new("docker").args(["image", "inspect", "-f", "{{.Size}}", &image]))?;
+        let bytes: u64 = out
+            .trim()
+            .parse()
+            .with_context(|| format!("docker reported the size of {image} as {out:?}"))?;
+        println!("  {image:<26} {:>6.1} MB", bytes as f64 / 1e6);
+        if bytes > MAX_IMAGE_BYTES {
+            too_big.push(image);
+        }
+    }
+    if !too_big.is_empty() {
+        bail!("above the 30 MB budget: {}", too_big.join(", "));
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! The "compose stack" stage of `cargo xtask test`: the real containers, booted from nothing
+//! pulled, selling. It builds and starts the stack as its own compose project (so it never
+//! touches the demo's volumes), waits until it is ready, drives the browser purchase journey
+//! and a review against http://127.0.0.1:8080, kills one catalog replica during a short load
+//! of catalog reads and orders (e2e/test_compose.py), and always ends with `down -v`.
+
+use anyhow::{bail, Context, Result};
+use std::net::TcpStream;
+
+use super::Compose;
+use crate::{cmd, paths, tools};
+use contracts::services::GATEWAY_PORT;
+
+/// The suite's compose project: separate containers and volumes from the demo's.
+const TEST_PROJECT: &str = "mercado-test";
+
+/// Browser tests that hold against a real stack: its default rate limits (about eight
+/// sign-ins and registrations in all, under the gateway's ten a minute) and its own web.
+const JOURNEYS: &[&str] = &[
+    "e2e/test_checkout.py::test_buy_and_watch_the_order_turn_paid_then_shipped",
+    "e2e/test_reviews.py::test_posting_updates_the_rating_at_once_and_tells_the_page",
+    // Last: it kills a catalog replica.
+    "e2e/test_compose.py",
+];
+
+/// Runs the stage; the web must be built already (`web::build`).
+pub fn test(tools: &tools::Tools) -> Result<()> {
+    let compose = Compose::ready(TEST_PROJECT)?;
+    if TcpStream::connect(("127.0.0.1", GATEWAY_PORT)).is_ok() {
+        bail!(
+            "something already listens on 127.0.0.1:{GATEWAY_PORT} (a `cargo xtask up` or \
+             `compose up`?): stop it, the compose test publishes its gateway there"
+        );
+    }
+    super::env_file::ensure()?;
+    // A run that was killed half-way may have left its containers and volumes.
+    compose.run(&["down", "-v", "--remove-orphans"])?;
+    let outcome = super::up(&compose, tools).and_then(|()| journeys(&compose, tools));
+    if outcome.is_err() {
+        keep_logs(&compose);
+    }
+    let down = compose.run(&["down", "-v", "--remove-orphans"]);
+    outcome.and(down)
+}
+
+fn journeys(compose: &Compose, tools: &tools::Tools) -> Result<()> {
+    let catalog = compose.containers("catalog")?;
+    if catalog.len() < 2 {
+        bail!(
+            "the catalog runs {} replica(s); the file asks for 2",
+            catalog.len()
+        );
+    }
+    let base_url = format!("http://127.0.0.1:{GATEWAY_PORT}");
+    cmd::run(
+        cmd::new(tools.python.to_string_lossy().as_ref())
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .args(JOURNEYS)
+            .env("BASE_URL", &base_url)
+            .env("COMPOSE_URL", &base_url)
+            .env("COMPOSE_CATALOG_REPLICAS", catalog.join(" "))
+            .env("E2E_ARTIFACTS", artifacts_dir().join("artifacts")),
+    )
+}
+
+fn artifacts_dir() -> std::path::PathBuf {
+    paths::target_dir().join("compose-test")
+}
+
+/// Saves every container's log next to the test artifacts, for a failed run.
+fn keep_logs(compose: &Compose) {
+    let path = artifacts_dir().join("compose.log");
+    let saved = std::fs::create_dir_all(artifacts_dir())
+        .context("creating the artifacts folder")
+        .and_then(|()| {
+            let mut command = compose.command();
+            command.args(["logs", "--no-color", "--timestamps"]);
+            let out = command.output().context("reading the containers' logs")?;
+            let mut text = out.stdout;
+            text.extend_from_slice(&out.stderr);
+            std::fs::write(&path, text).context("writing the logs")
+        });
+    match saved {
+        Ok(()) => eprintln!("  container logs: {}", path.display()),
+        Err(err) => eprintln!("  could not keep the container logs: {err:#}"),
+    }
+}
