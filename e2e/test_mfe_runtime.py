@@ -167,3 +167,37 @@ def test_mount_unmount_100_times_leaves_nothing_behind(page: Page):
     assert after["nodes"] <= baseline["nodes"] + 50, (baseline, after)
     assert page.errors == []
     wait_settled(page)
+
+
+def test_devtools_panel_shows_the_slots_and_remounts_one(page: Page):
+    open_page(page, "/products/3?devtools")
+    expect(page.locator("#slot-secondary")).to_have_attribute("data-state", "mounted")
+    panel = page.locator("#mercado-devtools")
+    expect(panel).to_be_visible()
+    main_row = panel.locator("tr[data-slot=main]")
+    build = page.locator(MAIN_SLOT).get_attribute("data-mfe-build")
+    expect(main_row).to_contain_text("catalog")
+    expect(main_row).to_contain_text(build)
+    expect(main_row).to_contain_text("mounted")
+    expect(main_row).to_contain_text(re.compile(r"\d+\.\d ms / \d+\.\d ms / \d+\.\d ms"))
+    expect(panel.locator("tr[data-slot=secondary]")).to_contain_text("reviews")
+    expect(panel.locator("ol")).to_contain_text("storefront:page-shown")
+
+    # Remount: the same build in a fresh host element (and a fresh instance).
+    page.evaluate("document.querySelector('#slot-main .mfe-host').dataset.old = 'yes'")
+    main_row.locator("button[data-action=remount]").click()
+    page.wait_for_function("() => { const h = document.querySelector('#slot-main .mfe-host');"
+                           " return h && !h.dataset.old && h.closest('.slot').dataset.state === 'mounted'; }")
+    expect(page.locator("[data-testid=product-detail] h1")).to_be_visible()
+    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-mfe-build", build)
+
+    panel.locator("tr[data-slot=secondary] button[data-action=unmount]").click()
+    expect(page.locator("#slot-secondary")).to_have_attribute("data-state", "idle")
+    expect(page.locator("#slot-secondary .mfe-host")).to_have_count(0)
+    expect(panel.locator("tr[data-slot=secondary]")).to_contain_text("idle")
+
+    page.keyboard.press("Alt+Shift+D")
+    expect(panel).to_have_count(0)
+    page.keyboard.press("Alt+Shift+D")
+    expect(page.locator("#mercado-devtools")).to_be_visible()
+    assert page.errors == []

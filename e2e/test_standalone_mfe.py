@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import BASE_URL
-from pages import wait_grid
+from pages import MAIN_SLOT, open_page, wait_grid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HARNESS = ROOT / "frontends" / "catalog"
@@ -55,7 +55,11 @@ def harness_config(
     lines = []
     for section in ("build", "tools", "serve"):
         lines.append(f"[{section}]")
-        lines += [f"{k} = {toml_value(v)}" for k, v in config[section].items()]
+        tables = {k: v for k, v in config[section].items() if isinstance(v, dict)}
+        lines += [f"{k} = {toml_value(v)}" for k, v in config[section].items() if k not in tables]
+        for name, table in tables.items():
+            lines.append(f"[{section}.{name}]")
+            lines += [f'"{k}" = {toml_value(v)}' for k, v in table.items()]
     lines.append("[[proxy]]")
     lines += [f"{k} = {toml_value(v)}" for k, v in proxy.items()]
     path = tmp_path / "Trunk.toml"
@@ -142,4 +146,31 @@ def test_reviews_mfe_runs_alone_for_the_product_in_the_url(page: Page, reviews_h
     page.locator("#unmount").click()
     expect(page.locator("#status")).to_have_text("unmounted (nodes left in root: 0)")
     expect(page.locator("[data-testid=reviews]")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_storefront_runs_one_mfe_from_a_local_trunk_serve(page: Page, harness: str):
+    """The dev override: a developer points the running storefront's catalog at the local
+    `trunk serve` build; it is kept across reloads, announced by a banner, and reset in a click."""
+    published = page.request.get(BASE_URL + "/mfe/manifest.json").json()
+    published_build = next(m["build"] for m in published["mfes"] if m["name"] == "catalog")
+    local_files = []
+    page.on("request", lambda r: local_files.append(r.url) if r.url.startswith(harness) else None)
+
+    open_page(page, f"/?mfe-override=catalog={harness}")
+    slot = page.locator(MAIN_SLOT)
+    expect(slot).to_have_attribute("data-mfe-build", f"override:{harness}")
+    wait_grid(page)
+    banner = page.locator("#mfe-override-banner")
+    expect(banner).to_contain_text(f"catalog from {harness}")
+    assert any(url.endswith("_bg.wasm") for url in local_files), local_files
+
+    page.goto("/category/" + page.request.get(BASE_URL + "/api/catalog/categories").json()[0]["slug"])
+    expect(slot).to_have_attribute("data-mfe-build", f"override:{harness}")
+    expect(banner).to_be_visible()
+
+    banner.get_by_role("button", name="Reset overrides").click()
+    expect(slot).to_have_attribute("data-mfe-build", published_build)
+    expect(page.locator("#mfe-override-banner")).to_have_count(0)
+    assert "mfe-override" not in page.url
     assert page.errors == []

@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 /// Path the gateway serves the manifest at.
 pub const MANIFEST_PATH: &str = "/mfe/manifest.json";
 
+/// Answer header (value `allowed`) with which a gateway lets the shell honour development
+/// overrides: `?mfe-override=<name>=<base URL>` runs that MFE from a local `trunk serve`.
+/// Without it the shell ignores any override, so a link cannot make a production storefront
+/// run code from elsewhere.
+pub const OVERRIDES_HEADER: &str = "x-mfe-overrides";
+
 /// The slot that holds a page's primary content.
 pub const SLOT_MAIN: &str = "main";
 /// The slot below the main one, e.g. reviews under a product.

@@ -1,9 +1,20 @@
 //! Fetching `/mfe/manifest.json` on each navigation (it is served `no-cache`, so this is a
-//! cheap revalidation that lets a new MFE version take effect without a shell rebuild).
+//! cheap revalidation that lets a new MFE version take effect without a shell rebuild), with
+//! a developer's overrides applied where the gateway allows them (`overrides.js`).
 
-use contracts::manifest::{Manifest, MANIFEST_PATH};
-use wasm_bindgen::JsCast;
+use contracts::manifest::{Manifest, MANIFEST_PATH, OVERRIDES_HEADER};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+
+// Cargo does not see the snippet as an input: without this, a change to it alone keeps the
+// old copy embedded in the wasm.
+const _: &str = include_str!("overrides.js");
+
+#[wasm_bindgen(module = "/src/overrides.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = applyOverrides)]
+    async fn apply_overrides(text: &str, allowed: bool) -> JsValue;
+}
 
 /// The current manifest, or a message saying why it could not be read.
 pub async fn fetch_manifest() -> Result<Manifest, String> {
@@ -18,6 +29,7 @@ pub async fn fetch_manifest() -> Result<Manifest, String> {
     if !response.ok() {
         return Err(format!("manifest: HTTP {}", response.status()));
     }
+    let allowed = response.headers().has(OVERRIDES_HEADER).unwrap_or(false);
     let text = JsFuture::from(
         response
             .text()
@@ -27,5 +39,9 @@ pub async fn fetch_manifest() -> Result<Manifest, String> {
     .map_err(|e| contracts::browser::js_error_text(&e))?
     .as_string()
     .unwrap_or_default();
+    let text = apply_overrides(&text, allowed)
+        .await
+        .as_string()
+        .unwrap_or_default();
     contracts::browser::from_json_text(&text).map_err(|e| format!("manifest: {e}"))
 }

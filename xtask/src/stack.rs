@@ -201,7 +201,9 @@ impl Stack {
         gateway
             .env("PORT", cfg.gateway_port.to_string())
             .env("NATS_URL", &nats_url)
-            .env("WEB_DIR", &cfg.web_dir);
+            .env("WEB_DIR", &cfg.web_dir)
+            // A developer's machine: one MFE may be pointed at a local `trunk serve` build.
+            .env("MFE_OVERRIDES", "true");
         for service in services::ALL {
             let url = format!("http://127.0.0.1:{}", cfg.service_port(service));
             gateway.env(format!("{}_URL", service.name.to_uppercase()), url);

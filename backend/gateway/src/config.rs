@@ -23,6 +23,10 @@ pub struct Settings {
     pub nats_url: String,
     /// Request limits per client address.
     pub limits: RateLimits,
+    /// Whether a developer may point one MFE of this storefront at a local build
+    /// (`?mfe-override=name=url`; `MFE_OVERRIDES`, default off: `xtask up` turns it on, the
+    /// compose and Kubernetes configurations leave it off).
+    pub mfe_overrides: bool,
 }
 
 /// Per-client-address request limits (each answered with 429 and `Retry-After`).
@@ -74,6 +78,7 @@ impl Settings {
             upstream_timeout: Duration::from_millis(env_or("UPSTREAM_TIMEOUT_MS", 10_000u64)?),
             nats_url: env_or("NATS_URL", "nats://127.0.0.1:4222".to_string())?,
             limits: RateLimits::from_env()?,
+            mfe_overrides: env_or("MFE_OVERRIDES", false)?,
         })
     }
 }

@@ -82,6 +82,6 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         .route("/api/", any(proxy::unknown_api));
     let site = Router::new()
         .merge(kit::health::router(ready))
-        .merge(web::router(&settings.web_dir));
+        .merge(web::router(&settings.web_dir, settings.mfe_overrides));
     kit::http::observed(proxied).merge(kit::http::layers(site))
 }

@@ -8,6 +8,9 @@
 //!
 //! The manifest gets a content-hash ETag rather than `Last-Modified`: the latter has
 //! one-second resolution, so two deploys within a second would revalidate as unchanged.
+//!
+//! When development overrides are allowed (`MFE_OVERRIDES`), the manifest says so in the
+//! `contracts::manifest::OVERRIDES_HEADER`; without it the shell ignores a `?mfe-override=…`.
 
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -25,8 +28,8 @@ use tower_http::services::{ServeDir, ServeFile};
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
-/// Routes serving `web_dir`.
-pub fn router(web_dir: &Path) -> Router {
+/// Routes serving `web_dir`; `overrides` allows development overrides of single MFEs.
+pub fn router(web_dir: &Path, overrides: bool) -> Router {
     let mfe = ServeDir::new(web_dir.join("mfe")).precompressed_gzip();
     let shell = ServeDir::new(web_dir)
         .precompressed_gzip()
@@ -35,7 +38,10 @@ pub fn router(web_dir: &Path) -> Router {
     Router::new()
         .route(
             contracts::manifest::MANIFEST_PATH,
-            get(serve_manifest).with_state(manifest),
+            get(serve_manifest).with_state(ManifestFile {
+                path: manifest,
+                overrides,
+            }),
         )
         .nest_service("/mfe", mfe)
         .fallback_service(shell)
@@ -58,9 +64,16 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// Where the manifest is, and whether it allows development overrides.
+#[derive(Clone)]
+struct ManifestFile {
+    path: PathBuf,
+    overrides: bool,
+}
+
 /// `GET /mfe/manifest.json` with a strong ETag, answering 304 when the client has it.
-async fn serve_manifest(State(path): State<PathBuf>, headers: HeaderMap) -> axum::response::Response {
-    let Ok(body) = tokio::fs::read(&path).await else {
+async fn serve_manifest(State(file): State<ManifestFile>, headers: HeaderMap) -> axum::response::Response {
+    let Ok(body) = tokio::fs::read(&file.path).await else {
         return kit::problem::not_found("No micro-frontends are deployed.").into_response();
     };
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -74,6 +87,12 @@ async fn serve_manifest(State(path): State<PathBuf>, headers: HeaderMap) -> axum
     };
     if let Ok(value) = HeaderValue::from_str(&etag) {
         response.headers_mut().insert(header::ETAG, value);
+    }
+    if file.overrides {
+        response.headers_mut().insert(
+            contracts::manifest::OVERRIDES_HEADER,
+            HeaderValue::from_static("allowed"),
+        );
     }
     response
 }

@@ -148,6 +148,7 @@ async fn spawn(upstream: Option<String>, timeout: Duration, limits: RateLimits) 
         upstream_timeout: timeout,
         nats_url: nats.url(),
         limits,
+        mfe_overrides: false,
     };
     let app = Application::build(settings).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -83,3 +83,17 @@ async fn manifest_revalidates_by_content_not_by_time() {
     assert_eq!(changed.headers()["cache-control"], "no-cache");
     assert!(changed.text().await.unwrap().contains("\"x\""));
 }
+
+#[tokio::test]
+async fn manifest_does_not_allow_dev_overrides_by_default() {
+    let gw = crate::helpers::spawn_gateway().await;
+    let response = get_manifest(&gw, None).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response
+            .headers()
+            .get(contracts::manifest::OVERRIDES_HEADER)
+            .is_none(),
+        "a production gateway must not let a link swap an MFE for code from elsewhere"
+    );
+}
