@@ -6,7 +6,9 @@
 //! 3. `docker-compose.yml` validated by the compose tool; `deploy/k8s/` rendered, validated
 //!    offline and checked against the service table (as is compose: `cargo xtask kube`);
 //! 4. the web build, then browser e2e: the real stack (nats-server, services, gateway) on its
-//!    own ports with fresh data, driven by pytest + Playwright in headless Chromium.
+//!    own ports with fresh data, driven by pytest + Playwright in headless Chromium;
+//! 5. the compose stack for real: images from static binaries, `up`, the purchase journey and
+//!    a review on 127.0.0.1:8080, a catalog replica killed under load, `down -v`.
 
 use anyhow::{Context, Result};
 use std::time::Instant;
@@ -68,6 +70,7 @@ pub fn run() -> Result<()> {
     let build = stage("web build", || web::build(&tools))?;
     stage("services build", || stack::ensure_services(Profile::Debug))?;
     stage("browser e2e", || e2e(&tools, &build, &[]))?;
+    stage("compose stack", || compose::test(&tools))?;
     println!("\nxtask test: every stage passed in {:.0?}", started.elapsed());
     Ok(())
 }

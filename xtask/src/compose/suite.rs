@@ -54,7 +54,7 @@ fn journeys(compose: &Compose, tools: &tools::Tools) -> Result<()> {
     let base_url = format!("http://127.0.0.1:{GATEWAY_PORT}");
     cmd::run(
         cmd::new(tools.python.to_string_lossy().as_ref())
-            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .args(["-m", "pytest", "-q", "-rP", "-p", "no:cacheprovider"])
             .args(JOURNEYS)
             .env("BASE_URL", &base_url)
             .env("COMPOSE_URL", &base_url)
