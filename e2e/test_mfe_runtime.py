@@ -201,3 +201,25 @@ def test_devtools_panel_shows_the_slots_and_remounts_one(page: Page):
     page.keyboard.press("Alt+Shift+D")
     expect(page.locator("#mercado-devtools")).to_be_visible()
     assert page.errors == []
+
+
+def test_mfes_built_by_different_toolchains_run_side_by_side(page: Page, manifest):
+    """A team on an older wasm-bindgen (the legacy fixture, 0.2.100) ships beside the catalog,
+    built with the storefront's own; each module has its own memory and glue."""
+    reviews = manifest.entry("reviews")
+    legacy = manifest.fixture("legacy")
+    manifest.replace("reviews", dict(legacy, routes=reviews["routes"], slot=reviews["slot"]))
+
+    open_page(page, "/products/3")
+    expect(page.locator("#slot-secondary")).to_have_attribute("data-state", "mounted")
+    expect(page.locator("#slot-secondary")).to_have_attribute("data-mfe", "legacy")
+    expect(page.locator("[data-testid=legacy-toolchain]")).to_have_text("Built with wasm-bindgen 0.2.100")
+    expect(page.locator(MAIN_SLOT)).to_have_attribute("data-state", "mounted")
+    expect(page.locator("[data-testid=product-detail] h1")).to_be_visible()
+
+    # Both keep working together: the catalog routes to the list, the legacy one unmounts clean.
+    navigate(page, "/")
+    wait_grid(page)
+    expect(page.locator("#slot-secondary")).to_have_attribute("data-state", "idle")
+    expect(page.locator("[data-testid=legacy-toolchain]")).to_have_count(0)
+    assert page.errors == []

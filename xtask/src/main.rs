@@ -23,6 +23,7 @@ mod bench;
 mod cmd;
 mod compose;
 mod kube;
+mod legacy_fixture;
 mod mfe;
 mod mfe_store;
 mod paths;

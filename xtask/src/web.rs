@@ -108,18 +108,19 @@ fn staging_dir() -> PathBuf {
     paths::target_dir().join("mfe-build")
 }
 
-/// Copies `dist/` into `dir` and adds the fixtures' files, for tests that edit the manifest.
+/// Copies `dist/` into `dir` and adds the fixtures' files (the other-toolchain fixture
+/// included), for tests that edit the manifest.
 pub fn stage_test_web(build: &WebBuild, dir: &Path) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
     }
     copy_dir(&paths::dist_dir(), dir)?;
-    for entry in &build.fixtures {
+    let mut entries = build.fixtures.clone();
+    entries.push(crate::legacy_fixture::package(&build.fixture_dir)?);
+    for entry in &entries {
         copy_mfe(&build.fixture_dir, dir, entry)?;
     }
-    let fixtures = Manifest {
-        mfes: build.fixtures.clone(),
-    };
+    let fixtures = Manifest { mfes: entries };
     std::fs::write(
         dir.join("mfe").join("fixtures.json"),
         serde_json::to_vec_pretty(&fixtures)?,
