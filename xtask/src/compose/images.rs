@@ -1,7 +1,8 @@
 //! The images' contents, made on the host: every service compiled ONCE (one cargo invocation,
 //! so features unify the same way for all) as a static `x86_64-unknown-linux-musl` binary,
 //! then one build context per image in `target/compose/<name>/` holding the stripped binary,
-//! its Dockerfile and the empty folders the Dockerfile copies. Images are `FROM scratch`.
+//! its Dockerfile (one for every service, `deploy/service.Dockerfile`; the gateway's and NATS'
+//! own) and the empty folders the Dockerfile copies. Images are `FROM scratch`.
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -16,20 +17,43 @@ const PROFILE: &str = "release-native";
 /// An image above this is a regression (issue 15).
 const MAX_IMAGE_BYTES: u64 = 30 * 1024 * 1024;
 
-/// Every image of the stack: compose service name, package (binary) name, Dockerfile.
-fn images() -> Vec<(String, String, PathBuf)> {
+/// One image of the stack.
+struct Image {
+    /// Compose service name.
+    name: String,
+    /// Package (and binary) name.
+    binary: String,
+    /// The Dockerfile staged into its build context.
+    dockerfile: PathBuf,
+    /// The binary's file name in the build context (what the Dockerfile copies).
+    staged_as: String,
+}
+
+/// Every image of the stack. The services share one Dockerfile (each is told who it is by its
+/// environment); the gateway and NATS have their own.
+fn images() -> Vec<Image> {
     let root = paths::root();
-    let mut all: Vec<(String, String, PathBuf)> = services::ALL
+    let mut all: Vec<Image> = services::ALL
         .iter()
-        .map(|s| s.name)
-        .chain(["gateway"])
-        .map(|name| {
-            let dockerfile = root.join("backend").join(name).join("Dockerfile");
-            (name.to_string(), format!("mercado-{name}"), dockerfile)
+        .map(|s| Image {
+            name: s.name.to_string(),
+            binary: format!("mercado-{}", s.name),
+            dockerfile: root.join("deploy").join("service.Dockerfile"),
+            staged_as: "service".into(),
         })
         .collect();
-    let nats = root.join("deploy").join("nats").join("Dockerfile");
-    all.push(("nats".into(), "nats-server".into(), nats));
+    all.push(Image {
+        name: "gateway".into(),
+        binary: "mercado-gateway".into(),
+        dockerfile: root.join("backend").join("gateway").join("Dockerfile"),
+        staged_as: "mercado-gateway".into(),
+    });
+    all.push(Image {
+        name: "nats".into(),
+        binary: "nats-server".into(),
+        dockerfile: root.join("deploy").join("nats").join("Dockerfile"),
+        staged_as: "nats-server".into(),
+    });
     all
 }
 
@@ -44,8 +68,8 @@ pub fn build_binaries() -> Result<()> {
     println!("==> building every service once, static ({TARGET}, {PROFILE})");
     let mut command = cmd::new("cargo");
     command.args(["build", "--profile", PROFILE, "--target", TARGET]);
-    for (_, package, _) in images().iter().filter(|(name, ..)| name != "nats") {
-        command.args(["-p", package]);
+    for image in images().iter().filter(|i| i.name != "nats") {
+        command.args(["-p", &image.binary]);
     }
     cmd::run(&mut command)
 }
@@ -68,8 +92,8 @@ fn musl_toolchain() -> Result<()> {
 /// Creates the (empty) build contexts, which docker-compose 1.29 wants to exist even to
 /// validate the file.
 pub fn create_contexts() -> Result<()> {
-    for (name, ..) in images() {
-        let context = contexts_dir().join(&name);
+    for image in images() {
+        let context = contexts_dir().join(&image.name);
         for folder in ["data", "web"] {
             std::fs::create_dir_all(context.join(folder))
                 .with_context(|| format!("creating {}", context.join(folder).display()))?;
@@ -82,19 +106,20 @@ pub fn create_contexts() -> Result<()> {
 pub fn stage(nats_server: &Path) -> Result<()> {
     create_contexts()?;
     let built = paths::target_dir().join(TARGET).join(PROFILE);
-    for (name, binary, dockerfile) in images() {
-        let context = contexts_dir().join(&name);
-        std::fs::copy(&dockerfile, context.join("Dockerfile"))
-            .with_context(|| format!("copying {}", dockerfile.display()))?;
-        let source = if name == "nats" {
+    for image in images() {
+        let context = contexts_dir().join(&image.name);
+        std::fs::copy(&image.dockerfile, context.join("Dockerfile"))
+            .with_context(|| format!("copying {}", image.dockerfile.display()))?;
+        let nats = image.name == "nats";
+        let source = if nats {
             nats_server.to_path_buf()
         } else {
-            built.join(&binary)
+            built.join(&image.binary)
         };
         if !source.is_file() {
             bail!("{} is missing: the build did not produce it", source.display());
         }
-        place_binary(&source, &context.join(&binary), name != "nats")?;
+        place_binary(&source, &context.join(&image.staged_as), !nats)?;
     }
     println!("  ✓ build contexts in {}", contexts_dir().display());
     Ok(())
@@ -115,7 +140,7 @@ fn place_binary(source: &Path, dest: &Path, strip: bool) -> Result<()> {
 pub fn report_sizes() -> Result<()> {
     println!("==> image sizes");
     let mut too_big = Vec::new();
-    for (name, ..) in images() {
+    for Image { name, .. } in images() {
         let image = format!("mercado/{name}:local");
         let out = cmd::output(cmd::new("docker").args(["image", "inspect", "-f", "{{.Size}}", &image]))?;
         let bytes: u64 = out
