@@ -26,7 +26,7 @@ pub fn App() -> impl IntoView {
     crate::cart::start(auth);
     crate::live::start(auth);
     slots::contain_crashes(slots);
-    slots::serve_devtools(slots);
+    crate::devtools::serve(slots);
     // The page lives as long as the shell: keep the listener with it.
     std::mem::forget(listen::<AuthRequired, _>(|event| {
         navigate(&auth_page_href("/login", &event.return_to))

@@ -11,6 +11,7 @@ mod app;
 mod auth;
 mod cart;
 mod components;
+mod devtools;
 mod live;
 mod loader;
 mod manifest;

@@ -80,10 +80,12 @@ async function localBuild(base) {
 export async function applyOverrides(text, allowed) {
   takeFromUrl();
   const overrides = stored();
-  if (!Object.keys(overrides).length) return showBanner([]), text;
-  if (!allowed) {
-    console.warn("MFE overrides are not enabled on this storefront; ignoring them");
-    return showBanner([]), text;
+  if (!Object.keys(overrides).length || !allowed) {
+    if (!allowed && Object.keys(overrides).length) {
+      console.warn("MFE overrides are not enabled on this storefront; ignoring them");
+    }
+    showBanner([]);
+    return text;
   }
   const manifest = JSON.parse(text);
   const active = [];

@@ -5,9 +5,9 @@
 //! MFE if the same build should stay (it follows the URL itself), or unmounts it and mounts
 //! the right one in a fresh host element. A build is known by its content hash, not by its
 //! version string: a rebuilt MFE with an unchanged version still replaces the old one. An
-//! MFE built against a contract version the shell cannot host is refused before it loads. A generation counter makes a slow load
-//! from an earlier navigation give way to a newer one. Any failure shows a fallback in that
-//! slot only.
+//! MFE built against a contract version the shell cannot host is refused before it loads. A
+//! generation counter makes a slow load from an earlier navigation give way to a newer one.
+//! Any failure shows a fallback in that slot only, and is counted.
 
 use std::cell::{Cell, RefCell};
 
@@ -269,77 +269,28 @@ pub fn contain_crashes(slots: Slots) {
         let Some(slot) = SLOTS.into_iter().find(|s| *s == crash.slot) else {
             return;
         };
-        let Some(dead) = MOUNTED.with(|m| m.borrow_mut()[index(slot)].take()) else {
+        let Some(dead) = clear_slot(slot) else {
             return;
         };
-        loader::evict(&dead.entry);
-        loader::unmount(&dead.handle);
-        dead.host.remove();
-        let error = format!("{} crashed: {}", dead.entry.name, crash.message);
-        fail(slots.view(slot), Some(Shown::of(&dead.entry)), error);
+        let error = format!("{} crashed: {}", dead.name, crash.message);
+        fail(slots.view(slot), Some(Shown::of(&dead)), error);
     }));
 }
 
-/// Starts the devtools panel (`devtools.js`) and carries out its slot buttons: "unmount"
-/// empties a slot, "remount" replaces its MFE with a fresh instance of the same build.
-pub fn serve_devtools(slots: Slots) {
-    start_devtools();
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let listener = gloo_events::EventListener::new(&window, DEVTOOLS_SLOT_ACTION, move |event| {
-        let detail = event
-            .dyn_ref::<web_sys::CustomEvent>()
-            .map(|e| e.detail())
-            .unwrap_or_default();
-        let field = |name: &str| {
-            js_sys::Reflect::get(&detail, &name.into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default()
-        };
-        let (slot_name, action) = (field("slot"), field("action"));
-        let Some(slot) = SLOTS.into_iter().find(|s| *s == slot_name) else {
-            return;
-        };
-        let view = slots.view(slot);
-        if let Some(mounted) = MOUNTED.with(|m| m.borrow_mut()[index(slot)].take()) {
-            loader::unmount(&mounted.handle);
-            mounted.host.remove();
-            loader::evict(&mounted.entry);
-        }
-        let failures = view.with_untracked(|v| v.failures);
-        view.set(SlotView {
-            failures,
-            ..SlotView::default()
-        });
-        if action == "remount" {
-            slots.retry.update(|n| *n += 1);
-        }
-    });
-    // The page lives as long as the shell: keep the listener with it.
-    std::mem::forget(listener);
+/// Unmounts whatever is in `slot` and removes its host element; returns what was there.
+fn unmount_slot(slot: &'static str) -> Option<MfeEntry> {
+    let mounted = MOUNTED.with(|m| m.borrow_mut()[index(slot)].take())?;
+    loader::unmount(&mounted.handle);
+    mounted.host.remove();
+    Some(mounted.entry)
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/devtools.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = startDevtools)]
-    fn start_devtools();
-}
-
-// Cargo does not see the snippet as an input: without this, a change to it alone keeps the
-// old copy embedded in the wasm.
-const _: &str = include_str!("devtools.js");
-
-/// The event `devtools.js` sends for its slot buttons (`SLOT_ACTION_EVENT` there: keep equal).
-const DEVTOOLS_SLOT_ACTION: &str = "mercado-devtools:slot";
-
-/// Unmounts whatever is in `slot` and removes its host element.
-fn unmount_slot(slot: &'static str) {
-    if let Some(mounted) = MOUNTED.with(|m| m.borrow_mut()[index(slot)].take()) {
-        loader::unmount(&mounted.handle);
-        mounted.host.remove();
-    }
+/// Unmounts `slot` and forgets its module, so the next mount there is a fresh instance
+/// (after a crash, or the devtools' Remount); returns what was there.
+pub fn clear_slot(slot: &'static str) -> Option<MfeEntry> {
+    let entry = unmount_slot(slot)?;
+    loader::evict(&entry);
+    Some(entry)
 }
 
 /// A fresh `<div class="mfe-host">` inside the slot's host container.
