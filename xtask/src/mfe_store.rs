@@ -46,7 +46,7 @@ type Releases = BTreeMap<String, Vec<Release>>;
 pub enum Published {
     /// The build is live now; it replaced the named build, if there was one.
     Swapped { previous: Option<String> },
-    /// The same build (same content) was already live: nothing changed.
+    /// The same entry (same content, routes and slot) was already live: nothing changed.
     Unchanged,
 }
 
@@ -69,13 +69,14 @@ impl Store {
         let mut manifest = self.manifest()?;
         let mut releases = self.releases(&manifest)?;
         let live = manifest.mfes.iter().find(|e| e.name == entry.name);
-        if live.is_some_and(|live| live.build == entry.build && live.contract == entry.contract) {
+        // The whole entry, not only the build: new routes for the same code are a new release.
+        if live == Some(entry) {
             return Ok(Published::Unchanged);
         }
         let previous = live.map(|live| live.build.clone());
         self.copy_files(staging, entry)?;
         let history = releases.entry(entry.name.clone()).or_default();
-        history.retain(|r| r.entry.build != entry.build);
+        history.retain(|r| r.entry != *entry);
         history.push(Release {
             entry: entry.clone(),
             published_at: now(),
@@ -306,6 +307,24 @@ mod tests {
         assert!(store.rollback("catalog").is_err(), "nothing before c1");
         assert!(store.rollback("cart").is_err(), "cart has one build");
         assert!(store.rollback("nobody").is_err());
+    }
+
+    #[test]
+    fn the_same_code_with_new_routes_is_a_new_release() {
+        let web = tempfile::tempdir().unwrap();
+        let staging = tempfile::tempdir().unwrap();
+        let store = Store::open(web.path()).unwrap();
+        let first = entry("catalog", "c1");
+        stage(staging.path(), &first);
+        store.publish(staging.path(), &first).unwrap();
+        let rerouted = MfeEntry {
+            routes: vec!["/".into(), "/offers".into()],
+            ..first.clone()
+        };
+        let outcome = store.publish(staging.path(), &rerouted).unwrap();
+        assert_eq!(outcome, Published::Swapped { previous: Some("c1".into()) });
+        assert_eq!(live(web.path()).mfes[0].routes, rerouted.routes);
+        assert_eq!(store.rollback("catalog").unwrap().routes, first.routes);
     }
 
     #[test]
