@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import sri
+from conftest import ARTIFACTS, sri
 from pages import (
     MAIN_SLOT,
     TIMER_TRACKER,
@@ -17,6 +17,13 @@ from pages import (
     wait_grid,
     wait_settled,
 )
+
+
+def screenshot(page: Page, name: str) -> None:
+    """A picture for the README (E2E_ARTIFACTS/screens), taken while the test looks."""
+    screens = ARTIFACTS / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screens / name))
 
 
 def test_new_build_with_the_same_version_takes_effect_on_next_navigation(page: Page, manifest):
@@ -130,6 +137,7 @@ def test_mfe_that_panics_after_mount_is_replaced_by_its_fallback(page: Page, man
     # The other slot is untouched and still answers.
     expect(page.locator(MAIN_SLOT)).to_have_attribute("data-state", "mounted")
     expect(page.locator("[data-testid=product-detail] h1")).to_be_visible()
+    screenshot(page, "crashed-slot.png")
 
     # "Try again" instantiates a fresh copy: the dead instance is never reused.
     with page.expect_request(re.compile(re.escape(panicking["wasm"]) + "$")):
@@ -182,6 +190,7 @@ def test_devtools_panel_shows_the_slots_and_remounts_one(page: Page):
     expect(main_row).to_contain_text(re.compile(r"\d+\.\d ms / \d+\.\d ms / \d+\.\d ms"))
     expect(panel.locator("tr[data-slot=secondary]")).to_contain_text("reviews")
     expect(panel.locator("ol")).to_contain_text("storefront:page-shown")
+    screenshot(page, "devtools.png")
 
     # Remount: the same build in a fresh host element (and a fresh instance).
     page.evaluate("document.querySelector('#slot-main .mfe-host').dataset.old = 'yes'")
