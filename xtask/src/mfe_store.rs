@@ -322,7 +322,12 @@ mod tests {
             ..first.clone()
         };
         let outcome = store.publish(staging.path(), &rerouted).unwrap();
-        assert_eq!(outcome, Published::Swapped { previous: Some("c1".into()) });
+        assert_eq!(
+            outcome,
+            Published::Swapped {
+                previous: Some("c1".into())
+            }
+        );
         assert_eq!(live(web.path()).mfes[0].routes, rerouted.routes);
         assert_eq!(store.rollback("catalog").unwrap().routes, first.routes);
     }
