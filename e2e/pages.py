@@ -127,3 +127,20 @@ def listener_counts(page: Page, cdp) -> dict:
     counts["nodes"] = int(metrics["Nodes"])
     counts["timers"] = page.evaluate("window.__liveTimers()")
     return counts
+
+
+def expect_cycles_leave_nothing(page: Page, cdp, cycle, cycles: int) -> None:
+    """Runs `cycle` (a mount and an unmount) `cycles` times after a warm-up and checks that no
+    listener, timer or DOM node was left behind (needs what `listener_counts` needs)."""
+    for _ in range(3):  # warm up caches (module, manifest, images) before the baseline
+        cycle()
+    baseline = listener_counts(page, cdp)
+    for _ in range(cycles):
+        cycle()
+    after = listener_counts(page, cdp)
+    assert after["window"] == baseline["window"], (baseline, after)
+    assert after["document"] == baseline["document"], (baseline, after)
+    assert after["timers"] == baseline["timers"], (baseline, after)
+    # Detached nodes are freed by GC; allow a little slack for the shell's own bookkeeping.
+    assert after["nodes"] <= baseline["nodes"] + 50, (baseline, after)
+    assert page.errors == []

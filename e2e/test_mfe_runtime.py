@@ -11,7 +11,7 @@ from pages import (
     TIMER_TRACKER,
     expect_category_nav,
     expect_shell_works,
-    listener_counts,
+    expect_cycles_leave_nothing,
     navigate,
     open_page,
     wait_grid,
@@ -162,18 +162,7 @@ def test_mount_unmount_100_times_leaves_nothing_behind(page: Page):
         page.wait_for_function("s => document.querySelector(s).dataset.state === 'idle'", arg=MAIN_SLOT)
         expect(page.locator("[data-testid=catalog]")).to_have_count(0)
 
-    for _ in range(3):  # warm up caches (module, manifest, images) before the baseline
-        cycle()
-    baseline = listener_counts(page, cdp)
-    for _ in range(100):
-        cycle()
-    after = listener_counts(page, cdp)
-    assert after["window"] == baseline["window"], (baseline, after)
-    assert after["document"] == baseline["document"], (baseline, after)
-    assert after["timers"] == baseline["timers"], (baseline, after)
-    # Detached nodes are freed by GC; allow a little slack for the shell's own bookkeeping.
-    assert after["nodes"] <= baseline["nodes"] + 50, (baseline, after)
-    assert page.errors == []
+    expect_cycles_leave_nothing(page, cdp, cycle, 100)
     wait_settled(page)
 
 

@@ -13,7 +13,7 @@ from pages import (
     TIMER_TRACKER,
     expect_signed_in_as,
     fill_sign_in,
-    listener_counts,
+    expect_cycles_leave_nothing,
     navigate,
     open_page,
     register_via_api,
@@ -92,17 +92,7 @@ def test_mount_unmount_cycles_leave_nothing_behind(page: Page, name: str):
         mount(page, name)
         settle_away(page)
 
-    for _ in range(3):  # warm up caches (module, manifest, images) before the baseline
-        cycle()
-    baseline = listener_counts(page, cdp)
-    for _ in range(CYCLES):
-        cycle()
-    after = listener_counts(page, cdp)
-    assert after["window"] == baseline["window"], (baseline, after)
-    assert after["document"] == baseline["document"], (baseline, after)
-    assert after["timers"] == baseline["timers"], (baseline, after)
-    assert after["nodes"] <= baseline["nodes"] + 50, (baseline, after)
-    assert page.errors == []
+    expect_cycles_leave_nothing(page, cdp, cycle, CYCLES)
 
 
 @pytest.mark.parametrize("name", list(MFES))
