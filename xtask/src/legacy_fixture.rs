@@ -6,11 +6,10 @@
 //! shared). Only the e2e web dir gets it; `xtask up` and `build` never pay for its toolchain.
 
 use anyhow::{Context, Result};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 use crate::{cmd, paths, web};
-use contracts::manifest::{Integrity, MfeEntry, SLOT_MAIN};
+use contracts::manifest::{MfeEntry, SLOT_MAIN};
 
 /// The wasm-bindgen the fixture's Cargo.toml pins.
 const WASM_BINDGEN: &str = "0.2.100";
@@ -54,31 +53,15 @@ pub fn package(staging: &Path) -> Result<MfeEntry> {
     )?;
     let js = std::fs::read(bindgen.join(format!("{NAME}.js")))?;
     let wasm = std::fs::read(bindgen.join(format!("{NAME}_bg.wasm")))?;
-    let hash: String = Sha256::digest([js.as_slice(), wasm.as_slice()].concat())
-        .iter()
-        .take(6)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let dir = format!("{WASM_BINDGEN}-{hash}");
-    let out = staging.join("mfe").join(NAME).join(&dir);
-    std::fs::create_dir_all(&out)?;
-    std::fs::write(out.join(format!("{NAME}.js")), &js)?;
-    std::fs::write(out.join(format!("{NAME}_bg.wasm")), &wasm)?;
-    Ok(MfeEntry {
-        name: NAME.into(),
-        version: WASM_BINDGEN.into(),
-        build: hash,
+    let meta = web::BuildMeta {
+        name: NAME,
+        version: WASM_BINDGEN,
         // It implements mount ABI 1.0 by hand, as an MFE from another repository would.
-        contract: "1.0".into(),
-        js: format!("/mfe/{NAME}/{dir}/{NAME}.js"),
-        wasm: format!("/mfe/{NAME}/{dir}/{NAME}_bg.wasm"),
-        integrity: Integrity {
-            js: web::sri(&js),
-            wasm: web::sri(&wasm),
-        },
-        routes: vec!["/__fixtures/legacy".into()],
-        slot: SLOT_MAIN.into(),
-    })
+        contract: "1.0",
+        routes: &["/__fixtures/legacy".to_string()],
+        slot: SLOT_MAIN,
+    };
+    web::stage_build(staging, &meta, &js, &wasm)
 }
 
 /// The wasm-bindgen CLI of the fixture's version, installed once into the shared target dir

@@ -269,30 +269,55 @@ fn package_mfe(tools: &Tools, krate: &MfeCrate, staging: &Path) -> Result<MfeEnt
     } else {
         bindgen_and_optimise(tools, &input, &cache, name)?;
     }
-    let (js_bytes, wasm_bytes) = (std::fs::read(&js)?, std::fs::read(&wasm)?);
-    let content_hash = hex(&Sha256::digest(
-        [js_bytes.as_slice(), wasm_bytes.as_slice()].concat(),
-    ));
+    let meta = BuildMeta {
+        name,
+        version: &krate.version,
+        // Every MFE in this workspace is compiled against the contracts crate xtask links.
+        contract: contracts::mount::CONTRACT_VERSION,
+        routes: &krate.meta.routes,
+        slot: &krate.meta.slot,
+    };
+    stage_build(staging, &meta, &std::fs::read(&js)?, &std::fs::read(&wasm)?)
+}
+
+/// What a manifest entry says of a build besides its files.
+pub struct BuildMeta<'a> {
+    /// The MFE's name (also its files' names).
+    pub name: &'a str,
+    /// Its version string.
+    pub version: &'a str,
+    /// The mount-ABI contract version it was built against.
+    pub contract: &'a str,
+    /// The routes it serves.
+    pub routes: &'a [String],
+    /// The slot it renders into.
+    pub slot: &'a str,
+}
+
+/// Writes a build's glue and wasm under `staging/mfe/<name>/<version>-<build>/`, the build
+/// being the first 12 hex digits of their SHA-256, and returns its manifest entry.
+pub fn stage_build(staging: &Path, meta: &BuildMeta, js: &[u8], wasm: &[u8]) -> Result<MfeEntry> {
+    let name = meta.name;
+    let content_hash = hex(&Sha256::digest([js, wasm].concat()));
     let build = content_hash[..12].to_string();
-    let dir_name = format!("{}-{build}", krate.version);
+    let dir_name = format!("{}-{build}", meta.version);
     let out = staging.join("mfe").join(name).join(&dir_name);
     std::fs::create_dir_all(&out)?;
-    std::fs::write(out.join(format!("{name}.js")), &js_bytes)?;
-    std::fs::write(out.join(format!("{name}_bg.wasm")), &wasm_bytes)?;
+    std::fs::write(out.join(format!("{name}.js")), js)?;
+    std::fs::write(out.join(format!("{name}_bg.wasm")), wasm)?;
     Ok(MfeEntry {
-        name: name.clone(),
-        version: krate.version.clone(),
+        name: name.to_string(),
+        version: meta.version.to_string(),
         build,
-        // Every MFE in this workspace is compiled against the contracts crate xtask links.
-        contract: contracts::mount::CONTRACT_VERSION.to_string(),
+        contract: meta.contract.to_string(),
         js: format!("/mfe/{name}/{dir_name}/{name}.js"),
         wasm: format!("/mfe/{name}/{dir_name}/{name}_bg.wasm"),
         integrity: Integrity {
-            js: sri(&js_bytes),
-            wasm: sri(&wasm_bytes),
+            js: sri(js),
+            wasm: sri(wasm),
         },
-        routes: krate.meta.routes.clone(),
-        slot: krate.meta.slot.clone(),
+        routes: meta.routes.to_vec(),
+        slot: meta.slot.to_string(),
     })
 }
 
