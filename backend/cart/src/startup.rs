@@ -1,13 +1,12 @@
-//! Building the cart: database, NATS (snapshot responder, paid-order consumer), the token
-//! verifier, and the HTTP router.
+//! Building the cart on kit's foundation: the snapshot responder, the paid-order consumer,
+//! the token verifier, and the HTTP router.
 
 use std::sync::Arc;
 
 use axum::routing::{get, post, put};
 use axum::Router;
-use kit::auth::Verifier;
 use kit::serve::{Server, StartupError};
-use tokio::net::TcpListener;
+use kit::service::Foundation;
 
 use crate::config::Settings;
 use crate::events;
@@ -20,22 +19,19 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Application;
 
 impl Application {
-    /// Opens the database (migrating), connects NATS and binds the port.
+    /// On kit's foundation (port, database, NATS, streams): starts the snapshot responder and
+    /// the paid-order consumer.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
-        let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
-        let nats = kit::nats::connect(&settings.service.nats_url).await?;
-        events::snapshot::serve(nats.clone(), db.clone()).await?;
-        let bus = kit::bus::Bus::new(nats.clone());
-        bus.ensure_streams(contracts::messaging::ALL_STREAMS).await?;
-        events::paid::start(&bus, db.clone());
+        let base = Foundation::start(&settings.service, &MIGRATOR).await?;
+        events::snapshot::serve(base.nats.clone(), base.db.clone()).await?;
+        events::paid::start(&base.bus, base.db.clone());
         let state = AppState {
-            verifier: Arc::new(Verifier::from_nats(nats.clone())),
-            db,
-            nats,
+            verifier: base.verifier(),
+            db: base.db.clone(),
+            nats: base.nats.clone(),
             settings: Arc::new(settings),
         };
-        let listener = TcpListener::bind(state.settings.service.bind_address()).await?;
-        Ok(Server::new(listener, router(state))?)
+        base.serve(router(state))
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use kit::auth::Verifier;
-use sqlx::SqlitePool;
+use kit::db::Pool;
 
 use crate::config::Settings;
 
@@ -12,7 +12,7 @@ use crate::config::Settings;
 #[derive(Clone)]
 pub struct AppState {
     /// The cart's own database.
-    pub db: SqlitePool,
+    pub db: Pool,
     /// For `catalog.prices` and readiness.
     pub nats: async_nats::Client,
     /// Verifies access tokens (keys from identity over NATS).

@@ -1,7 +1,8 @@
 //! The cart's queries.
 
 use contracts::cart::{MAX_LINES, MAX_QUANTITY};
-use sqlx::{Row, SqlitePool};
+use kit::db::{Connection, Pool};
+use sqlx::Row;
 
 use crate::domain::pricing::StoredLine;
 
@@ -24,8 +25,8 @@ pub enum AddError {
 
 /// The cart of `user_id`, if they have one.
 #[tracing::instrument(skip_all)]
-pub async fn cart_of_user(db: &SqlitePool, user_id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?")
+pub async fn cart_of_user(db: &Pool, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(db)
         .await
@@ -33,8 +34,8 @@ pub async fn cart_of_user(db: &SqlitePool, user_id: &str) -> Result<Option<Strin
 
 /// Whether `cart_id` is a visitor's (not a user's) cart that exists.
 #[tracing::instrument(skip_all)]
-pub async fn is_visitor_cart(db: &SqlitePool, cart_id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM carts WHERE id = ? AND user_id IS NULL")
+pub async fn is_visitor_cart(db: &Pool, cart_id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM carts WHERE id = $1 AND user_id IS NULL")
         .bind(cart_id)
         .fetch_optional(db)
         .await?;
@@ -43,10 +44,10 @@ pub async fn is_visitor_cart(db: &SqlitePool, cart_id: &str) -> Result<bool, sql
 
 /// A new empty cart for `user_id` (or a visitor); returns its id.
 #[tracing::instrument(skip_all)]
-pub async fn create_cart(db: &SqlitePool, user_id: Option<&str>) -> Result<String, sqlx::Error> {
+pub async fn create_cart(db: &Pool, user_id: Option<&str>) -> Result<String, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
     let now = kit::clock::unix_millis();
-    sqlx::query("INSERT INTO carts (id, user_id, created_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING")
+    sqlx::query("INSERT INTO carts (id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING")
         .bind(&id)
         .bind(user_id)
         .bind(now)
@@ -61,51 +62,68 @@ pub async fn create_cart(db: &SqlitePool, user_id: Option<&str>) -> Result<Strin
 }
 
 /// Gives a visitor's cart to `user_id`: it becomes their cart if they have none, else its
-/// lines are added to theirs (quantities capped) and it is deleted. Returns the user's cart.
+/// lines are added to theirs (quantities capped) and it is deleted. Returns the user's cart;
+/// `None` when the visitor's cart is no visitor's any more and the user has no cart.
 #[tracing::instrument(skip_all)]
 pub async fn merge_into_user(
-    db: &SqlitePool,
+    db: &Pool,
     visitor_cart: &str,
     user_id: &str,
-) -> Result<String, sqlx::Error> {
+) -> Result<Option<String>, sqlx::Error> {
     let mut tx = kit::db::begin_write(db).await?;
-    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?")
+    // Asked again under the write turn: two requests of one browser just after sign-in both
+    // saw the visitor's cart, and the second must not merge what is by then the user's own
+    // cart into itself (that doubled every quantity).
+    let still_visitor: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM carts WHERE id = $1 AND user_id IS NULL")
+            .bind(visitor_cart)
+            .fetch_one(&mut *tx)
+            .await?;
+    let existing: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?;
+    if still_visitor == 0 {
+        tx.commit().await?;
+        return Ok(existing);
+    }
     let Some(user_cart) = existing else {
-        sqlx::query("UPDATE carts SET user_id = ?, updated_at = ? WHERE id = ? AND user_id IS NULL")
+        sqlx::query("UPDATE carts SET user_id = $1, updated_at = $2 WHERE id = $3 AND user_id IS NULL")
             .bind(user_id)
             .bind(kit::clock::unix_millis())
             .bind(visitor_cart)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        return Ok(visitor_cart.to_string());
+        return Ok(Some(visitor_cart.to_string()));
     };
+    // `cart_lines.quantity` is the user's line, `excluded.quantity` the visitor's; the
+    // `WHERE` also keeps SQLite from reading `ON CONFLICT` as a join's `ON`.
     sqlx::query(
         "INSERT INTO cart_lines (cart_id, product_id, quantity, added_price_cents, added_at)
-         SELECT ?, product_id, quantity, added_price_cents, added_at FROM cart_lines WHERE cart_id = ?
-         ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?)",
+         SELECT $1, product_id, quantity, added_price_cents, added_at FROM cart_lines WHERE cart_id = $2
+         ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity =
+             CASE WHEN cart_lines.quantity + excluded.quantity > $3 THEN $3
+                  ELSE cart_lines.quantity + excluded.quantity END",
     )
     .bind(&user_cart)
     .bind(visitor_cart)
-    .bind(MAX_QUANTITY)
+    .bind(i64::from(MAX_QUANTITY))
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM carts WHERE id = ? AND user_id IS NULL")
+    sqlx::query("DELETE FROM carts WHERE id = $1 AND user_id IS NULL")
         .bind(visitor_cart)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(user_cart)
+    Ok(Some(user_cart))
 }
 
 /// The lines of a cart, oldest first.
 #[tracing::instrument(skip_all)]
-pub async fn lines(db: &SqlitePool, cart_id: &str) -> Result<Vec<StoredLine>, sqlx::Error> {
+pub async fn lines(db: &Pool, cart_id: &str) -> Result<Vec<StoredLine>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT product_id, quantity, added_price_cents FROM cart_lines WHERE cart_id = ? ORDER BY added_at, product_id",
+        "SELECT product_id, quantity, added_price_cents FROM cart_lines WHERE cart_id = $1 ORDER BY added_at, product_id",
     )
     .bind(cart_id)
     .fetch_all(db)
@@ -123,7 +141,7 @@ pub async fn lines(db: &SqlitePool, cart_id: &str) -> Result<Vec<StoredLine>, sq
 /// Adds `quantity` of a product priced `price_cents` now.
 #[tracing::instrument(skip_all, fields(product_id))]
 pub async fn add(
-    db: &SqlitePool,
+    db: &Pool,
     cart_id: &str,
     product_id: i64,
     quantity: u32,
@@ -131,7 +149,7 @@ pub async fn add(
 ) -> Result<(), AddError> {
     let mut tx = kit::db::begin_write(db).await?;
     let already: Option<i64> =
-        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = ? AND product_id = ?")
+        sqlx::query_scalar("SELECT quantity FROM cart_lines WHERE cart_id = $1 AND product_id = $2")
             .bind(cart_id)
             .bind(product_id)
             .fetch_optional(&mut *tx)
@@ -143,15 +161,17 @@ pub async fn add(
             })
         }
         Some(_) => {
-            sqlx::query("UPDATE cart_lines SET quantity = quantity + ? WHERE cart_id = ? AND product_id = ?")
-                .bind(quantity)
-                .bind(cart_id)
-                .bind(product_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE cart_lines SET quantity = quantity + $1 WHERE cart_id = $2 AND product_id = $3",
+            )
+            .bind(i64::from(quantity))
+            .bind(cart_id)
+            .bind(product_id)
+            .execute(&mut *tx)
+            .await?;
         }
         None => {
-            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = ?")
+            let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1")
                 .bind(cart_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -159,11 +179,11 @@ pub async fn add(
                 return Err(AddError::TooManyLines);
             }
             sqlx::query(
-                "INSERT INTO cart_lines (cart_id, product_id, quantity, added_price_cents, added_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO cart_lines (cart_id, product_id, quantity, added_price_cents, added_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(cart_id)
             .bind(product_id)
-            .bind(quantity)
+            .bind(i64::from(quantity))
             .bind(price_cents)
             .bind(kit::clock::unix_millis())
             .execute(&mut *tx)
@@ -177,13 +197,13 @@ pub async fn add(
 /// Sets a line's quantity; `false` if the cart has no such line.
 #[tracing::instrument(skip_all, fields(product_id))]
 pub async fn set_quantity(
-    db: &SqlitePool,
+    db: &Pool,
     cart_id: &str,
     product_id: i64,
     quantity: u32,
 ) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query("UPDATE cart_lines SET quantity = ? WHERE cart_id = ? AND product_id = ?")
-        .bind(quantity)
+    let changed = sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE cart_id = $2 AND product_id = $3")
+        .bind(i64::from(quantity))
         .bind(cart_id)
         .bind(product_id)
         .execute(db)
@@ -194,8 +214,8 @@ pub async fn set_quantity(
 
 /// Removes a line; `false` if there was none.
 #[tracing::instrument(skip_all, fields(product_id))]
-pub async fn remove(db: &SqlitePool, cart_id: &str, product_id: i64) -> Result<bool, sqlx::Error> {
-    let removed = sqlx::query("DELETE FROM cart_lines WHERE cart_id = ? AND product_id = ?")
+pub async fn remove(db: &Pool, cart_id: &str, product_id: i64) -> Result<bool, sqlx::Error> {
+    let removed = sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1 AND product_id = $2")
         .bind(cart_id)
         .bind(product_id)
         .execute(db)
@@ -207,24 +227,24 @@ pub async fn remove(db: &SqlitePool, cart_id: &str, product_id: i64) -> Result<b
 /// Takes bought quantities out of a user's cart; lines bought in full go.
 #[tracing::instrument(skip_all)]
 pub async fn take_bought(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Connection,
     user_id: &str,
     items: &[contracts::orders::ItemQuantity],
 ) -> Result<(), sqlx::Error> {
-    const OF_USER: &str = "cart_id = (SELECT id FROM carts WHERE user_id = ?)";
+    const OF_USER: &str = "cart_id = (SELECT id FROM carts WHERE user_id = $3)";
     for item in items {
         sqlx::query(&format!(
-            "DELETE FROM cart_lines WHERE product_id = ? AND quantity <= ? AND {OF_USER}"
+            "DELETE FROM cart_lines WHERE product_id = $1 AND quantity <= $2 AND {OF_USER}"
         ))
         .bind(item.product_id)
-        .bind(item.quantity)
+        .bind(i64::from(item.quantity))
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
         sqlx::query(&format!(
-            "UPDATE cart_lines SET quantity = quantity - ? WHERE product_id = ? AND {OF_USER}"
+            "UPDATE cart_lines SET quantity = quantity - $1 WHERE product_id = $2 AND {OF_USER}"
         ))
-        .bind(item.quantity)
+        .bind(i64::from(item.quantity))
         .bind(item.product_id)
         .bind(user_id)
         .execute(&mut *tx)

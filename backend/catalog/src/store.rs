@@ -14,16 +14,17 @@ pub fn image_url(id: i64) -> String {
     format!("/catalog/products/{id}/image.svg")
 }
 
-/// Fills an empty database with the demo assortment, in one transaction (idempotent).
+/// Fills an empty database with the demo assortment, in one transaction (idempotent: the
+/// count and the inserts are one writer's turn, `BEGIN IMMEDIATE`).
 #[tracing::instrument(skip_all)]
 pub async fn seed_if_empty(db: &SqlitePool) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM products")
-        .fetch_one(db)
+        .fetch_one(&mut *tx)
         .await?;
     if count > 0 {
         return Ok(());
     }
-    let mut tx = kit::db::begin_write(db).await?;
     for (i, category) in seed::CATEGORIES.iter().enumerate() {
         sqlx::query("INSERT INTO categories (id, slug, name) VALUES (?, ?, ?)")
             .bind(i as i64 + 1)

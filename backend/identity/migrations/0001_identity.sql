@@ -1,11 +1,12 @@
 -- Accounts, sign-in sessions and the keys that sign access tokens.
+-- Written in the SQL that SQLite and PostgreSQL both accept.
 
 CREATE TABLE users (
     id            TEXT PRIMARY KEY,              -- UUID v7
     email         TEXT NOT NULL UNIQUE,          -- lower-cased
     name          TEXT NOT NULL,
     password_hash TEXT NOT NULL,                 -- argon2id PHC string
-    created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    created_at    TEXT NOT NULL                  -- RFC 3339 UTC, whole seconds (set by the service)
 );
 
 -- One family per sign-in: every refresh token descending from that sign-in belongs to it,
@@ -13,8 +14,8 @@ CREATE TABLE users (
 CREATE TABLE session_families (
     id             TEXT PRIMARY KEY,
     user_id        TEXT NOT NULL REFERENCES users(id),
-    created_at     INTEGER NOT NULL,             -- Unix seconds
-    revoked_at     INTEGER,
+    created_at     BIGINT NOT NULL,              -- Unix seconds
+    revoked_at     BIGINT,
     revoked_reason TEXT
 );
 
@@ -22,15 +23,15 @@ CREATE TABLE session_families (
 CREATE TABLE refresh_tokens (
     token_hash TEXT PRIMARY KEY,
     family_id  TEXT NOT NULL REFERENCES session_families(id),
-    expires_at INTEGER NOT NULL,
-    used_at    INTEGER                           -- set when rotated; any later use is reuse
+    expires_at BIGINT NOT NULL,
+    used_at    BIGINT                            -- set when rotated; any later use is reuse
 );
 CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
 
 -- Ed25519 keys, newest first by created_at; the newest signs, older ones still verify.
 CREATE TABLE signing_keys (
     kid           TEXT PRIMARY KEY,
-    private_pkcs8 BLOB NOT NULL,
-    public_key    BLOB NOT NULL,
-    created_at    INTEGER NOT NULL
+    private_pkcs8 BYTEA NOT NULL,
+    public_key    BYTEA NOT NULL,
+    created_at    BIGINT NOT NULL                -- Unix seconds
 );

@@ -3,7 +3,7 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use sqlx::SqlitePool;
+use kit::db::Pool;
 
 use crate::domain::keys::{rotation_due, KeyRing, StoredKey};
 use crate::domain::unix_now;
@@ -24,26 +24,36 @@ pub enum SigningError {
 }
 
 /// Loads the stored keys, adding a new one first when none exists or the newest is too old.
-pub async fn load(
-    db: &SqlitePool,
-    rotation: Duration,
-    access_ttl: Duration,
-) -> Result<KeyRing, SigningError> {
+pub async fn load(db: &Pool, rotation: Duration, access_ttl: Duration) -> Result<KeyRing, SigningError> {
     let now = unix_now();
+    let rotation_secs = rotation.as_secs() as i64;
     let mut keys = store::signing_keys(db).await?;
-    if rotation_due(&keys, now, rotation.as_secs() as i64) {
-        let key = StoredKey::generate(now)?;
-        store::insert_signing_key(db, &key).await?;
-        tracing::info!(kid = key.kid, "new signing key");
-        keys = store::signing_keys(db).await?;
+    if rotation_due(&keys, now, rotation_secs) {
+        keys = rotate(db, now, rotation_secs).await?;
     }
     KeyRing::from_keys(keys, now, access_ttl.as_secs() as i64)
         .ok_or_else(|| SigningError::Database(sqlx::Error::RowNotFound))
 }
 
+/// Adds a new key unless another replica has just done so; returns every key. Looked at again
+/// under the write turn: replicas starting (or rotating) together on one database would
+/// otherwise each see the old key and each add a new one.
+async fn rotate(db: &Pool, now: i64, rotation_secs: i64) -> Result<Vec<StoredKey>, SigningError> {
+    let mut tx = kit::db::begin_write(db).await?;
+    let mut keys = store::signing_keys(&mut *tx).await?;
+    if rotation_due(&keys, now, rotation_secs) {
+        let key = StoredKey::generate(now)?;
+        store::insert_signing_key(&mut tx, &key).await?;
+        tracing::info!(kid = key.kid, "new signing key");
+        keys.push(key);
+    }
+    tx.commit().await?;
+    Ok(keys)
+}
+
 /// Re-loads the ring every hour, so rotation (and a replica's new key) takes effect while running.
 pub fn spawn_rotation(
-    db: SqlitePool,
+    db: Pool,
     ring: Arc<RwLock<Arc<KeyRing>>>,
     rotation: Duration,
     access_ttl: Duration,

@@ -1,4 +1,5 @@
-//! Building identity: database, signing keys, NATS responder, and the HTTP router.
+//! Building identity on kit's foundation: signing keys, the JWKS responder, and the HTTP
+//! router.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -9,7 +10,7 @@ use contracts::identity::JWKS_PATH;
 use kit::auth::Verifier;
 use kit::ratelimit::KeyedLimit;
 use kit::serve::{Server, StartupError};
-use tokio::net::TcpListener;
+use kit::service::Foundation;
 
 use crate::config::Settings;
 use crate::domain::keys::KeyRing;
@@ -18,16 +19,19 @@ use crate::routes::{jwks, openapi, sessions, users};
 use crate::signing;
 use crate::state::AppState;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// Identity's own tables (kit adds its outbox and inbox when connecting); public so tests can
+/// open the service's database the way the service does.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Builds the identity service.
 pub struct Application;
 
 impl Application {
-    /// Opens the database (migrating), loads or creates the signing key, connects NATS, starts
-    /// the JWKS responder and key rotation, and binds the port.
+    /// On kit's foundation (port, database, NATS, streams): loads or creates the signing key,
+    /// starts the JWKS responder and key rotation.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
-        let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
+        let base = Foundation::start(&settings.service, &MIGRATOR).await?;
+        let db = base.db.clone();
         let ring = signing::load(&db, settings.key_rotation, settings.access_ttl)
             .await
             .map_err(|e| StartupError::Other(e.to_string()))?;
@@ -38,7 +42,6 @@ impl Application {
             settings.key_rotation,
             settings.access_ttl,
         );
-        let nats = kit::nats::connect(&settings.service.nats_url).await?;
         let state = AppState {
             verifier: Arc::new(own_verifier(keys.clone())),
             per_email_limit: Arc::new(KeyedLimit::new(
@@ -47,13 +50,12 @@ impl Application {
                 settings.sign_in_per_email_per_minute,
             )),
             db,
-            nats,
+            nats: base.nats.clone(),
             keys,
             settings: Arc::new(settings),
         };
         events::jwks::serve(state.clone()).await?;
-        let listener = TcpListener::bind(state.settings.service.bind_address()).await?;
-        Ok(Server::new(listener, router(state))?)
+        base.serve(router(state))
     }
 }
 

@@ -4,8 +4,8 @@ use std::sync::{Arc, RwLock};
 
 use axum::extract::FromRef;
 use kit::auth::Verifier;
+use kit::db::Pool;
 use kit::ratelimit::KeyedLimit;
-use sqlx::SqlitePool;
 
 use crate::config::Settings;
 use crate::domain::keys::KeyRing;
@@ -14,7 +14,7 @@ use crate::domain::keys::KeyRing;
 #[derive(Clone)]
 pub struct AppState {
     /// Identity's own database.
-    pub db: SqlitePool,
+    pub db: Pool,
     /// Connection for the JWKS responder and readiness.
     pub nats: async_nats::Client,
     /// The signing keys; replaced whole when a key rotates.

@@ -1,6 +1,7 @@
 //! Identity's queries: users, session families with their refresh tokens, signing keys.
 
-use sqlx::{Row, SqlitePool};
+use kit::db::{Connection, Pool};
+use sqlx::Row;
 
 use crate::domain::keys::StoredKey;
 
@@ -15,7 +16,7 @@ pub struct UserRow {
     pub name: String,
     /// argon2id PHC string.
     pub password_hash: String,
-    /// RFC 3339.
+    /// RFC 3339 UTC, whole seconds; set by the service when the account is made.
     pub created_at: String,
 }
 
@@ -48,14 +49,17 @@ pub enum InsertUserError {
 /// Creates a user; a duplicate email is reported as such (the unique index decides, so two
 /// simultaneous registrations cannot both win).
 #[tracing::instrument(skip_all)]
-pub async fn insert_user(db: &SqlitePool, user: &UserRow) -> Result<(), InsertUserError> {
-    let result = sqlx::query("INSERT INTO users (id, email, name, password_hash) VALUES (?, ?, ?, ?)")
-        .bind(&user.id)
-        .bind(&user.email)
-        .bind(&user.name)
-        .bind(&user.password_hash)
-        .execute(db)
-        .await;
+pub async fn insert_user(db: &Pool, user: &UserRow) -> Result<(), InsertUserError> {
+    let result = sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&user.id)
+    .bind(&user.email)
+    .bind(&user.name)
+    .bind(&user.password_hash)
+    .bind(&user.created_at)
+    .execute(db)
+    .await;
     match result {
         Ok(_) => Ok(()),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(InsertUserError::EmailTaken),
@@ -65,8 +69,8 @@ pub async fn insert_user(db: &SqlitePool, user: &UserRow) -> Result<(), InsertUs
 
 /// The user with `email` (already normalised).
 #[tracing::instrument(skip_all)]
-pub async fn user_by_email(db: &SqlitePool, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, name, password_hash, created_at FROM users WHERE email = ?")
+pub async fn user_by_email(db: &Pool, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, name, password_hash, created_at FROM users WHERE email = $1")
         .bind(email)
         .fetch_optional(db)
         .await
@@ -74,8 +78,8 @@ pub async fn user_by_email(db: &SqlitePool, email: &str) -> Result<Option<UserRo
 
 /// The user with `id`.
 #[tracing::instrument(skip_all)]
-pub async fn user_by_id(db: &SqlitePool, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, email, name, password_hash, created_at FROM users WHERE id = ?")
+pub async fn user_by_id(db: &Pool, id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, email, name, password_hash, created_at FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await
@@ -84,7 +88,7 @@ pub async fn user_by_id(db: &SqlitePool, id: &str) -> Result<Option<UserRow>, sq
 /// Starts a session family for `user_id` with its first refresh token.
 #[tracing::instrument(skip_all)]
 pub async fn start_family(
-    db: &SqlitePool,
+    db: &Pool,
     user_id: &str,
     token_hash: &str,
     now: i64,
@@ -92,7 +96,7 @@ pub async fn start_family(
 ) -> Result<(), sqlx::Error> {
     let family_id = uuid::Uuid::now_v7().to_string();
     let mut tx = kit::db::begin_write(db).await?;
-    sqlx::query("INSERT INTO session_families (id, user_id, created_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO session_families (id, user_id, created_at) VALUES ($1, $2, $3)")
         .bind(&family_id)
         .bind(user_id)
         .bind(now)
@@ -103,12 +107,12 @@ pub async fn start_family(
 }
 
 async fn insert_token(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut Connection,
     family_id: &str,
     token_hash: &str,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO refresh_tokens (token_hash, family_id, expires_at) VALUES ($1, $2, $3)")
         .bind(token_hash)
         .bind(family_id)
         .bind(expires_at)
@@ -119,11 +123,11 @@ async fn insert_token(
 
 /// Looks a refresh token up by hash.
 #[tracing::instrument(skip_all)]
-pub async fn refresh_token(db: &SqlitePool, token_hash: &str) -> Result<Option<RefreshRow>, sqlx::Error> {
+pub async fn refresh_token(db: &Pool, token_hash: &str) -> Result<Option<RefreshRow>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
          FROM refresh_tokens t JOIN session_families f ON f.id = t.family_id
-         WHERE t.token_hash = ?",
+         WHERE t.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(db)
@@ -141,7 +145,7 @@ pub async fn refresh_token(db: &SqlitePool, token_hash: &str) -> Result<Option<R
 /// used meanwhile (a concurrent refresh won): the caller treats that as reuse.
 #[tracing::instrument(skip_all)]
 pub async fn rotate(
-    db: &SqlitePool,
+    db: &Pool,
     family_id: &str,
     old_hash: &str,
     new_hash: &str,
@@ -150,7 +154,7 @@ pub async fn rotate(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = kit::db::begin_write(db).await?;
     let marked =
-        sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+        sqlx::query("UPDATE refresh_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
             .bind(now)
             .bind(old_hash)
             .execute(&mut *tx)
@@ -166,14 +170,9 @@ pub async fn rotate(
 
 /// Revokes a whole session family (sign-out, or reuse detected).
 #[tracing::instrument(skip_all, fields(reason))]
-pub async fn revoke_family(
-    db: &SqlitePool,
-    family_id: &str,
-    now: i64,
-    reason: &str,
-) -> Result<(), sqlx::Error> {
+pub async fn revoke_family(db: &Pool, family_id: &str, now: i64, reason: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE session_families SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
+        "UPDATE session_families SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
     )
     .bind(now)
     .bind(reason)
@@ -183,9 +182,12 @@ pub async fn revoke_family(
     .map(|_| ())
 }
 
-/// Every stored signing key.
+/// Every stored signing key; on the pool, or inside the transaction that may add one.
 #[tracing::instrument(skip_all)]
-pub async fn signing_keys(db: &SqlitePool) -> Result<Vec<StoredKey>, sqlx::Error> {
+pub async fn signing_keys<'c, E>(db: E) -> Result<Vec<StoredKey>, sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
     let rows = sqlx::query("SELECT kid, private_pkcs8, public_key, created_at FROM signing_keys")
         .fetch_all(db)
         .await?;
@@ -200,15 +202,17 @@ pub async fn signing_keys(db: &SqlitePool) -> Result<Vec<StoredKey>, sqlx::Error
         .collect())
 }
 
-/// Stores a new signing key.
+/// Stores a new signing key, inside the caller's write transaction (see [`crate::signing`]).
 #[tracing::instrument(skip_all)]
-pub async fn insert_signing_key(db: &SqlitePool, key: &StoredKey) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO signing_keys (kid, private_pkcs8, public_key, created_at) VALUES (?, ?, ?, ?)")
-        .bind(&key.kid)
-        .bind(&key.private_pkcs8)
-        .bind(&key.public_key)
-        .bind(key.created_at)
-        .execute(db)
-        .await
-        .map(|_| ())
+pub async fn insert_signing_key(tx: &mut Connection, key: &StoredKey) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO signing_keys (kid, private_pkcs8, public_key, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&key.kid)
+    .bind(&key.private_pkcs8)
+    .bind(&key.public_key)
+    .bind(key.created_at)
+    .execute(tx)
+    .await
+    .map(|_| ())
 }

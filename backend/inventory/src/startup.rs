@@ -1,37 +1,36 @@
-//! Building inventory: database (seeded), JetStream streams, the outbox relay, the saga
+//! Building inventory on kit's foundation: the seeded stock, the outbox relay, the saga
 //! consumers, and the HTTP router.
 
 use axum::routing::get;
 use axum::Router;
-use contracts::messaging::ALL_STREAMS;
-use kit::bus::Bus;
 use kit::serve::{Server, StartupError};
-use tokio::net::TcpListener;
+use kit::service::Foundation;
 
 use crate::config::Settings;
 use crate::routes::{openapi, stock};
 use crate::state::AppState;
 use crate::{events, store};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The service's own migrations; `kit::db::connect` runs kit's (outbox, inbox) before them.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Builds the inventory service.
 pub struct Application;
 
 impl Application {
-    /// Opens and seeds the database, connects NATS, makes sure the streams exist, starts the
-    /// relay and the consumers, and binds the port.
+    /// On kit's foundation (port, database, NATS, streams): seeds the stock, starts the relay
+    /// and the consumers.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
-        let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
-        store::seed_if_empty(&db).await?;
-        let nats = kit::nats::connect(&settings.service.nats_url).await?;
-        let bus = Bus::new(nats.clone());
-        bus.ensure_streams(ALL_STREAMS).await?;
-        let relay = kit::outbox::spawn_relay(db.clone(), bus.clone());
-        let state = AppState { db, nats, bus, relay };
+        let base = Foundation::start(&settings.service, &MIGRATOR).await?;
+        store::seed_if_empty(&base.db).await?;
+        let state = AppState {
+            relay: base.spawn_relay(),
+            db: base.db.clone(),
+            nats: base.nats.clone(),
+            bus: base.bus.clone(),
+        };
         events::orders::start(&state);
-        let listener = TcpListener::bind(settings.service.bind_address()).await?;
-        Ok(Server::new(listener, router(state))?)
+        base.serve(router(state))
     }
 }
 

@@ -1,14 +1,14 @@
 //! What handlers and consumers reach: database, NATS, the bus and the outbox relay.
 
 use kit::bus::Bus;
+use kit::db::Pool;
 use kit::outbox::RelayHandle;
-use sqlx::SqlitePool;
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
 pub struct AppState {
     /// Inventory's own database.
-    pub db: SqlitePool,
+    pub db: Pool,
     /// For readiness.
     pub nats: async_nats::Client,
     /// JetStream.

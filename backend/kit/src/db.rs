@@ -1,111 +1,140 @@
-//! Opening a service's own database and running its migrations at start.
+//! A service's own database: SQLite (a file, the zero-set-up default) or PostgreSQL (when
+//! `DATABASE_URL=postgres://…`), behind one pool type so a service's queries are written once.
 //!
-//! SQLite is the zero-set-up default (a file under `DATA_DIR`). PostgreSQL support lands here
-//! with the first service whose writes must be shared by replicas (docs/decisions/0002).
+//! Services hold a [`Pool`] and write their SQL in the part both databases speak: `$1, $2 …`
+//! placeholders, `ON CONFLICT … DO NOTHING`, `RETURNING`, `BIGINT`/`TEXT`/`BYTEA`/`DOUBLE
+//! PRECISION` columns (SQLite accepts those type names). What differs — how a writer takes its
+//! turn, whether several statements may go in one round trip — is decided here, once
+//! (docs/decisions/0011).
+//!
+//! This module must not know any service's tables; the outbox and inbox, which every
+//! publishing or consuming service needs alike, are kit's own migration ([`connect`] runs it).
+
+mod builder;
+mod connect;
 
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
-use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::{Arc, LazyLock, Mutex};
-use std::time::Duration;
 
-use sqlx::migrate::Migrator;
+use sqlx::any::{AnyArguments, AnyQueryResult};
 use sqlx::query::Query;
-use sqlx::sqlite::{
-    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult,
-    SqliteSynchronous,
-};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{Any, Transaction};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// Why the database could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    /// Bad URL, unreachable file or directory.
-    #[error("cannot open database {url}: {source}")]
-    Open {
-        /// The URL (contains no secret for SQLite).
-        url: String,
-        /// Cause.
-        source: sqlx::Error,
-    },
-    /// A migration failed.
-    #[error("migrating the database failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    /// The parent directory could not be created.
-    #[error("cannot create the data directory: {0}")]
-    Dir(#[from] std::io::Error),
+pub use builder::SqlBuilder;
+pub use connect::{connect, connect_sqlite, connect_until_ready, DbError};
+
+/// A service's connection pool, whichever database is behind it.
+pub type Pool = sqlx::AnyPool;
+/// One connection (or a transaction, through `&mut *tx`) of a [`Pool`].
+pub type Connection = sqlx::AnyConnection;
+
+/// Which database a pool or connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// A SQLite file in this process: one writer at a time, statements are cheap round trips
+    /// to the connection's thread.
+    Sqlite,
+    /// A PostgreSQL server shared by the service's replicas.
+    Postgres,
 }
 
-/// Opens (creating if needed) the SQLite database at `url` and applies `migrator`.
-pub async fn connect_sqlite(url: &str, migrator: &'static Migrator) -> Result<SqlitePool, DbError> {
-    let open = |source| DbError::Open {
-        url: url.to_string(),
-        source,
-    };
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(open)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    if let Some(parent) = options.get_filename().parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)?;
+impl Dialect {
+    /// The dialect of a `DATABASE_URL`, or `None` for a scheme Mercado does not run on.
+    pub fn of_url(url: &str) -> Option<Self> {
+        let scheme = url.split_once(':').map(|(scheme, _)| scheme)?;
+        match scheme {
+            "sqlite" => Some(Self::Sqlite),
+            "postgres" | "postgresql" => Some(Self::Postgres),
+            _ => None,
         }
     }
-    // No ping before handing out a connection: a SQLite connection is a file handle in this
-    // process and cannot go stale, and the ping is a round trip to the connection's worker
-    // thread, which under the saga benchmark cost as much as a statement.
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .test_before_acquire(false)
-        .connect_with(options)
-        .await
-        .map_err(open)?;
-    migrator.run(&pool).await?;
-    Ok(pool)
+
+    /// The dialect of an open connection.
+    pub fn of(conn: &Connection) -> Self {
+        if conn.backend_name() == "PostgreSQL" {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
+    /// The dialect of a pool.
+    pub fn of_pool(db: &Pool) -> Self {
+        Self::of_url(db.connect_options().database_url.as_str()).unwrap_or(Self::Sqlite)
+    }
 }
 
-/// Starts a transaction that will write: it takes SQLite's write lock at `BEGIN IMMEDIATE`, so
-/// concurrent writers queue. A plain (deferred) `BEGIN` that reads first and writes later fails
-/// at once with "database is locked" (`SQLITE_BUSY_SNAPSHOT`) when another writer committed in
-/// between — which load turned into 500s. Read-only work keeps using `begin()`.
+/// Starts a transaction that will write, after every other writer of this database has
+/// finished: reads inside it see everything committed before, so read-then-write code needs
+/// no locking of its own, on either database (docs/decisions/0002, 0011).
 ///
-/// Writers in this process queue first on the database file's write gate (one permit per
-/// file), in order, and are woken the moment the previous one finishes. Left to SQLite, a writer that
-/// finds the lock taken sleeps on its busy handler in steps of 1 to 100 ms and retries: under
-/// the order-saga benchmark the orders service slept that way some 500 times a second while
-/// the lock was often free. The busy timeout still guards against writers in other processes.
-pub async fn begin_write(db: &SqlitePool) -> Result<WriteTransaction, sqlx::Error> {
-    let turn = write_turn(db).await?;
-    let tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    Ok(WriteTransaction { tx, _turn: turn })
+/// - SQLite: the writer first takes the file's write gate in this process (in arrival order,
+///   instead of sleeping on SQLite's busy handler), then `BEGIN IMMEDIATE`; a plain deferred
+///   `BEGIN` that reads first and writes later fails with "database is locked" when another
+///   writer committed in between.
+/// - PostgreSQL: `BEGIN` and a transaction-scoped advisory lock keyed by the database, in one
+///   round trip; replicas of a service queue on it the way threads queue on the gate, and it
+///   is released by the commit or rollback, or by the server when the connection dies.
+///
+/// Read-only work keeps using `begin()`.
+pub async fn begin_write(db: &Pool) -> Result<WriteTransaction, sqlx::Error> {
+    match Dialect::of_pool(db) {
+        Dialect::Sqlite => {
+            let turn = write_turn(db).await?;
+            let tx = db.begin_with("BEGIN IMMEDIATE").await?;
+            Ok(WriteTransaction {
+                tx,
+                _turn: Some(turn),
+            })
+        }
+        Dialect::Postgres => {
+            let tx = db
+                .begin_with("BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_database()))")
+                .await?;
+            Ok(WriteTransaction { tx, _turn: None })
+        }
+    }
 }
 
-/// Runs one writing statement on its own, in turn at the write gate: SQLite makes a lone
-/// statement its own transaction, so this is one round trip to the connection instead of
-/// three (`BEGIN IMMEDIATE`, the statement, `COMMIT`). A statement that writes takes the write
-/// lock as it starts, so it cannot meet the stale-snapshot failure `begin_write` avoids.
+/// Starts a read-only transaction whose statements all see one snapshot (an order and its
+/// history read together while the saga moves it along). SQLite's deferred `BEGIN` gives that
+/// from the first read; PostgreSQL's default isolation takes a new snapshot per statement, so
+/// there it is `REPEATABLE READ`.
+pub async fn begin_read(db: &Pool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    match Dialect::of_pool(db) {
+        Dialect::Sqlite => db.begin().await,
+        Dialect::Postgres => {
+            db.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await
+        }
+    }
+}
+
+/// Runs one writing statement on its own, outside any transaction. On SQLite it waits for the
+/// write gate (a lone statement is its own transaction there, one round trip instead of three);
+/// on PostgreSQL a single statement needs no turn of its own.
 pub async fn write_alone<'q>(
-    db: &SqlitePool,
-    statement: Query<'q, Sqlite, SqliteArguments<'q>>,
-) -> Result<SqliteQueryResult, sqlx::Error> {
-    let _turn = write_turn(db).await?;
+    db: &Pool,
+    statement: Query<'q, Any, AnyArguments<'q>>,
+) -> Result<AnyQueryResult, sqlx::Error> {
+    let _turn = match Dialect::of_pool(db) {
+        Dialect::Sqlite => Some(write_turn(db).await?),
+        Dialect::Postgres => None,
+    };
     statement.execute(db).await
 }
 
 /// A write transaction holding its database's write turn until it commits, rolls back or is
 /// dropped. Used like the connection it wraps (`&mut *tx`, or `&mut tx` where a
-/// `&mut SqliteConnection` is wanted). Dropped unfinished (an early return), it is rolled back
-/// by sqlx on the connection's thread just after the turn passes on; the next writer may meet
-/// SQLite's lock for that moment and waits on the busy timeout as before.
+/// `&mut Connection` is wanted). Dropped unfinished (an early return), it is rolled back by
+/// sqlx just after the turn passes on; on SQLite the next writer may meet the file lock for
+/// that moment and waits on the busy timeout.
 pub struct WriteTransaction {
-    tx: Transaction<'static, Sqlite>,
+    tx: Transaction<'static, Any>,
     // Dropped after `tx`: the next writer enters only once this one is done.
-    _turn: OwnedSemaphorePermit,
+    _turn: Option<OwnedSemaphorePermit>,
 }
 
 impl WriteTransaction {
@@ -121,36 +150,57 @@ impl WriteTransaction {
 }
 
 impl Deref for WriteTransaction {
-    type Target = SqliteConnection;
+    type Target = Connection;
 
-    fn deref(&self) -> &SqliteConnection {
+    fn deref(&self) -> &Connection {
         &self.tx
     }
 }
 
 impl DerefMut for WriteTransaction {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
+    fn deref_mut(&mut self) -> &mut Connection {
         &mut self.tx
     }
 }
 
 /// Waits for `db`'s write turn; held until the permit is dropped.
-async fn write_turn(db: &SqlitePool) -> Result<OwnedSemaphorePermit, sqlx::Error> {
+async fn write_turn(db: &Pool) -> Result<OwnedSemaphorePermit, sqlx::Error> {
     write_gate(db)
         .acquire_owned()
         .await
         .map_err(|_| sqlx::Error::PoolClosed)
 }
 
-/// The one-writer-at-a-time gate of `db`'s file, shared by every pool on that file in this
-/// process (SQLite's lock is per file too; in-memory databases share one gate, which only
-/// serialises more than needed).
-fn write_gate(db: &SqlitePool) -> Arc<Semaphore> {
-    static GATES: LazyLock<Mutex<HashMap<PathBuf, Arc<Semaphore>>>> = LazyLock::new(Mutex::default);
-    let file = db.connect_options().get_filename().to_path_buf();
+/// The one-writer-at-a-time gate of `db`'s SQLite file, shared by every pool on that file in
+/// this process (SQLite's lock is per file too).
+fn write_gate(db: &Pool) -> Arc<Semaphore> {
+    static GATES: LazyLock<Mutex<HashMap<String, Arc<Semaphore>>>> = LazyLock::new(Mutex::default);
+    let url = &db.connect_options().database_url;
+    // The file, without the URL's options: two pools on one file share a gate.
+    let file = format!("{}{}", url.host_str().unwrap_or_default(), url.path());
     let mut gates = GATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     gates
         .entry(file)
         .or_insert_with(|| Arc::new(Semaphore::new(1)))
         .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dialects_come_from_the_url_scheme() {
+        assert_eq!(
+            Dialect::of_url("sqlite://.data/x.db?mode=rwc"),
+            Some(Dialect::Sqlite)
+        );
+        assert_eq!(
+            Dialect::of_url("postgres://u:p@db/orders"),
+            Some(Dialect::Postgres)
+        );
+        assert_eq!(Dialect::of_url("postgresql://db/orders"), Some(Dialect::Postgres));
+        assert_eq!(Dialect::of_url("mysql://db/orders"), None);
+        assert_eq!(Dialect::of_url("orders.db"), None);
+    }
 }

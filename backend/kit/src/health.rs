@@ -31,11 +31,15 @@ where
 }
 
 /// The usual readiness of a service: its database answers and NATS is connected.
-pub fn database_and_nats(db: sqlx::SqlitePool, nats: async_nats::Client) -> Readiness {
+pub fn database_and_nats<DB: sqlx::Database>(db: sqlx::Pool<DB>, nats: async_nats::Client) -> Readiness {
     readiness(move || {
         let (db, nats) = (db.clone(), nats.clone());
         async move {
-            let database = sqlx::query("SELECT 1").execute(&db).await.is_ok();
+            use sqlx::Connection;
+            let database = match db.acquire().await {
+                Ok(mut conn) => conn.ping().await.is_ok(),
+                Err(_) => false,
+            };
             let connected = nats.connection_state() == async_nats::connection::State::Connected;
             vec![("database", database), ("nats", connected)]
         }

@@ -6,6 +6,8 @@
 //! - [`health`]: `/healthz`, `/readyz` and `/metrics` (Prometheus).
 //! - [`problem`]: `application/problem+json` responses and extractors that reject with one.
 //! - [`serve`]: bind, serve, and shut down gracefully on SIGTERM / Ctrl-C.
+//! - [`service`]: the start every service with a database shares (port, database, NATS,
+//!   streams), answering "not ready" on its port until they are there.
 //! - [`nats`]: connect with retry; typed request-reply on top of `contracts::subjects`.
 //! - [`auth`]: verify access tokens (keys from identity) and the [`auth::AuthUser`] extractor.
 //! - [`ratelimit`]: keyed limits answered with 429 and `Retry-After`.
@@ -16,7 +18,7 @@
 //! - [`clock`]: timestamps as events and tables want them.
 //! - [`cookies`]: HttpOnly cookies with the right attributes (refresh token, anonymous cart).
 //! - [`openapi`]: pieces shared by the services' OpenAPI documents.
-//! - [`db`]: open the service's database and run its migrations.
+//! - [`db`]: the service's database, SQLite or PostgreSQL behind one pool, and its migrations.
 //! - [`validate`]: input shapes many services check alike (ids).
 //! - `testing` (feature `testing`): a real nats-server on a free port, fresh databases.
 //!
@@ -37,6 +39,7 @@ pub mod outbox;
 pub mod problem;
 pub mod ratelimit;
 pub mod serve;
+pub mod service;
 pub mod telemetry;
 pub mod validate;
 

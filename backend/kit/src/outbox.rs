@@ -2,27 +2,21 @@
 //! state change it announces, and a relay publishes it afterwards. A crash can delay an event
 //! but never lose it, nor publish one for a change that was rolled back.
 //!
-//! Each publishing service's migrations create the table:
+//! The `outbox` table is kit's own (`backend/kit/migrations`), in every service's database.
 //!
-//! ```sql
-//! CREATE TABLE outbox (
-//!     id           TEXT PRIMARY KEY,   -- the envelope id = Nats-Msg-Id
-//!     subject      TEXT NOT NULL,
-//!     payload      BLOB NOT NULL,      -- the JSON envelope
-//!     created_at   INTEGER NOT NULL,   -- Unix milliseconds, publication order
-//!     published_at INTEGER
-//! );
-//! CREATE INDEX outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL;
-//! ```
+//! Several replicas on one PostgreSQL database each run a relay over the same table; a row two
+//! of them publish at once goes out twice with one `Nats-Msg-Id`, and JetStream keeps the
+//! first (docs/decisions/0011).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use contracts::messaging::{DomainEvent, Envelope};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::Row;
 use tokio::sync::Notify;
 
 use crate::bus::{Bus, BusError};
+use crate::db::{Connection, Dialect, Pool, SqlBuilder};
 
 /// Events published per relay round.
 const BATCH: i64 = 256;
@@ -30,17 +24,14 @@ const BATCH: i64 = 256;
 const POLL: Duration = Duration::from_millis(500);
 
 /// Writes `event` to the outbox inside the caller's transaction and returns its envelope.
-pub async fn enqueue<E: DomainEvent>(
-    tx: &mut SqliteConnection,
-    event: E,
-) -> Result<Envelope<E>, sqlx::Error> {
+pub async fn enqueue<E: DomainEvent>(tx: &mut Connection, event: E) -> Result<Envelope<E>, sqlx::Error> {
     let envelope = Envelope {
         id: uuid::Uuid::now_v7().to_string(),
         occurred_at: crate::clock::now_rfc3339(),
         event,
     };
     let payload = serde_json::to_vec(&envelope).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query("INSERT INTO outbox (id, subject, payload, created_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO outbox (id, subject, payload, created_at) VALUES ($1, $2, $3, $4)")
         .bind(&envelope.id)
         .bind(E::SUBJECT)
         .bind(payload)
@@ -64,7 +55,7 @@ impl RelayHandle {
 }
 
 /// Starts the relay: publishes unpublished rows in order, marks them published.
-pub fn spawn_relay(db: SqlitePool, bus: Bus) -> RelayHandle {
+pub fn spawn_relay(db: Pool, bus: Bus) -> RelayHandle {
     let handle = RelayHandle::default();
     let wake = handle.wake.clone();
     tokio::spawn(async move {
@@ -92,9 +83,9 @@ pub enum RelayError {
 }
 
 /// Publishes one batch; returns how many rows it published.
-pub async fn relay_once(db: &SqlitePool, bus: &Bus) -> Result<usize, RelayError> {
+pub async fn relay_once(db: &Pool, bus: &Bus) -> Result<usize, RelayError> {
     let rows = sqlx::query(
-        "SELECT id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT ?",
+        "SELECT id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1",
     )
     .bind(BATCH)
     .fetch_all(db)
@@ -129,18 +120,19 @@ pub async fn relay_once(db: &SqlitePool, bus: &Bus) -> Result<usize, RelayError>
 
 /// Marks `ids` published in one statement: the relay shares its database's single writer with
 /// every request and saga step, so it holds the write turn as briefly as it can.
-async fn mark_published(db: &SqlitePool, ids: &[String]) -> Result<(), sqlx::Error> {
+async fn mark_published(db: &Pool, ids: &[String]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
-    let mut update = QueryBuilder::<Sqlite>::new("UPDATE outbox SET published_at = ");
+    let mut update = SqlBuilder::new(Dialect::of_pool(db), "UPDATE outbox SET published_at = ");
     update
         .push_bind(crate::clock::unix_millis())
-        .push(" WHERE id IN (");
-    let mut list = update.separated(", ");
-    for id in ids {
-        list.push_bind(id);
-    }
-    update.push(")");
-    crate::db::write_alone(db, update.build()).await.map(|_| ())
+        .push(" WHERE id IN ")
+        .push_list(ids.iter().map(String::as_str));
+    let Some((sql, args)) = update.into_single() else {
+        return Ok(());
+    };
+    crate::db::write_alone(db, sqlx::query_with(&sql, args))
+        .await
+        .map(|_| ())
 }

@@ -1,6 +1,10 @@
 //! Test helpers (feature `testing`): a real nats-server with JetStream on a free port, fresh
-//! SQLite files, and services that can crash. Tests use real parts; these make them cheap to
+//! databases, and services that can crash. Tests use real parts; these make them cheap to
 //! start.
+//!
+//! A fresh database is a SQLite file in a temporary directory, or, when `MERCADO_TEST_POSTGRES`
+//! holds the URL of a throw-away PostgreSQL server (`cargo xtask test` starts one with
+//! `initdb` and runs the services' tests again on it), a new database on that server.
 //!
 //! The server binary is `NATS_SERVER_BIN`, else `nats-server` on PATH, else the project's
 //! `.tools/venv/bin/nats-server` (installed by `cargo xtask`).
@@ -95,28 +99,95 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// A fresh SQLite database URL in its own temporary directory (kept alive by the returned guard).
-pub fn temp_sqlite_url() -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().expect("temp dir for SQLite");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-    (dir, url)
+/// The variable naming the throw-away PostgreSQL server tests create their databases on.
+pub const POSTGRES_ENV: &str = "MERCADO_TEST_POSTGRES";
+
+/// One test's own database, removed with this value (SQLite) or with the throw-away server
+/// (PostgreSQL).
+pub struct TestDatabase {
+    url: String,
+    _dir: Option<tempfile::TempDir>,
 }
 
-/// Settings for service `name` on a free port (`PORT=0`) with a fresh SQLite database (kept
-/// alive by the returned guard) and `nats` as its server.
-pub fn service_config(
+impl TestDatabase {
+    /// A new database on the server [`POSTGRES_ENV`] names, else a new SQLite file.
+    pub fn fresh() -> Self {
+        match std::env::var(POSTGRES_ENV) {
+            Ok(server) if !server.is_empty() => Self::postgres(&server),
+            _ => Self::sqlite(),
+        }
+    }
+
+    /// A new SQLite file, whatever the environment says (the catalog runs only on SQLite).
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir for SQLite");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+        Self { url, _dir: Some(dir) }
+    }
+
+    /// A new database on the PostgreSQL server at `server` (a URL whose role may create
+    /// databases).
+    pub fn postgres(server: &str) -> Self {
+        let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+        let admin = server.to_string();
+        let create = format!("CREATE DATABASE {name}");
+        // Its own thread and runtime: callers are sync functions inside a test's runtime.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to create the test database");
+            runtime.block_on(async {
+                use sqlx::{Connection, Executor};
+                let mut conn = sqlx::PgConnection::connect(&admin).await?;
+                conn.execute(create.as_str()).await.map(|_| ())
+            })
+        })
+        .join()
+        .expect("the thread creating the test database")
+        .unwrap_or_else(|err| panic!("creating a test database on {server}: {err}"));
+        let mut url = url::Url::parse(server).expect("MERCADO_TEST_POSTGRES is a URL");
+        url.set_path(&name);
+        Self {
+            url: url.to_string(),
+            _dir: None,
+        }
+    }
+
+    /// Its `DATABASE_URL`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Opens it with its kit tables and `migrator`'s, as the service would.
+    pub async fn connect(&self, migrator: &'static sqlx::migrate::Migrator) -> crate::db::Pool {
+        crate::db::connect(&self.url, migrator)
+            .await
+            .unwrap_or_else(|err| panic!("opening the test database: {err}"))
+    }
+}
+
+/// Settings for service `name` on a free port (`PORT=0`) with a fresh database (kept alive by
+/// the returned guard) and `nats` as its server.
+pub fn service_config(name: &'static str, nats: &NatsServer) -> (TestDatabase, crate::config::ServiceConfig) {
+    with_database(name, nats, TestDatabase::fresh())
+}
+
+/// [`service_config`] on a database of the caller's choosing (a SQLite one, or one shared by
+/// two replicas).
+pub fn with_database(
     name: &'static str,
     nats: &NatsServer,
-) -> (tempfile::TempDir, crate::config::ServiceConfig) {
-    let (dir, database_url) = temp_sqlite_url();
+    database: TestDatabase,
+) -> (TestDatabase, crate::config::ServiceConfig) {
     let config = crate::config::ServiceConfig {
         name,
         host: "127.0.0.1".into(),
         port: 0,
         nats_url: nats.url(),
-        database_url,
+        database_url: database.url().to_string(),
     };
-    (dir, config)
+    (database, config)
 }
 
 /// A service running on a Tokio runtime of its own, so a test can crash it — every task (HTTP,

@@ -9,10 +9,10 @@ use async_nats::jetstream;
 use contracts::messaging::{dead_letter_headers, DomainEvent, Envelope, ALL_STREAMS};
 use futures::StreamExt;
 use kit::bus::{Bus, HandleError, RetryPolicy};
-use kit::testing::{temp_sqlite_url, NatsServer};
+use kit::db::Pool;
+use kit::testing::{NatsServer, TestDatabase};
 use mercado_kit as kit;
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Pinged {
@@ -157,21 +157,17 @@ async fn a_failing_event_is_retried_then_dead_lettered_without_blocking_the_rest
     );
 }
 
-async fn outbox_db() -> (tempfile::TempDir, SqlitePool) {
-    let (dir, url) = temp_sqlite_url();
-    let db = SqlitePool::connect(&url).await.unwrap();
-    sqlx::query(
-        "CREATE TABLE outbox (id TEXT PRIMARY KEY, subject TEXT NOT NULL, payload BLOB NOT NULL,
-         created_at INTEGER NOT NULL, published_at INTEGER)",
-    )
-    .execute(&db)
-    .await
-    .unwrap();
-    sqlx::query("CREATE TABLE inbox (consumer TEXT NOT NULL, event_id TEXT NOT NULL, handled_at INTEGER NOT NULL, PRIMARY KEY (consumer, event_id))")
-        .execute(&db)
-        .await
-        .unwrap();
-    (dir, db)
+/// A fresh database with kit's tables (outbox, inbox) and nothing else.
+async fn outbox_db() -> (TestDatabase, Pool) {
+    static NO_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Borrowed(&[]),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    };
+    let database = TestDatabase::fresh();
+    let db = database.connect(&NO_MIGRATIONS).await;
+    (database, db)
 }
 
 #[tokio::test]

@@ -1,10 +1,11 @@
--- Orders with their lines and history, and the event tables.
+-- Orders with their lines and history. Portable SQL: SQLite and PostgreSQL run this file as
+-- it is (kit::db). The outbox and inbox are kit's own tables.
 
 CREATE TABLE orders (
     id               TEXT PRIMARY KEY,
     user_id          TEXT NOT NULL,
     status           TEXT NOT NULL,
-    total_cents      INTEGER NOT NULL,
+    total_cents      BIGINT NOT NULL,
     address          TEXT NOT NULL,          -- JSON ShippingAddress
     checkout_url     TEXT,
     tracking_code    TEXT,
@@ -16,34 +17,18 @@ CREATE INDEX orders_by_user ON orders (user_id, placed_at);
 
 CREATE TABLE order_lines (
     order_id         TEXT NOT NULL REFERENCES orders(id),
-    product_id       INTEGER NOT NULL,
+    product_id       BIGINT NOT NULL,
     name             TEXT NOT NULL,
-    quantity         INTEGER NOT NULL,
-    unit_price_cents INTEGER NOT NULL,
+    quantity         BIGINT NOT NULL,
+    unit_price_cents BIGINT NOT NULL,
     PRIMARY KEY (order_id, product_id)
 );
 
 CREATE TABLE order_history (
     order_id TEXT NOT NULL REFERENCES orders(id),
-    seq      INTEGER NOT NULL,
+    seq      BIGINT NOT NULL,
     status   TEXT NOT NULL,
     at       TEXT NOT NULL,
     reason   TEXT,
     PRIMARY KEY (order_id, seq)
-);
-
-CREATE TABLE outbox (
-    id           TEXT PRIMARY KEY,
-    subject      TEXT NOT NULL,
-    payload      BLOB NOT NULL,
-    created_at   INTEGER NOT NULL,
-    published_at INTEGER
-);
-CREATE INDEX outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL;
-
-CREATE TABLE inbox (
-    consumer   TEXT NOT NULL,
-    event_id   TEXT NOT NULL,
-    handled_at INTEGER NOT NULL,
-    PRIMARY KEY (consumer, event_id)
 );

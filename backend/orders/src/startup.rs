@@ -1,15 +1,10 @@
-//! Building orders: database, JetStream streams, the outbox relay, the saga consumers, the
-//! token verifier, and the HTTP router.
-
-use std::sync::Arc;
+//! Building orders on kit's foundation: the outbox relay, the purchase-check responder, the
+//! saga consumers, the token verifier, and the HTTP router.
 
 use axum::routing::get;
 use axum::Router;
-use contracts::messaging::ALL_STREAMS;
-use kit::auth::Verifier;
-use kit::bus::Bus;
 use kit::serve::{Server, StartupError};
-use tokio::net::TcpListener;
+use kit::service::Foundation;
 
 use crate::config::Settings;
 use crate::events;
@@ -22,25 +17,20 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Application;
 
 impl Application {
-    /// Opens the database, connects NATS, makes sure the streams exist, starts the relay, the
-    /// purchase-check responder and the saga consumers, and binds the port.
+    /// On kit's foundation (port, database, NATS, streams): starts the relay, the
+    /// purchase-check responder and the saga consumers.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
-        let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
-        let nats = kit::nats::connect(&settings.service.nats_url).await?;
-        let bus = Bus::new(nats.clone());
-        bus.ensure_streams(ALL_STREAMS).await?;
-        let relay = kit::outbox::spawn_relay(db.clone(), bus.clone());
-        events::purchases::serve(nats.clone(), db.clone()).await?;
+        let base = Foundation::start(&settings.service, &MIGRATOR).await?;
+        events::purchases::serve(base.nats.clone(), base.db.clone()).await?;
         let state = AppState {
-            verifier: Arc::new(Verifier::from_nats(nats.clone())),
-            db,
-            nats,
-            bus,
-            relay,
+            verifier: base.verifier(),
+            relay: base.spawn_relay(),
+            db: base.db.clone(),
+            nats: base.nats.clone(),
+            bus: base.bus.clone(),
         };
         events::saga::start(&state);
-        let listener = TcpListener::bind(settings.service.bind_address()).await?;
-        Ok(Server::new(listener, router(state))?)
+        base.serve(router(state))
     }
 }
 

@@ -5,14 +5,14 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use kit::auth::Verifier;
 use kit::bus::Bus;
+use kit::db::Pool;
 use kit::outbox::RelayHandle;
-use sqlx::SqlitePool;
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
 pub struct AppState {
     /// The orders database.
-    pub db: SqlitePool,
+    pub db: Pool,
     /// For request-reply and readiness.
     pub nats: async_nats::Client,
     /// JetStream.

@@ -3,7 +3,8 @@
 
 use contracts::catalog::Money;
 use contracts::orders::{OrderLine, OrderStatus, OrderView, ShippingAddress, StatusChange};
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool};
+use kit::db::{Connection, Pool, SqlBuilder};
+use sqlx::Row;
 
 /// An order about to be inserted.
 pub struct NewOrder<'a> {
@@ -23,12 +24,8 @@ pub struct NewOrder<'a> {
 
 /// The order a user already placed with `key`, if any.
 #[tracing::instrument(skip_all)]
-pub async fn by_idempotency_key(
-    db: &SqlitePool,
-    user_id: &str,
-    key: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM orders WHERE user_id = ? AND idempotency_key = ?")
+pub async fn by_idempotency_key(db: &Pool, user_id: &str, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM orders WHERE user_id = $1 AND idempotency_key = $2")
         .bind(user_id)
         .bind(key)
         .fetch_optional(db)
@@ -37,51 +34,65 @@ pub async fn by_idempotency_key(
 
 /// Inserts an order as PENDING with its lines and first history entry.
 ///
-/// One multi-statement query, so one round trip to the connection: the saga's writes queue
-/// behind each other on the database's single writer, and each round trip is that writer's
-/// time (see docs/decisions/0002).
+/// On SQLite one multi-statement query, so one round trip to the connection: the saga's writes
+/// queue behind each other on the database's single writer, and each round trip is that
+/// writer's time (see docs/decisions/0002). On PostgreSQL, statements one by one in the
+/// caller's transaction.
 #[tracing::instrument(skip_all)]
-pub async fn insert(tx: &mut SqliteConnection, order: &NewOrder<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(tx: &mut Connection, order: &NewOrder<'_>) -> Result<(), sqlx::Error> {
     let address = serde_json::to_string(order.address).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let now = kit::clock::now_rfc3339();
-    let mut insert = QueryBuilder::<Sqlite>::new(
+    let mut insert = SqlBuilder::for_connection(
+        tx,
         "INSERT INTO orders (id, user_id, status, total_cents, address, idempotency_key, placed_at) VALUES (",
     );
-    let mut order_row = insert.separated(", ");
-    order_row.push_bind(order.id);
-    order_row.push_bind(order.user_id);
-    order_row.push("'PENDING'");
-    order_row.push_bind(order.total_cents);
-    order_row.push_bind(address);
-    order_row.push_bind(order.idempotency_key);
-    order_row.push_bind(&now);
-    insert.push(");");
+    insert
+        .push_bind(order.id)
+        .push(", ")
+        .push_bind(order.user_id)
+        .push(", 'PENDING', ")
+        .push_bind(order.total_cents)
+        .push(", ")
+        .push_bind(address)
+        .push(", ")
+        .push_bind(order.idempotency_key)
+        .push(", ")
+        .push_bind(now.as_str())
+        .push(")");
     if !order.lines.is_empty() {
-        insert.push(" INSERT INTO order_lines (order_id, product_id, name, quantity, unit_price_cents) ");
-        insert.push_values(order.lines, |mut row, line| {
-            row.push_bind(order.id)
+        insert.next_statement(
+            "INSERT INTO order_lines (order_id, product_id, name, quantity, unit_price_cents) VALUES ",
+        );
+        for (i, line) in order.lines.iter().enumerate() {
+            insert
+                .push(if i == 0 { "(" } else { ", (" })
+                .push_bind(order.id)
+                .push(", ")
                 .push_bind(line.product_id)
-                .push_bind(&line.name)
-                .push_bind(line.quantity)
-                .push_bind(line.unit_price.cents);
-        });
-        insert.push(";");
+                .push(", ")
+                .push_bind(line.name.as_str())
+                .push(", ")
+                .push_bind(i64::from(line.quantity))
+                .push(", ")
+                .push_bind(line.unit_price.cents)
+                .push(")");
+        }
     }
     push_history(&mut insert, order.id, OrderStatus::Pending, None, &now);
-    insert.build().execute(tx).await.map(|_| ())
+    insert.execute(tx).await.map(|_| ())
 }
 
-/// Appends ` INSERT INTO order_history …` for `status` to `query`, numbered after the order's
-/// last entry.
+/// Adds the statement `INSERT INTO order_history …` for `status` to `query`, numbered after
+/// the order's last entry.
 fn push_history<'q>(
-    query: &mut QueryBuilder<'q, Sqlite>,
+    query: &mut SqlBuilder<'q>,
     order_id: &'q str,
     status: OrderStatus,
     reason: Option<&'q str>,
     at: &'q str,
 ) {
     query
-        .push(" INSERT INTO order_history (order_id, seq, status, at, reason) VALUES (")
+        .next_statement("INSERT INTO order_history (order_id, seq, status, at, reason) VALUES (")
         .push_bind(order_id)
         .push(", (SELECT COALESCE(MAX(seq), 0) + 1 FROM order_history WHERE order_id = ")
         .push_bind(order_id)
@@ -91,16 +102,16 @@ fn push_history<'q>(
         .push_bind(at)
         .push(", ")
         .push_bind(reason)
-        .push(");");
+        .push(")");
 }
 
 /// An order's status and owner, read inside a transaction.
 #[tracing::instrument(skip_all)]
 pub async fn status_of(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     order_id: &str,
 ) -> Result<Option<(OrderStatus, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT status, user_id FROM orders WHERE id = ?")
+    let row = sqlx::query("SELECT status, user_id FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_optional(tx)
         .await?;
@@ -121,13 +132,13 @@ pub struct Details<'a> {
 /// Moves an order to `status`, recording it in the history (one round trip, as [`insert`]).
 #[tracing::instrument(skip_all, fields(order_id, status = status.as_str()))]
 pub async fn set_status(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     order_id: &str,
     status: OrderStatus,
     details: Details<'_>,
 ) -> Result<(), sqlx::Error> {
     let now = kit::clock::now_rfc3339();
-    let mut update = QueryBuilder::<Sqlite>::new("UPDATE orders SET status = ");
+    let mut update = SqlBuilder::for_connection(tx, "UPDATE orders SET status = ");
     update
         .push_bind(status.as_str())
         .push(", checkout_url = COALESCE(")
@@ -135,16 +146,15 @@ pub async fn set_status(
         .push(", checkout_url), tracking_code = COALESCE(")
         .push_bind(details.tracking_code)
         .push(", tracking_code) WHERE id = ")
-        .push_bind(order_id)
-        .push(";");
+        .push_bind(order_id);
     push_history(&mut update, order_id, status, details.reason, &now);
-    update.build().execute(tx).await.map(|_| ())
+    update.execute(tx).await.map(|_| ())
 }
 
 /// An order's lines.
-pub async fn lines(conn: &mut SqliteConnection, order_id: &str) -> Result<Vec<OrderLine>, sqlx::Error> {
+pub async fn lines(conn: &mut Connection, order_id: &str) -> Result<Vec<OrderLine>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT product_id, name, quantity, unit_price_cents FROM order_lines WHERE order_id = ? ORDER BY product_id",
+        "SELECT product_id, name, quantity, unit_price_cents FROM order_lines WHERE order_id = $1 ORDER BY product_id",
     )
     .bind(order_id)
     .fetch_all(conn)
@@ -161,8 +171,8 @@ pub async fn lines(conn: &mut SqliteConnection, order_id: &str) -> Result<Vec<Or
 }
 
 /// The shipping address of an order.
-pub async fn address(conn: &mut SqliteConnection, order_id: &str) -> Result<ShippingAddress, sqlx::Error> {
-    let text: String = sqlx::query_scalar("SELECT address FROM orders WHERE id = ?")
+pub async fn address(conn: &mut Connection, order_id: &str) -> Result<ShippingAddress, sqlx::Error> {
+    let text: String = sqlx::query_scalar("SELECT address FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_one(conn)
         .await?;
@@ -171,32 +181,33 @@ pub async fn address(conn: &mut SqliteConnection, order_id: &str) -> Result<Ship
 
 /// One of `user_id`'s orders, whole.
 #[tracing::instrument(skip_all)]
-pub async fn view(db: &SqlitePool, user_id: &str, order_id: &str) -> Result<Option<OrderView>, sqlx::Error> {
+pub async fn view(db: &Pool, user_id: &str, order_id: &str) -> Result<Option<OrderView>, sqlx::Error> {
     // One read transaction, so the row and its history are the same snapshot even while the
     // saga is moving the order along.
-    let mut conn = db.begin().await?;
+    let mut conn = kit::db::begin_read(db).await?;
     let row = sqlx::query(
         "SELECT id, status, total_cents, address, checkout_url, tracking_code, placed_at
-         FROM orders WHERE id = ? AND user_id = ?",
+         FROM orders WHERE id = $1 AND user_id = $2",
     )
     .bind(order_id)
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let history = sqlx::query("SELECT status, at, reason FROM order_history WHERE order_id = ? ORDER BY seq")
-        .bind(order_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .filter_map(|r| {
-            Some(StatusChange {
-                status: OrderStatus::parse(r.get::<&str, _>(0))?,
-                at: r.get(1),
-                reason: r.get(2),
+    let history =
+        sqlx::query("SELECT status, at, reason FROM order_history WHERE order_id = $1 ORDER BY seq")
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                Some(StatusChange {
+                    status: OrderStatus::parse(r.get::<&str, _>(0))?,
+                    at: r.get(1),
+                    reason: r.get(2),
+                })
             })
-        })
-        .collect();
+            .collect();
     let address: String = row.get(3);
     Ok(Some(OrderView {
         id: row.get(0),
@@ -213,9 +224,9 @@ pub async fn view(db: &SqlitePool, user_id: &str, order_id: &str) -> Result<Opti
 
 /// `user_id`'s orders, newest first (at most 50).
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &SqlitePool, user_id: &str) -> Result<Vec<OrderView>, sqlx::Error> {
+pub async fn list(db: &Pool, user_id: &str) -> Result<Vec<OrderView>, sqlx::Error> {
     let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM orders WHERE user_id = ? ORDER BY placed_at DESC, id DESC LIMIT 50",
+        "SELECT id FROM orders WHERE user_id = $1 ORDER BY placed_at DESC, id DESC LIMIT 50",
     )
     .bind(user_id)
     .fetch_all(db)
@@ -231,10 +242,10 @@ pub async fn list(db: &SqlitePool, user_id: &str) -> Result<Vec<OrderView>, sqlx
 
 /// Whether a paid (or shipped) order of `user_id` contains `product_id`.
 #[tracing::instrument(skip_all)]
-pub async fn bought(db: &SqlitePool, user_id: &str, product_id: i64) -> Result<bool, sqlx::Error> {
+pub async fn bought(db: &Pool, user_id: &str, product_id: i64) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM orders o JOIN order_lines l ON l.order_id = o.id
-         WHERE o.user_id = ? AND l.product_id = ? AND o.status IN ('PAID', 'SHIPPED') LIMIT 1",
+         WHERE o.user_id = $1 AND l.product_id = $2 AND o.status IN ('PAID', 'SHIPPED') LIMIT 1",
     )
     .bind(user_id)
     .bind(product_id)

@@ -1,4 +1,4 @@
-//! Building payments: the settings check (provider and webhook secret), database, JetStream,
+//! Building payments on kit's foundation: the settings check (provider and webhook secret),
 //! the outbox relay, the session consumer, the expiry sweeper, the sandbox provider, and the
 //! HTTP router.
 
@@ -6,50 +6,43 @@ use std::sync::Arc;
 
 use axum::routing::{get, post};
 use axum::Router;
-use contracts::messaging::ALL_STREAMS;
-use kit::bus::Bus;
 use kit::serve::{Server, StartupError};
-use tokio::net::TcpListener;
+use kit::service::Foundation;
 
 use crate::config::{Settings, SettingsError};
 use crate::routes::{openapi, webhook};
 use crate::state::AppState;
 use crate::{events, sandbox};
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The service's own migrations; `kit::db::connect` runs kit's (outbox, inbox) before them.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Builds the payments service.
 pub struct Application;
 
 impl Application {
-    /// Checks the settings (before touching anything), opens the database, connects NATS,
-    /// makes sure the streams exist, starts the relay, the consumer and the sweeper, and
-    /// binds the port.
+    /// Checks the settings (before touching anything), then on kit's foundation (port,
+    /// database, NATS, streams) starts the relay, the consumer and the sweeper.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         settings.check().map_err(refused)?;
-        let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
-        let nats = kit::nats::connect(&settings.service.nats_url).await?;
-        let bus = Bus::new(nats.clone());
-        bus.ensure_streams(ALL_STREAMS).await?;
-        let relay = kit::outbox::spawn_relay(db.clone(), bus.clone());
-        let listener = TcpListener::bind(settings.service.bind_address()).await?;
-        let port = listener.local_addr()?.port();
+        let base = Foundation::start(&settings.service, &MIGRATOR).await?;
+        let port = base.port()?;
         let webhook_url = settings
             .sandbox_webhook_url
             .clone()
             .unwrap_or_else(|| format!("http://127.0.0.1:{port}/webhooks/provider"));
         let state = AppState {
-            db,
-            nats,
-            bus,
-            relay,
+            relay: base.spawn_relay(),
+            db: base.db.clone(),
+            nats: base.nats.clone(),
+            bus: base.bus.clone(),
             settings: Arc::new(settings),
             http: reqwest::Client::new(),
             webhook_url: webhook_url.into(),
         };
         events::reserved::start(&state);
         events::expiry::start(&state);
-        Ok(Server::new(listener, router(state))?)
+        base.serve(router(state))
     }
 }
 

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use kit::bus::Bus;
+use kit::db::Pool;
 use kit::outbox::RelayHandle;
-use sqlx::SqlitePool;
 
 use crate::config::Settings;
 
@@ -12,7 +12,7 @@ use crate::config::Settings;
 #[derive(Clone)]
 pub struct AppState {
     /// Payments' own database.
-    pub db: SqlitePool,
+    pub db: Pool,
     /// For readiness.
     pub nats: async_nats::Client,
     /// JetStream.

@@ -1,6 +1,8 @@
 //! Payments' queries: sessions and the provider events already handled.
 
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use kit::db::{Connection, Pool};
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
 /// A payment session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +20,7 @@ pub struct Session {
 /// Opens a session for `order_id` unless it has one; returns the session and whether it is new.
 #[tracing::instrument(skip_all, fields(order_id))]
 pub async fn open_session(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     order_id: &str,
     amount_cents: i64,
     now: i64,
@@ -27,7 +29,7 @@ pub async fn open_session(
     let id = format!("cs_{}", uuid::Uuid::new_v4().simple());
     let inserted = sqlx::query(
         "INSERT INTO sessions (id, order_id, amount_cents, status, created_at, expires_at)
-         VALUES (?, ?, ?, 'OPEN', ?, ?) ON CONFLICT (order_id) DO NOTHING",
+         VALUES ($1, $2, $3, 'OPEN', $4, $5) ON CONFLICT (order_id) DO NOTHING",
     )
     .bind(&id)
     .bind(order_id)
@@ -37,40 +39,44 @@ pub async fn open_session(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let row = sqlx::query("SELECT id, order_id, amount_cents, status FROM sessions WHERE order_id = ?")
+    let row = sqlx::query("SELECT id, order_id, amount_cents, status FROM sessions WHERE order_id = $1")
         .bind(order_id)
         .fetch_one(&mut *tx)
         .await?;
-    Ok((session(&row), inserted == 1))
+    Ok((session(&row)?, inserted == 1))
 }
 
-fn session(row: &sqlx::sqlite::SqliteRow) -> Session {
-    Session {
-        id: row.get(0),
-        order_id: row.get(1),
-        amount_cents: row.get(2),
-        status: row.get(3),
-    }
+fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {
+    Ok(Session {
+        id: row.try_get(0)?,
+        order_id: row.try_get(1)?,
+        amount_cents: row.try_get(2)?,
+        status: row.try_get(3)?,
+    })
 }
 
 /// A session by id.
 #[tracing::instrument(skip_all)]
-pub async fn session_by_id(db: &SqlitePool, id: &str) -> Result<Option<Session>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, order_id, amount_cents, status FROM sessions WHERE id = ?")
+pub async fn session_by_id(db: &Pool, id: &str) -> Result<Option<Session>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, order_id, amount_cents, status FROM sessions WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await?;
-    Ok(row.as_ref().map(session))
+    row.as_ref().map(session).transpose()
 }
 
 /// Moves an OPEN session to `status`; the order id if it was open (else nothing changes).
+///
+/// The transition is the statement's condition, so of two closers racing for one session —
+/// the webhook and the expiry sweep, or the sweeps of two replicas — exactly one gets the
+/// order id back and publishes; the other finds the session closed.
 #[tracing::instrument(skip_all, fields(status))]
 pub async fn close_session(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     id: &str,
     status: &str,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("UPDATE sessions SET status = ? WHERE id = ? AND status = 'OPEN' RETURNING order_id")
+    sqlx::query_scalar("UPDATE sessions SET status = $1 WHERE id = $2 AND status = 'OPEN' RETURNING order_id")
         .bind(status)
         .bind(id)
         .fetch_optional(tx)
@@ -79,8 +85,8 @@ pub async fn close_session(
 
 /// Sessions still OPEN at `now` past their expiry.
 #[tracing::instrument(skip_all)]
-pub async fn overdue(db: &SqlitePool, now: i64) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM sessions WHERE status = 'OPEN' AND expires_at <= ? LIMIT 500")
+pub async fn overdue(db: &Pool, now: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM sessions WHERE status = 'OPEN' AND expires_at <= $1 LIMIT 500")
         .bind(now)
         .fetch_all(db)
         .await
@@ -88,12 +94,14 @@ pub async fn overdue(db: &SqlitePool, now: i64) -> Result<Vec<String>, sqlx::Err
 
 /// Records a provider event id; `false` if it was already handled.
 #[tracing::instrument(skip_all)]
-pub async fn first_webhook(tx: &mut SqliteConnection, event_id: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let inserted = sqlx::query("INSERT OR IGNORE INTO webhook_events (event_id, received_at) VALUES (?, ?)")
-        .bind(event_id)
-        .bind(now)
-        .execute(tx)
-        .await?
-        .rows_affected();
+pub async fn first_webhook(tx: &mut Connection, event_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO webhook_events (event_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(event_id)
+    .bind(now)
+    .execute(tx)
+    .await?
+    .rows_affected();
     Ok(inserted == 1)
 }

@@ -1,18 +1,20 @@
--- Reviews, the votes and reports on them, each product's rating revision, and the event tables.
+-- Reviews, the votes and reports on them, and each product's rating revision. (The outbox and
+-- inbox are kit's own tables.) Written in the SQL that SQLite and PostgreSQL both accept; flags
+-- are BIGINT 0/1, which both read back the same way.
 
 CREATE TABLE reviews (
     id         TEXT PRIMARY KEY,
-    product_id INTEGER NOT NULL,
+    product_id BIGINT NOT NULL,
     user_id    TEXT NOT NULL,
     author     TEXT NOT NULL,                          -- display name when written
-    rating     INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    rating     BIGINT NOT NULL CHECK (rating BETWEEN 1 AND 5),
     title      TEXT NOT NULL,
     body       TEXT NOT NULL,                          -- plain text; never rendered as HTML
-    verified   INTEGER NOT NULL DEFAULT 0,             -- the author bought the product
+    verified   BIGINT NOT NULL DEFAULT 0,              -- 1: the author bought the product
     created_at TEXT NOT NULL,                          -- RFC 3339
     edited_at  TEXT,
-    helpful    INTEGER NOT NULL DEFAULT 0,
-    hidden     INTEGER NOT NULL DEFAULT 0,             -- reported by enough users
+    helpful    BIGINT NOT NULL DEFAULT 0,
+    hidden     BIGINT NOT NULL DEFAULT 0,              -- 1: reported by enough users
     UNIQUE (product_id, user_id)                       -- one review per user per product
 );
 CREATE INDEX reviews_by_product ON reviews (product_id, hidden, created_at DESC);
@@ -33,22 +35,6 @@ CREATE TABLE reports (
 -- Bumped with every change of a product's rating; carried by reviews.rating-changed so the
 -- catalog's copy ignores older or repeated events.
 CREATE TABLE rating_revisions (
-    product_id INTEGER PRIMARY KEY,
-    revision   INTEGER NOT NULL
-);
-
-CREATE TABLE outbox (
-    id           TEXT PRIMARY KEY,
-    subject      TEXT NOT NULL,
-    payload      BLOB NOT NULL,
-    created_at   INTEGER NOT NULL,
-    published_at INTEGER
-);
-CREATE INDEX outbox_unpublished ON outbox (created_at) WHERE published_at IS NULL;
-
-CREATE TABLE inbox (
-    consumer   TEXT NOT NULL,
-    event_id   TEXT NOT NULL,
-    handled_at INTEGER NOT NULL,
-    PRIMARY KEY (consumer, event_id)
+    product_id BIGINT PRIMARY KEY,
+    revision   BIGINT NOT NULL
 );

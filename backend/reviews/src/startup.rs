@@ -1,15 +1,10 @@
-//! Building reviews: database, JetStream streams, the outbox relay, the token verifier, and
-//! the HTTP router.
-
-use std::sync::Arc;
+//! Building reviews on kit's foundation: the outbox relay, the token verifier, and the HTTP
+//! router.
 
 use axum::routing::{get, post, put};
 use axum::Router;
-use contracts::messaging::ALL_STREAMS;
-use kit::auth::Verifier;
-use kit::bus::Bus;
 use kit::serve::{Server, StartupError};
-use tokio::net::TcpListener;
+use kit::service::Foundation;
 
 use crate::config::Settings;
 use crate::routes::{openapi, reviews, votes};
@@ -21,22 +16,16 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub struct Application;
 
 impl Application {
-    /// Opens the database, connects NATS, makes sure the streams exist, starts the relay and
-    /// binds the port.
+    /// On kit's foundation (port, database, NATS, streams): starts the relay.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
-        let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
-        let nats = kit::nats::connect(&settings.service.nats_url).await?;
-        let bus = Bus::new(nats.clone());
-        bus.ensure_streams(ALL_STREAMS).await?;
-        let relay = kit::outbox::spawn_relay(db.clone(), bus);
+        let base = Foundation::start(&settings.service, &MIGRATOR).await?;
         let state = AppState {
-            verifier: Arc::new(Verifier::from_nats(nats.clone())),
-            db,
-            nats,
-            relay,
+            verifier: base.verifier(),
+            relay: base.spawn_relay(),
+            db: base.db.clone(),
+            nats: base.nats.clone(),
         };
-        let listener = TcpListener::bind(settings.service.bind_address()).await?;
-        Ok(Server::new(listener, router(state))?)
+        base.serve(router(state))
     }
 }
 

@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use kit::auth::Verifier;
+use kit::db::Pool;
 use kit::outbox::RelayHandle;
-use sqlx::SqlitePool;
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
 pub struct AppState {
     /// Reviews' own database.
-    pub db: SqlitePool,
+    pub db: Pool,
     /// Asks catalog (does the product exist?) and orders (did the author buy it?).
     pub nats: async_nats::Client,
     /// Wakes the outbox relay after a commit.

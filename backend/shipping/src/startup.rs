@@ -1,47 +1,40 @@
-//! Building shipping: database, JetStream streams, the outbox relay, the paid-order consumer,
-//! the carrier, the token verifier, and the HTTP router.
+//! Building shipping on kit's foundation: the outbox relay, the paid-order consumer, the
+//! carrier, the token verifier, and the HTTP router.
 
 use std::sync::Arc;
 
 use axum::routing::get;
 use axum::Router;
-use contracts::messaging::ALL_STREAMS;
-use kit::auth::Verifier;
-use kit::bus::Bus;
 use kit::serve::{Server, StartupError};
-use tokio::net::TcpListener;
+use kit::service::Foundation;
 
 use crate::config::Settings;
 use crate::events;
 use crate::routes::{openapi, shipments};
 use crate::state::AppState;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The service's own migrations; `kit::db::connect` runs kit's (outbox, inbox) before them.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Builds the shipping service.
 pub struct Application;
 
 impl Application {
-    /// Opens the database, connects NATS, makes sure the streams exist, starts the relay, the
-    /// consumer and the carrier, and binds the port.
+    /// On kit's foundation (port, database, NATS, streams): starts the relay, the consumer and
+    /// the carrier.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
-        let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
-        let nats = kit::nats::connect(&settings.service.nats_url).await?;
-        let bus = Bus::new(nats.clone());
-        bus.ensure_streams(ALL_STREAMS).await?;
-        let relay = kit::outbox::spawn_relay(db.clone(), bus.clone());
+        let base = Foundation::start(&settings.service, &MIGRATOR).await?;
         let state = AppState {
-            verifier: Arc::new(Verifier::from_nats(nats.clone())),
-            db,
-            nats,
-            bus,
-            relay,
-            settings: Arc::new(settings.clone()),
+            verifier: base.verifier(),
+            relay: base.spawn_relay(),
+            db: base.db.clone(),
+            nats: base.nats.clone(),
+            bus: base.bus.clone(),
+            settings: Arc::new(settings),
         };
         events::paid::start(&state);
         events::carrier::start(&state);
-        let listener = TcpListener::bind(settings.service.bind_address()).await?;
-        Ok(Server::new(listener, router(state))?)
+        base.serve(router(state))
     }
 }
 

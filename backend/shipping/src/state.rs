@@ -5,8 +5,8 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use kit::auth::Verifier;
 use kit::bus::Bus;
+use kit::db::Pool;
 use kit::outbox::RelayHandle;
-use sqlx::SqlitePool;
 
 use crate::config::Settings;
 
@@ -14,7 +14,7 @@ use crate::config::Settings;
 #[derive(Clone)]
 pub struct AppState {
     /// Shipping's own database.
-    pub db: SqlitePool,
+    pub db: Pool,
     /// For readiness.
     pub nats: async_nats::Client,
     /// JetStream.

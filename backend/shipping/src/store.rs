@@ -1,12 +1,13 @@
 //! Shipping's queries: shipments and their tracking steps.
 
 use contracts::orders::{ShipmentStatus, ShipmentView, ShippingAddress, TrackingEvent};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use kit::db::{Connection, Pool};
+use sqlx::Row;
 
 /// Creates the shipment of `order_id` unless it exists; returns its tracking code if new.
 #[tracing::instrument(skip_all, fields(order_id))]
 pub async fn create(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     order_id: &str,
     user_id: &str,
     address: &ShippingAddress,
@@ -16,7 +17,7 @@ pub async fn create(
     let address = serde_json::to_string(address).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let inserted = sqlx::query(
         "INSERT INTO shipments (order_id, user_id, tracking_code, status, next_step_at, address)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING",
     )
     .bind(order_id)
     .bind(user_id)
@@ -33,16 +34,11 @@ pub async fn create(
     Ok(inserted == 1)
 }
 
-async fn record(
-    tx: &mut SqliteConnection,
-    order_id: &str,
-    status: ShipmentStatus,
-) -> Result<(), sqlx::Error> {
+async fn record(tx: &mut Connection, order_id: &str, status: ShipmentStatus) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO tracking_events (order_id, seq, status, at)
-         VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracking_events WHERE order_id = ?), ?, ?)",
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracking_events WHERE order_id = $1), $2, $3)",
     )
-    .bind(order_id)
     .bind(order_id)
     .bind(status.as_str())
     .bind(kit::clock::now_rfc3339())
@@ -52,9 +48,9 @@ async fn record(
 }
 
 /// Shipments whose next step is due at `now`: (order id, user id, status).
-pub async fn due(db: &SqlitePool, now: i64) -> Result<Vec<(String, String, ShipmentStatus)>, sqlx::Error> {
+pub async fn due(db: &Pool, now: i64) -> Result<Vec<(String, String, ShipmentStatus)>, sqlx::Error> {
     let rows =
-        sqlx::query("SELECT order_id, user_id, status FROM shipments WHERE next_step_at <= ? LIMIT 500")
+        sqlx::query("SELECT order_id, user_id, status FROM shipments WHERE next_step_at <= $1 LIMIT 500")
             .bind(now)
             .fetch_all(db)
             .await?;
@@ -66,22 +62,27 @@ pub async fn due(db: &SqlitePool, now: i64) -> Result<Vec<(String, String, Shipm
 
 /// Moves a shipment from `from` to `to` (only if it is still at `from`); `next_step_at` None
 /// when it is delivered. Returns whether it moved.
+///
+/// The carrier of every replica reads the due list outside its write transaction, so two may
+/// try the same step; the `status = from` condition lets only the first move it (and record
+/// and publish the step), and the other finds the parcel already moved on.
 pub async fn advance(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     order_id: &str,
     from: ShipmentStatus,
     to: ShipmentStatus,
     next_step_at: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    let moved =
-        sqlx::query("UPDATE shipments SET status = ?, next_step_at = ? WHERE order_id = ? AND status = ?")
-            .bind(to.as_str())
-            .bind(next_step_at)
-            .bind(order_id)
-            .bind(from.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+    let moved = sqlx::query(
+        "UPDATE shipments SET status = $1, next_step_at = $2 WHERE order_id = $3 AND status = $4",
+    )
+    .bind(to.as_str())
+    .bind(next_step_at)
+    .bind(order_id)
+    .bind(from.as_str())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     if moved == 1 {
         record(tx, order_id, to).await?;
     }
@@ -90,15 +91,11 @@ pub async fn advance(
 
 /// The shipment of `order_id` if `user_id` owns it.
 #[tracing::instrument(skip_all)]
-pub async fn view(
-    db: &SqlitePool,
-    user_id: &str,
-    order_id: &str,
-) -> Result<Option<ShipmentView>, sqlx::Error> {
+pub async fn view(db: &Pool, user_id: &str, order_id: &str) -> Result<Option<ShipmentView>, sqlx::Error> {
     // One read transaction: the status and its events are the same snapshot.
     let mut tx = db.begin().await?;
     let Some(row) =
-        sqlx::query("SELECT tracking_code, status FROM shipments WHERE order_id = ? AND user_id = ?")
+        sqlx::query("SELECT tracking_code, status FROM shipments WHERE order_id = $1 AND user_id = $2")
             .bind(order_id)
             .bind(user_id)
             .fetch_optional(&mut *tx)
@@ -106,7 +103,7 @@ pub async fn view(
     else {
         return Ok(None);
     };
-    let events = sqlx::query("SELECT status, at FROM tracking_events WHERE order_id = ? ORDER BY seq")
+    let events = sqlx::query("SELECT status, at FROM tracking_events WHERE order_id = $1 ORDER BY seq")
         .bind(order_id)
         .fetch_all(&mut *tx)
         .await?

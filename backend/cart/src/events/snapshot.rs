@@ -3,14 +3,14 @@
 use contracts::cart::{CartSnapshot, CartSnapshotRequest};
 use contracts::orders::ItemQuantity;
 use contracts::problem::Problem;
-use sqlx::SqlitePool;
+use kit::db::Pool;
 
 use crate::store;
 
 /// Starts the responder (queue group: cart replicas share requests).
 pub async fn serve(
     nats: async_nats::Client,
-    db: SqlitePool,
+    db: Pool,
 ) -> Result<tokio::task::JoinHandle<()>, kit::nats::NatsError> {
     kit::nats::serve_requests(nats, move |request: CartSnapshotRequest| {
         answer(db.clone(), request)
@@ -19,7 +19,7 @@ pub async fn serve(
 }
 
 #[tracing::instrument(skip_all)]
-async fn answer(db: SqlitePool, request: CartSnapshotRequest) -> Result<CartSnapshot, Problem> {
+async fn answer(db: Pool, request: CartSnapshotRequest) -> Result<CartSnapshot, Problem> {
     let failed = |err: sqlx::Error| {
         tracing::error!(error = %err, "cart snapshot failed");
         Problem::new("internal", "Cart lookup failed", 500)

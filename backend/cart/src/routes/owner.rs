@@ -42,23 +42,19 @@ pub async fn resolve(
     };
     match (user, visitor) {
         (Some(user), Some(visitor)) => {
-            let cart = store::merge_into_user(&state.db, &visitor, &user.id).await?;
-            tracing::info!(user = user.id, "visitor cart merged at sign-in");
-            Ok(Resolved {
-                cart_id: Some(cart),
-                set_cookie: Some(spec.clear(headers)),
-            })
-        }
-        (Some(user), None) => {
-            let mut cart_id = store::cart_of_user(&state.db, &user.id).await?;
-            if cart_id.is_none() && create {
-                cart_id = Some(store::create_cart(&state.db, Some(&user.id)).await?);
+            match store::merge_into_user(&state.db, &visitor, &user.id).await? {
+                Some(cart) => {
+                    tracing::info!(user = user.id, "visitor cart merged at sign-in");
+                    Ok(Resolved {
+                        cart_id: Some(cart),
+                        set_cookie: Some(spec.clear(headers)),
+                    })
+                }
+                // The visitor's cart went meanwhile: as if the cookie had not been sent.
+                None => users_cart(state, &user, create).await,
             }
-            Ok(Resolved {
-                cart_id,
-                set_cookie: None,
-            })
         }
+        (Some(user), None) => users_cart(state, &user, create).await,
         (None, Some(visitor)) => Ok(Resolved {
             cart_id: Some(visitor),
             set_cookie: None,
@@ -76,4 +72,16 @@ pub async fn resolve(
             set_cookie: None,
         }),
     }
+}
+
+/// The signed-in user's cart, made first with `create` when they have none.
+async fn users_cart(state: &AppState, user: &AuthUser, create: bool) -> Result<Resolved, CartError> {
+    let mut cart_id = store::cart_of_user(&state.db, &user.id).await?;
+    if cart_id.is_none() && create {
+        cart_id = Some(store::create_cart(&state.db, Some(&user.id)).await?);
+    }
+    Ok(Resolved {
+        cart_id,
+        set_cookie: None,
+    })
 }

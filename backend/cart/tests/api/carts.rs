@@ -112,3 +112,36 @@ async fn another_visitors_cookie_or_a_forged_one_reaches_nothing() {
     let mut thief = Caller::default();
     assert_eq!(app.view(&mut thief).await.item_count, 0);
 }
+
+#[tokio::test]
+async fn requests_racing_at_sign_in_merge_the_visitor_cart_once() {
+    let app = spawn_app().await;
+    let grant = app.sign_up("race@example.com").await;
+    let mut visitor = Caller::default();
+    app.add(&mut visitor, 4, 2).await;
+    app.add(&mut visitor, 6, 1).await;
+    // The visitor signs in, and the page's parts all ask for the cart at once.
+    visitor.token = Some(grant.access_token.clone());
+    let mut callers = vec![visitor.clone(); 6];
+    let views = futures::future::join_all(callers.iter_mut().map(|c| app.view(c))).await;
+    for view in views {
+        let lines: Vec<_> = view.lines.iter().map(|l| (l.product_id, l.quantity)).collect();
+        assert_eq!(
+            lines,
+            [(4, 2), (6, 1)],
+            "the cart was given over once, not merged into itself"
+        );
+    }
+    let mut user = Caller {
+        cookie: None,
+        token: Some(grant.access_token),
+    };
+    let lines: Vec<_> = app
+        .view(&mut user)
+        .await
+        .lines
+        .iter()
+        .map(|l| (l.product_id, l.quantity))
+        .collect();
+    assert_eq!(lines, [(4, 2), (6, 1)]);
+}

@@ -2,7 +2,7 @@
 
 use contracts::cart::{CartView, CART_COOKIE};
 use contracts::identity::SessionGrant;
-use kit::testing::{service_config, NatsServer};
+use kit::testing::{service_config, with_database, NatsServer, TestDatabase};
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -10,18 +10,19 @@ pub struct TestApp {
     pub identity: String,
     pub http: reqwest::Client,
     _nats: NatsServer,
-    _dirs: Vec<tempfile::TempDir>,
+    _databases: Vec<TestDatabase>,
 }
 
 pub async fn spawn_app() -> TestApp {
     let nats = NatsServer::start();
-    let (catalog_dir, config) = service_config("catalog", &nats);
+    // The catalog runs on SQLite by design, whichever database the cart's tests use.
+    let (catalog_db, config) = with_database("catalog", &nats, TestDatabase::sqlite());
     let catalog =
         mercado_catalog::startup::Application::build(mercado_catalog::config::Settings { service: config })
             .await
             .unwrap();
     tokio::spawn(catalog.run_until_stopped());
-    let (identity_dir, config) = service_config("identity", &nats);
+    let (identity_db, config) = service_config("identity", &nats);
     let identity = mercado_identity::startup::Application::build(
         mercado_identity::config::Settings::with_service(config),
     )
@@ -29,7 +30,7 @@ pub async fn spawn_app() -> TestApp {
     .unwrap();
     let identity_url = format!("http://127.0.0.1:{}", identity.port());
     tokio::spawn(identity.run_until_stopped());
-    let (cart_dir, config) = service_config("cart", &nats);
+    let (cart_db, config) = service_config("cart", &nats);
     let cart =
         mercado_cart::startup::Application::build(mercado_cart::config::Settings::with_service(config))
             .await
@@ -41,7 +42,7 @@ pub async fn spawn_app() -> TestApp {
         identity: identity_url,
         http: reqwest::Client::new(),
         _nats: nats,
-        _dirs: vec![catalog_dir, identity_dir, cart_dir],
+        _databases: vec![catalog_db, identity_db, cart_db],
     }
 }
 

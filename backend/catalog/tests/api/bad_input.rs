@@ -46,3 +46,22 @@ async fn bad_and_unknown_ids() {
     assert!(p.detail.unwrap().contains("999999"));
     problem(&app, "/products/999999/image.svg", 404).await;
 }
+
+/// The catalog keeps a SQLite copy per replica (docs/decisions/0011): pointed at PostgreSQL it
+/// says so and does not start, instead of half-working.
+#[tokio::test]
+async fn a_postgres_database_url_is_refused_at_start() {
+    let nats = kit::testing::NatsServer::start();
+    let (_database, mut service) = kit::testing::service_config("catalog", &nats);
+    service.database_url = "postgres://catalog:secret@127.0.0.1:1/catalog".into();
+    let refused = mercado_catalog::startup::Application::build(mercado_catalog::config::Settings { service })
+        .await
+        .err()
+        .map(|err| err.to_string());
+    assert_eq!(
+        refused.as_deref(),
+        Some(
+            "DATABASE_URL postgres://catalog:***@127.0.0.1:1/catalog is not a database this service runs on"
+        )
+    );
+}

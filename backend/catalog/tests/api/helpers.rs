@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use kit::testing::{service_config, NatsServer};
+use kit::testing::{with_database, NatsServer, TestDatabase};
 use mercado_catalog::{config::Settings, startup::Application};
 use serde::de::DeserializeOwned;
 
@@ -10,7 +10,7 @@ pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub nats: Arc<NatsServer>,
-    _db_dir: tempfile::TempDir,
+    _database: TestDatabase,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -20,7 +20,8 @@ pub async fn spawn_app() -> TestApp {
 /// A catalog with a fresh database on an existing nats-server (e.g. one whose streams already
 /// hold events).
 pub async fn spawn_app_on(nats: Arc<NatsServer>) -> TestApp {
-    let (db_dir, service) = service_config("catalog", &nats);
+    // SQLite by design, whichever database the other services' tests run on.
+    let (database, service) = with_database("catalog", &nats, TestDatabase::sqlite());
     let app = Application::build(Settings { service })
         .await
         .expect("catalog starts");
@@ -30,7 +31,7 @@ pub async fn spawn_app_on(nats: Arc<NatsServer>) -> TestApp {
         base,
         http: reqwest::Client::new(),
         nats,
-        _db_dir: db_dir,
+        _database: database,
     }
 }
 

@@ -18,7 +18,7 @@ pub struct TestGateway {
     pub http: reqwest::Client,
     pub web_dir: tempfile::TempDir,
     pub nats: NatsServer,
-    _identity_db: tempfile::TempDir,
+    _identity_db: kit::testing::TestDatabase,
 }
 
 /// Echoes what it received as JSON: method, path, query, selected headers, body.
@@ -120,7 +120,7 @@ pub async fn spawn_gateway_limited(limits: RateLimits) -> TestGateway {
 }
 
 /// The real identity service on a free port, publishing its keys on `nats`.
-async fn spawn_identity(nats: &NatsServer) -> (String, tempfile::TempDir) {
+async fn spawn_identity(nats: &NatsServer) -> (String, kit::testing::TestDatabase) {
     let (db_dir, service) = service_config(IDENTITY.name, nats);
     let settings = mercado_identity::config::Settings::with_service(service);
     let app = mercado_identity::startup::Application::build(settings)

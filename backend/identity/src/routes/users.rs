@@ -9,7 +9,7 @@ use kit::auth::AuthUser;
 use kit::problem::Json;
 
 use crate::domain::credentials::NewAccount;
-use crate::domain::password;
+use crate::domain::{now_rfc3339_seconds, password};
 use crate::error::IdentityError;
 use crate::routes::sessions::{open, profile};
 use crate::state::AppState;
@@ -44,23 +44,19 @@ pub async fn users_register(
         // below still settles a race between two registrations.
         return Err(IdentityError::EmailTaken);
     }
-    let id = uuid::Uuid::now_v7().to_string();
     let row = UserRow {
-        id: id.clone(),
+        id: uuid::Uuid::now_v7().to_string(),
         email: account.email.as_str().to_string(),
         name: account.name.as_str().to_string(),
         password_hash: password::hash(account.password).await?,
-        created_at: String::new(),
+        created_at: now_rfc3339_seconds(),
     };
     store::insert_user(&state.db, &row).await.map_err(|e| match e {
         InsertUserError::EmailTaken => IdentityError::EmailTaken,
         InsertUserError::Database(e) => IdentityError::Database(e),
     })?;
-    let user = store::user_by_id(&state.db, &id)
-        .await?
-        .ok_or(IdentityError::NoSession)?;
-    tracing::info!(user = user.id, "registered");
-    let (grant, cookie) = open(&state, &headers, &user).await?;
+    tracing::info!(user = row.id, "registered");
+    let (grant, cookie) = open(&state, &headers, &row).await?;
     Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(grant)).into_response())
 }
 

@@ -4,16 +4,15 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use contracts::identity::{SessionGrant, REFRESH_COOKIE};
-use kit::testing::{service_config, NatsServer};
-use mercado_identity::{config::Settings, startup::Application};
+use kit::testing::{service_config, NatsServer, TestDatabase};
+use mercado_identity::{config::Settings, startup::Application, startup::MIGRATOR};
 use serde_json::{json, Value};
 
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub nats: NatsServer,
-    pub database_url: String,
-    _db_dir: tempfile::TempDir,
+    pub database: TestDatabase,
 }
 
 /// A registration that passes every rule; `tag` keeps emails unique per test.
@@ -28,8 +27,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     capture_logs();
     let nats = NatsServer::start();
-    let (db_dir, service) = service_config("identity", &nats);
-    let database_url = service.database_url.clone();
+    let (database, service) = service_config("identity", &nats);
     let mut settings = Settings::with_service(service);
     customise(&mut settings);
     let app = Application::build(settings).await.expect("identity starts");
@@ -39,12 +37,16 @@ pub async fn spawn_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
         base,
         http: reqwest::Client::new(),
         nats,
-        database_url,
-        _db_dir: db_dir,
+        database,
     }
 }
 
 impl TestApp {
+    /// A pool on the service's database, opened the way the service opens it.
+    pub async fn pool(&self) -> kit::db::Pool {
+        self.database.connect(&MIGRATOR).await
+    }
+
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
         self.http
             .post(format!("{}{path}", self.base))

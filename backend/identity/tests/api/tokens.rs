@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::helpers::{spawn_app, TestApp};
 
 async fn stored_keys(app: &TestApp) -> Vec<StoredKey> {
-    let db = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+    let db = app.pool().await;
     store::signing_keys(&db).await.unwrap()
 }
 
@@ -158,4 +158,22 @@ async fn after_rotation_old_and_new_tokens_both_verify() {
         "token signed after rotation"
     );
     assert_ne!(old.kid, new.kid);
+}
+
+#[tokio::test]
+async fn replicas_starting_together_on_one_database_make_one_signing_key() {
+    let database = kit::testing::TestDatabase::fresh();
+    let (first, second) = (
+        database.connect(&mercado_identity::startup::MIGRATOR).await,
+        database.connect(&mercado_identity::startup::MIGRATOR).await,
+    );
+    let rotation = std::time::Duration::from_secs(30 * 24 * 3600);
+    let ttl = std::time::Duration::from_secs(900);
+    let (a, b) = tokio::join!(
+        mercado_identity::signing::load(&first, rotation, ttl),
+        mercado_identity::signing::load(&second, rotation, ttl),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.current_kid(), b.current_kid(), "both sign with the same key");
+    assert_eq!(store::signing_keys(&first).await.unwrap().len(), 1);
 }

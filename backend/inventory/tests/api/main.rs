@@ -4,4 +4,5 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod replicas;
 mod saga;

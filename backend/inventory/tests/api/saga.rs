@@ -1,21 +1,12 @@
 //! Inventory in the saga: reserve all or nothing, commit on payment, release on cancellation,
 //! each event handled once — also when redelivered or across a NATS restart.
 
-use contracts::orders::{OrderCancelled, OrderPaid, ShippingAddress};
+use contracts::orders::{OrderCancelled, OrderPaid};
 use mercado_inventory::store;
 
-use crate::helpers::{available, envelope, on_hand, order, publish_until_stored, recorders, spawn_app};
-
-fn address() -> ShippingAddress {
-    ShippingAddress {
-        name: "Ana".into(),
-        line1: "Rua 1".into(),
-        line2: String::new(),
-        postal_code: "1000-001".into(),
-        city: "Lisboa".into(),
-        country: "PT".into(),
-    }
-}
+use crate::helpers::{
+    address, available, envelope, on_hand, order, publish_until_stored, recorders, spawn_app,
+};
 
 #[tokio::test]
 async fn an_order_is_held_then_committed_when_paid() {

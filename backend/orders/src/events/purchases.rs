@@ -3,14 +3,14 @@
 
 use contracts::problem::Problem;
 use contracts::reviews::{PurchaseCheck, PurchaseCheckRequest};
-use sqlx::SqlitePool;
+use kit::db::Pool;
 
 use crate::store;
 
 /// Starts the responder (queue group: orders replicas share requests).
 pub async fn serve(
     nats: async_nats::Client,
-    db: SqlitePool,
+    db: Pool,
 ) -> Result<tokio::task::JoinHandle<()>, kit::nats::NatsError> {
     kit::nats::serve_requests(nats, move |request: PurchaseCheckRequest| {
         answer(db.clone(), request)
@@ -19,7 +19,7 @@ pub async fn serve(
 }
 
 #[tracing::instrument(skip_all, fields(product_id = request.product_id))]
-async fn answer(db: SqlitePool, request: PurchaseCheckRequest) -> Result<PurchaseCheck, Problem> {
+async fn answer(db: Pool, request: PurchaseCheckRequest) -> Result<PurchaseCheck, Problem> {
     let purchased = store::bought(&db, &request.user_id, request.product_id)
         .await
         .map_err(|err| {

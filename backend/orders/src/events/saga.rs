@@ -6,8 +6,8 @@ use contracts::orders::{
     PaymentFailed, PaymentSessionCreated, PaymentSucceeded, ShipmentCreated,
 };
 use kit::bus::HandleError;
+use kit::db::Connection;
 use kit::{inbox, outbox};
-use sqlx::SqliteConnection;
 
 use crate::domain::status::{transition, Transition};
 use crate::state::AppState;
@@ -163,7 +163,7 @@ async fn advance(
 /// The events a new status publishes: always the status change, and for PAID / CANCELLED
 /// what the other services act on.
 async fn announce(
-    tx: &mut SqliteConnection,
+    tx: &mut Connection,
     order_id: &str,
     user_id: &str,
     status: OrderStatus,
@@ -210,6 +210,6 @@ async fn announce(
     }
 }
 
-async fn enqueue<E: DomainEvent>(tx: &mut SqliteConnection, event: E) -> Result<(), sqlx::Error> {
+async fn enqueue<E: DomainEvent>(tx: &mut Connection, event: E) -> Result<(), sqlx::Error> {
     outbox::enqueue(tx, event).await.map(|_| ())
 }

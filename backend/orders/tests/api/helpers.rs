@@ -6,7 +6,7 @@ use contracts::messaging::{DomainEvent, Envelope};
 use contracts::orders::{OrderStatus, OrderView};
 use kit::bus::Bus;
 use kit::config::ServiceConfig;
-use kit::testing::{service_config, Crashable, NatsServer};
+use kit::testing::{service_config, with_database, Crashable, NatsServer, TestDatabase};
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -24,12 +24,19 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub bus: Bus,
     pub nats: NatsServer,
-    _dirs: Vec<tempfile::TempDir>,
+    _databases: Vec<TestDatabase>,
 }
 
-fn config(name: &'static str, nats: &NatsServer, dirs: &mut Vec<tempfile::TempDir>) -> ServiceConfig {
+fn config(name: &'static str, nats: &NatsServer, dirs: &mut Vec<TestDatabase>) -> ServiceConfig {
     let (dir, config) = service_config(name, nats);
     dirs.push(dir);
+    config
+}
+
+/// The catalog keeps a SQLite copy per replica whichever database the others use.
+fn catalog_config(nats: &NatsServer, dirs: &mut Vec<TestDatabase>) -> ServiceConfig {
+    let (database, config) = with_database("catalog", nats, TestDatabase::sqlite());
+    dirs.push(database);
     config
 }
 
@@ -63,7 +70,7 @@ async fn spawn(payment_timeout: Option<Duration>) -> TestApp {
     let mut dirs = Vec::new();
     start!(mercado_catalog::startup::Application::build(
         mercado_catalog::config::Settings {
-            service: config("catalog", &nats, &mut dirs)
+            service: catalog_config(&nats, &mut dirs)
         }
     ));
     let identity = start!(mercado_identity::startup::Application::build(
@@ -103,7 +110,7 @@ async fn spawn(payment_timeout: Option<Duration>) -> TestApp {
         http: reqwest::Client::new(),
         bus,
         nats,
-        _dirs: dirs,
+        _databases: dirs,
     }
 }
 

@@ -21,17 +21,26 @@ pub fn start(state: &AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Fails every overdue session, each in a short write transaction of its own.
+///
+/// Every replica sweeps the same table, and the list is read outside the transactions: two
+/// sweeps may well pick the same sessions. Only the conditional close
+/// ([`store::close_session`], `… WHERE status = 'OPEN' RETURNING …`) decides, under the write
+/// turn, who acts on a session; the later sweep finds it closed and publishes nothing.
 async fn sweep(state: &AppState) -> Result<(), sqlx::Error> {
     for id in store::overdue(&state.db, clock::unix_millis() / 1000).await? {
         let mut tx = kit::db::begin_write(&state.db).await?;
-        if let Some(order_id) = store::close_session(&mut tx, &id, "EXPIRED").await? {
-            tracing::info!(order_id, session = id, "payment timed out");
-            let failed = PaymentFailed {
-                order_id,
-                reason: "Payment timed out.".into(),
-            };
-            outbox::enqueue(&mut tx, failed).await?;
-        }
+        let Some(order_id) = store::close_session(&mut tx, &id, "EXPIRED").await? else {
+            // Paid, declined or expired by someone else since the list was read.
+            tx.rollback().await?;
+            continue;
+        };
+        tracing::info!(order_id, session = id, "payment timed out");
+        let failed = PaymentFailed {
+            order_id,
+            reason: "Payment timed out.".into(),
+        };
+        outbox::enqueue(&mut tx, failed).await?;
         tx.commit().await?;
         state.relay.notify();
     }

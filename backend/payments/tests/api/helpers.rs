@@ -7,47 +7,68 @@ use contracts::catalog::Money;
 use contracts::messaging::Envelope;
 use contracts::orders::{InventoryReserved, PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
 use kit::bus::Bus;
-use kit::testing::{service_config, NatsServer, Recorder};
-use mercado_payments::{config::Settings, startup::Application};
+use kit::db::Pool;
+use kit::testing::{service_config, NatsServer, Recorder, TestDatabase};
+use mercado_payments::config::Settings;
+use mercado_payments::startup::{Application, MIGRATOR};
 
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub bus: Bus,
+    pub db: Pool,
     pub sessions: Recorder<PaymentSessionCreated>,
     pub succeeded: Recorder<PaymentSucceeded>,
     pub failed: Recorder<PaymentFailed>,
     _nats: NatsServer,
-    _dir: tempfile::TempDir,
+    _database: TestDatabase,
 }
 
 pub async fn spawn_app() -> TestApp {
     spawn_with(|_| {}).await
 }
 
-pub async fn spawn_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
+pub async fn spawn_with(customise: impl Fn(&mut Settings)) -> TestApp {
+    spawn(1, customise).await.0
+}
+
+/// Two replicas of payments on one database and one nats-server, as behind a load balancer:
+/// the app (its `base` is the first replica's) and the second replica's base URL.
+pub async fn spawn_replicas(customise: impl Fn(&mut Settings)) -> (TestApp, String) {
+    let (app, mut bases) = spawn(2, customise).await;
+    (app, bases.remove(1))
+}
+
+/// `replicas` copies of payments with the same settings on one fresh database, started one
+/// after another (sqlx serialises migrations of concurrent starts only on PostgreSQL).
+async fn spawn(replicas: usize, customise: impl Fn(&mut Settings)) -> (TestApp, Vec<String>) {
     let nats = NatsServer::start();
-    let (dir, service) = service_config("payments", &nats);
-    let mut settings = Settings::with_service(service);
-    customise(&mut settings);
-    let app = Application::build(settings).await.unwrap();
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let (database, service) = service_config("payments", &nats);
+    let mut bases = Vec::new();
+    for _ in 0..replicas {
+        let mut settings = Settings::with_service(service.clone());
+        customise(&mut settings);
+        let app = Application::build(settings).await.unwrap();
+        bases.push(format!("http://127.0.0.1:{}", app.port()));
+        tokio::spawn(app.run_until_stopped());
+    }
     let bus = Bus::new(async_nats::connect(nats.url()).await.unwrap());
-    TestApp {
-        base,
+    let app = TestApp {
+        base: bases[0].clone(),
         // The shopper's browser is sent back to their order: see the redirect, do not follow it.
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        db: database.connect(&MIGRATOR).await,
         sessions: Recorder::start(&bus, "test-sessions"),
         succeeded: Recorder::start(&bus, "test-succeeded"),
         failed: Recorder::start(&bus, "test-failed"),
         bus,
         _nats: nats,
-        _dir: dir,
-    }
+        _database: database,
+    };
+    (app, bases)
 }
 
 impl TestApp {
@@ -78,9 +99,14 @@ impl TestApp {
     }
 
     pub async fn page(&self, session: &str) -> String {
+        self.page_at(&self.base, session).await
+    }
+
+    /// The pay page of `session` as the replica at `base` serves it.
+    pub async fn page_at(&self, base: &str, session: &str) -> String {
         let response = self
             .http
-            .get(format!("{}/sandbox/checkout/{session}", self.base))
+            .get(format!("{base}/sandbox/checkout/{session}"))
             .send()
             .await
             .unwrap();

@@ -4,5 +4,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod replicas;
 mod sessions;
 mod webhook;

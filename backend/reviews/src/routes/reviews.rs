@@ -54,7 +54,8 @@ pub async fn reviews_list(
     }
     let sort = query.sort.unwrap_or_default();
     let viewer = user.as_ref().map_or("", |u| u.id.as_str());
-    let mut read = store::read(&state.db).await?;
+    // One snapshot: the page and its summary agree.
+    let mut read = kit::db::begin_read(&state.db).await?;
     let counts = store::star_counts(&mut read, product_id).await?;
     let summary = summarize(counts, store::revision(&mut read, product_id).await?);
     let reviews = store::page(&mut read, product_id, sort, page, viewer).await?;

@@ -9,7 +9,7 @@ use contracts::messaging::Envelope;
 use contracts::orders::{OrderStatus, OrderView, PaymentSucceeded};
 use contracts::reviews::{RatingChanged, ReviewsPage};
 use kit::bus::Bus;
-use kit::testing::{service_config, NatsServer, Recorder};
+use kit::testing::{service_config, with_database, NatsServer, Recorder, TestDatabase};
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -22,7 +22,7 @@ pub struct TestApp {
     /// Every `reviews.rating-changed` published.
     pub ratings: Recorder<RatingChanged>,
     _nats: NatsServer,
-    _dirs: Vec<tempfile::TempDir>,
+    _databases: Vec<TestDatabase>,
 }
 
 macro_rules! start {
@@ -36,16 +36,17 @@ macro_rules! start {
 
 pub async fn spawn_app() -> TestApp {
     let nats = NatsServer::start();
-    let mut dirs = Vec::new();
+    let mut databases = Vec::new();
+    // The catalog runs on SQLite by design, whichever database the others' tests use.
+    let (catalog_db, catalog) = with_database("catalog", &nats, TestDatabase::sqlite());
+    databases.push(catalog_db);
     let mut config = |name| {
-        let (dir, config) = service_config(name, &nats);
-        dirs.push(dir);
+        let (database, config) = service_config(name, &nats);
+        databases.push(database);
         config
     };
     start!(mercado_catalog::startup::Application::build(
-        mercado_catalog::config::Settings {
-            service: config("catalog")
-        }
+        mercado_catalog::config::Settings { service: catalog }
     ));
     let identity = start!(mercado_identity::startup::Application::build(
         mercado_identity::config::Settings::with_service(config("identity"))
@@ -73,7 +74,7 @@ pub async fn spawn_app() -> TestApp {
         bus,
         http: reqwest::Client::new(),
         _nats: nats,
-        _dirs: dirs,
+        _databases: databases,
     }
 }
 

@@ -22,6 +22,12 @@ pub fn start(state: &AppState) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Moves every due parcel one step on, each in a short write transaction of its own.
+///
+/// Every replica runs a carrier over the same table, and the due list is read outside the
+/// transactions: two carriers may pick the same parcel at the same step. Only the conditional
+/// move ([`store::advance`], `… WHERE status = <the step read>`) decides, under the write turn,
+/// who takes the step; the other finds the parcel moved on and publishes nothing.
 async fn step(state: &AppState) -> Result<(), sqlx::Error> {
     let now = clock::unix_millis();
     for (order_id, user_id, status) in store::due(&state.db, now).await? {
@@ -30,14 +36,17 @@ async fn step(state: &AppState) -> Result<(), sqlx::Error> {
             .next()
             .map(|_| now + state.settings.tracking_step.as_millis() as i64);
         let mut tx = kit::db::begin_write(&state.db).await?;
-        if store::advance(&mut tx, &order_id, status, next, next_step_at).await? {
-            let changed = ShipmentStatusChanged {
-                order_id,
-                user_id,
-                status: next,
-            };
-            outbox::enqueue(&mut tx, changed).await?;
+        if !store::advance(&mut tx, &order_id, status, next, next_step_at).await? {
+            // Another carrier took this step since the list was read.
+            tx.rollback().await?;
+            continue;
         }
+        let changed = ShipmentStatusChanged {
+            order_id,
+            user_id,
+            status: next,
+        };
+        outbox::enqueue(&mut tx, changed).await?;
         tx.commit().await?;
         state.relay.notify();
     }

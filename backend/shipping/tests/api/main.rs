@@ -3,4 +3,6 @@
 // Test helpers (not only #[test] fns) may unwrap: a panic here is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod helpers;
+mod replicas;
 mod shipments;
