@@ -6,6 +6,7 @@
 //! - `test`: the whole suite — fmt, clippy, unit and integration tests against a real
 //!   nats-server, and browser e2e in headless Chromium against the running stack.
 //! - `e2e [pytest args]`: only the browser suite, e.g. `cargo xtask e2e -k checkout`.
+//! - `test-postgres [cargo test args]`: only the services' tests on a throw-away PostgreSQL.
 //! - `bench [section…]`: sizes, throughput, browser timings, memory and the order saga under
 //!   load; writes BENCHMARKS.md (only prints when sections are named).
 //! - `mfe publish NAME | rollback NAME | list [--web-dir DIR]`: ship one micro-frontend alone
@@ -27,6 +28,7 @@ mod legacy_fixture;
 mod mfe;
 mod mfe_store;
 mod paths;
+mod postgres;
 mod stack;
 mod test;
 mod tools;
@@ -35,7 +37,7 @@ mod web;
 use anyhow::Result;
 
 const USAGE: &str =
-    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | bench [section…] | mfe … | compose … | kube … | tools>";
+    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | test-postgres [cargo test args] | bench [section…] | mfe … | compose … | kube … | tools>";
 
 fn main() {
     if let Err(err) = run() {
@@ -56,6 +58,7 @@ fn run() -> Result<()> {
         }
         Some("test") => test::run(),
         Some("e2e") => test::run_e2e(&args[1..]),
+        Some("test-postgres") => test::run_postgres(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("compose") => compose::run(&args[1..]),
         Some("mfe") => mfe::run(&args[1..]),

@@ -2,7 +2,9 @@
 //!
 //! 1. `cargo fmt --check` and clippy with `-D warnings` (native crates, and the browser crates
 //!    for wasm32);
-//! 2. unit and integration tests (`cargo test`), which start real nats-servers and databases;
+//! 2. unit and integration tests (`cargo test`), which start real nats-servers and SQLite
+//!    databases; then the services that run on PostgreSQL tested again, on a throw-away
+//!    server of their own ([`postgres::PostgresCluster`]);
 //! 3. `docker-compose.yml` validated by the compose tool; `deploy/k8s/` rendered, validated
 //!    offline and checked against the service table (as is compose: `cargo xtask kube`);
 //! 4. the web build, then browser e2e: the real stack (nats-server, services, gateway) on its
@@ -13,6 +15,7 @@
 use anyhow::{Context, Result};
 use std::time::Instant;
 
+use crate::postgres::PostgresCluster;
 use crate::stack::{self, Profile, Stack, StackConfig};
 use crate::{cmd, compose, kube, paths, tools, web};
 
@@ -25,6 +28,20 @@ const BROWSER: &[&str] = &[
     "mercado-checkout-mfe",
     "mercado-reviews-mfe",
     "mercado-panicking-mfe",
+];
+
+/// The crates whose tests run a second time on PostgreSQL: kit (outbox, inbox, relay) and
+/// every service that can run on it (the catalog keeps a SQLite copy per replica; the gateway
+/// has no database).
+const ON_POSTGRES: &[&str] = &[
+    "mercado-kit",
+    "mercado-identity",
+    "mercado-cart",
+    "mercado-orders",
+    "mercado-inventory",
+    "mercado-payments",
+    "mercado-shipping",
+    "mercado-reviews",
 ];
 
 /// Browser crates without native unit tests: not compiled natively at all.
@@ -65,6 +82,7 @@ pub fn run() -> Result<()> {
         exclude_wasm_only(&mut command);
         cmd::run(&mut command)
     })?;
+    stage("integration tests on PostgreSQL", || postgres_tests(&tools, &[]))?;
     stage("docker-compose.yml", compose::validate)?;
     stage("kubernetes manifests", kube::check)?;
     let build = stage("web build", || web::build(&tools))?;
@@ -82,6 +100,30 @@ pub fn run_e2e(pytest_args: &[String]) -> Result<()> {
     let build = stage("web build", || web::build(&tools))?;
     stage("services build", || stack::ensure_services(Profile::Debug))?;
     stage("browser e2e", || e2e(&tools, &build, pytest_args))
+}
+
+/// `cargo xtask test-postgres [cargo test args]`: only the PostgreSQL pass.
+pub fn run_postgres(cargo_args: &[String]) -> Result<()> {
+    let tools = tools::ensure(tools::Need::Test)?;
+    stage("integration tests on PostgreSQL", || {
+        postgres_tests(&tools, cargo_args)
+    })
+}
+
+/// The [`ON_POSTGRES`] crates' tests with every fresh test database made on one throw-away
+/// server (`kit::testing::TestDatabase`).
+fn postgres_tests(tools: &tools::Tools, cargo_args: &[String]) -> Result<()> {
+    let server = PostgresCluster::start()?;
+    let mut command = cmd::new("cargo");
+    command.arg("test");
+    for package in ON_POSTGRES {
+        command.args(["-p", package]);
+    }
+    command
+        .args(cargo_args)
+        .env("NATS_SERVER_BIN", &tools.nats_server)
+        .env("MERCADO_TEST_POSTGRES", server.admin_url());
+    cmd::run(&mut command)
 }
 
 fn exclude_wasm_only(command: &mut std::process::Command) {
