@@ -5,12 +5,15 @@ use std::time::Duration;
 
 use kit::db::Pool;
 
-use crate::domain::keys::{rotation_due, KeyRing, StoredKey};
+use crate::domain::keys::{rotation_due, KeyRing, StoredKey, PUBLISHED_AHEAD_SECS};
 use crate::domain::unix_now;
 use crate::store;
 
-/// How often a running service checks whether its key is due for rotation.
+/// How often a running service checks whether its key is due for rotation, and re-reads the
+/// keys (another replica's new key among them).
 const CHECK_EVERY: Duration = Duration::from_secs(3600);
+// A new key must be known to every replica before any signs with it.
+const _: () = assert!(PUBLISHED_AHEAD_SECS > CHECK_EVERY.as_secs() as i64);
 
 /// Key lifecycle failure.
 #[derive(Debug, thiserror::Error)]

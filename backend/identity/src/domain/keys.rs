@@ -1,9 +1,10 @@
 //! Signing keys: Ed25519 pairs identified by `kid`, the newest signs, recent ones still verify.
 //!
 //! Rotation without downtime: a new key is generated when the newest is older than the
-//! rotation period. From then on tokens carry the new `kid`; verifiers meet an unknown `kid`
-//! and refetch the key set; the previous key stays published until every token it signed has
-//! expired.
+//! rotation period. It is published at once but signs only [`PUBLISHED_AHEAD_SECS`] later: by
+//! then every identity replica has re-read the keys (they do hourly) and answers JWKS requests
+//! with it, so no verifier can ask a replica that does not know the `kid` of a token another
+//! replica signed. The previous key stays published until every token it signed has expired.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -49,6 +50,10 @@ impl StoredKey {
     }
 }
 
+/// How long a new key is published before it signs: longer than the hour after which every
+/// replica has re-read the keys (`signing::CHECK_EVERY`), with a margin.
+pub const PUBLISHED_AHEAD_SECS: i64 = 3600 + 300;
+
 /// The keys in use: one signs, all listed verify.
 pub struct KeyRing {
     kid: String,
@@ -57,22 +62,29 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
-    /// Builds the ring from stored keys (any order). The newest signs; an older key stays
-    /// published while tokens it signed can still be alive (`access_ttl` after its successor
-    /// took over). `None` when there is no key at all.
+    /// Builds the ring from stored keys (any order). The newest key published for at least
+    /// [`PUBLISHED_AHEAD_SECS`] signs (the very first key signs at once: there is no other);
+    /// newer keys are published, waiting for their turn; an older key stays published while
+    /// tokens it signed can still be alive (`access_ttl` after its successor took over).
+    /// `None` when there is no key at all.
     pub fn from_keys(mut keys: Vec<StoredKey>, now: i64, access_ttl_secs: i64) -> Option<Self> {
         keys.sort_by_key(|k| std::cmp::Reverse(k.created_at));
-        let newest = keys.first()?;
-        let mut published = vec![newest.jwk()];
-        for pair in keys.windows(2) {
+        let signer = keys
+            .iter()
+            .position(|k| k.created_at + PUBLISHED_AHEAD_SECS <= now)
+            .unwrap_or(keys.len().checked_sub(1)?);
+        let mut published: Vec<PublicJwk> = keys[..=signer].iter().map(StoredKey::jwk).collect();
+        for pair in keys[signer..].windows(2) {
             let (successor, older) = (&pair[0], &pair[1]);
-            if successor.created_at + access_ttl_secs + 60 > now {
+            let took_over = successor.created_at + PUBLISHED_AHEAD_SECS;
+            if took_over + access_ttl_secs + 60 > now {
                 published.push(older.jwk());
             }
         }
+        let signing = &keys[signer];
         Some(Self {
-            kid: newest.kid.clone(),
-            encoding: EncodingKey::from_ed_der(&newest.private_pkcs8),
+            kid: signing.kid.clone(),
+            encoding: EncodingKey::from_ed_der(&signing.private_pkcs8),
             published: Jwks { keys: published },
         })
     }
@@ -116,17 +128,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn newest_signs_and_predecessor_stays_published_for_one_token_lifetime() {
+    fn a_new_key_is_published_an_hour_ahead_then_signs_and_its_predecessor_stays_a_token_lifetime() {
         let old = StoredKey::generate(1_000).unwrap();
         let new = StoredKey::generate(5_000).unwrap();
-        let ring = KeyRing::from_keys(vec![old.clone(), new.clone()], 5_100, 900).unwrap();
-        assert_eq!(ring.current_kid(), new.kid);
-        let kids: Vec<_> = ring.jwks().keys.into_iter().map(|k| k.kid).collect();
-        assert_eq!(kids, [new.kid.clone(), old.kid.clone()]);
+        let kids = |ring: &KeyRing| -> Vec<String> { ring.jwks().keys.into_iter().map(|k| k.kid).collect() };
 
-        let later = KeyRing::from_keys(vec![old, new.clone()], 5_000 + 900 + 61, 900).unwrap();
-        let kids: Vec<_> = later.jwks().keys.into_iter().map(|k| k.kid).collect();
-        assert_eq!(kids, [new.kid]);
+        let waiting = KeyRing::from_keys(vec![old.clone(), new.clone()], 5_100, 900).unwrap();
+        assert_eq!(waiting.current_kid(), old.kid, "the new key waits its turn");
+        assert_eq!(
+            kids(&waiting),
+            [new.kid.clone(), old.kid.clone()],
+            "but is published already"
+        );
+
+        let took_over = 5_000 + PUBLISHED_AHEAD_SECS;
+        let signing = KeyRing::from_keys(vec![old.clone(), new.clone()], took_over + 100, 900).unwrap();
+        assert_eq!(signing.current_kid(), new.kid);
+        assert_eq!(kids(&signing), [new.kid.clone(), old.kid.clone()]);
+
+        let later = KeyRing::from_keys(vec![old, new.clone()], took_over + 900 + 61, 900).unwrap();
+        assert_eq!(kids(&later), [new.kid]);
+    }
+
+    #[test]
+    fn the_first_key_signs_at_once() {
+        let first = StoredKey::generate(1_000).unwrap();
+        let ring = KeyRing::from_keys(vec![first.clone()], 1_000, 900).unwrap();
+        assert_eq!(ring.current_kid(), first.kid);
+        assert!(KeyRing::from_keys(Vec::new(), 1_000, 900).is_none());
     }
 
     #[test]
