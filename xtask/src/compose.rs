@@ -10,6 +10,7 @@
 mod engine;
 mod env_file;
 mod images;
+mod postgres_image;
 mod ready;
 mod suite;
 mod web_volume;
@@ -75,10 +76,16 @@ pub fn up(compose: &Compose, tools: &tools::Tools) -> Result<()> {
 pub fn validate() -> Result<()> {
     let compose = Compose::tool_only(DEMO_PROJECT)?;
     images::create_contexts()?;
-    // The file requires a webhook secret; `config` only checks that it would be passed on.
+    // The file requires the generated secrets; `config` only checks that they would be passed on.
     let mut command = compose.command();
     command
         .env("WEBHOOK_SECRET", "only-for-config-validation")
-        .args(["config", "-q"]);
-    crate::cmd::run(&mut command)
+        .env("POSTGRES_PASSWORD", "only-for-config-validation");
+    for service in crate::postgres::on_postgres() {
+        command.env(
+            env_file::database_url_key(service),
+            "postgres://only-for-config-validation",
+        );
+    }
+    crate::cmd::run(command.args(["config", "-q"]))
 }

@@ -11,8 +11,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
+use contracts::services::{self, Service};
 
 use crate::cmd;
+
+/// The services that run on PostgreSQL outside `cargo xtask up`: all but the catalog, which
+/// keeps a SQLite copy per replica (docs/decisions/0011).
+pub fn on_postgres() -> impl Iterator<Item = &'static Service> {
+    services::ALL.iter().filter(|s| s.name != services::CATALOG.name)
+}
 
 /// A running throw-away cluster; stopped and deleted on drop.
 pub struct PostgresCluster {
@@ -47,6 +54,26 @@ impl PostgresCluster {
     /// A URL for the superuser `postgres` (trusted on loopback): it may create databases and roles.
     pub fn admin_url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Creates the database `name` and returns its URL (for the superuser: a benchmark's or a
+    /// developer's stack, not a role per service as in compose).
+    pub fn create_database(&self, name: &str) -> Result<String> {
+        let mut psql = Command::new(self.bin.join("psql"));
+        psql.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &self.admin_url()])
+            .args(["-c", &format!("CREATE DATABASE {name}")]);
+        cmd::output(&mut psql)?;
+        Ok(format!("postgres://postgres@127.0.0.1:{}/{name}", self.port))
+    }
+
+    /// The server's (postmaster's) process id.
+    pub fn pid(&self) -> Result<u32> {
+        let file = self.data().join("postmaster.pid");
+        let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        text.lines()
+            .next()
+            .and_then(|line| line.trim().parse().ok())
+            .with_context(|| format!("{} names no process", file.display()))
     }
 
     fn data(&self) -> PathBuf {

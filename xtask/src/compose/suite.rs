@@ -1,15 +1,16 @@
 //! The "compose stack" stage of `cargo xtask test`: the real containers, booted from nothing
 //! pulled, selling. It builds and starts the stack as its own compose project (so it never
 //! touches the demo's volumes), waits until it is ready, drives the browser purchase journey
-//! and a review against http://127.0.0.1:8080, kills one catalog replica during a short load
-//! of catalog reads and orders (e2e/test_compose.py), and always ends with `down -v`.
+//! and a review against http://127.0.0.1:8080, kills one replica of every replicated service
+//! during a short load of catalog reads and orders (e2e/test_compose.py), and always ends with
+//! `down -v`.
 
 use anyhow::{bail, Context, Result};
 use std::net::TcpStream;
 
 use super::Compose;
 use crate::{cmd, paths, tools};
-use contracts::services::GATEWAY_PORT;
+use contracts::services::{self, GATEWAY_PORT};
 
 /// The suite's compose project: separate containers and volumes from the demo's.
 const TEST_PROJECT: &str = "mercado-test";
@@ -19,7 +20,7 @@ const TEST_PROJECT: &str = "mercado-test";
 const JOURNEYS: &[&str] = &[
     "e2e/test_checkout.py::test_buy_and_watch_the_order_turn_paid_then_shipped",
     "e2e/test_reviews.py::test_posting_updates_the_rating_at_once_and_tells_the_page",
-    // Last: it kills a catalog replica.
+    // Last: it kills a replica of each replicated service.
     "e2e/test_compose.py",
 ];
 
@@ -34,23 +35,28 @@ pub fn test(tools: &tools::Tools) -> Result<()> {
     }
     super::env_file::ensure()?;
     // A run that was killed half-way may have left its containers and volumes.
-    compose.run(&["down", "-v", "--remove-orphans"])?;
+    down(&compose)?;
     let outcome = super::up(&compose, tools).and_then(|()| journeys(&compose, tools));
     if outcome.is_err() {
         keep_logs(&compose);
     }
-    let down = compose.run(&["down", "-v", "--remove-orphans"]);
+    let down = down(&compose);
     outcome.and(down)
 }
 
-fn journeys(compose: &Compose, tools: &tools::Tools) -> Result<()> {
-    let catalog = compose.containers("catalog")?;
-    if catalog.len() < 2 {
-        bail!(
-            "the catalog runs {} replica(s); the file asks for 2",
-            catalog.len()
-        );
+/// `down -v`, once more if the first left the network behind: containers the test killed and
+/// Docker was restarting can still hold an endpoint on it while they are removed ("network …
+/// has active endpoints"); the second `down` finds them gone and removes the network.
+fn down(compose: &Compose) -> Result<()> {
+    let args = ["down", "-v", "--remove-orphans"];
+    if compose.run(&args).is_ok() {
+        return Ok(());
     }
+    println!("  the first `down` left something behind; once more");
+    compose.run(&args)
+}
+
+fn journeys(compose: &Compose, tools: &tools::Tools) -> Result<()> {
     let base_url = format!("http://127.0.0.1:{GATEWAY_PORT}");
     cmd::run(
         cmd::new(tools.python.to_string_lossy().as_ref())
@@ -58,9 +64,28 @@ fn journeys(compose: &Compose, tools: &tools::Tools) -> Result<()> {
             .args(JOURNEYS)
             .env("BASE_URL", &base_url)
             .env("COMPOSE_URL", &base_url)
-            .env("COMPOSE_CATALOG_REPLICAS", catalog.join(" "))
+            .env("COMPOSE_REPLICAS", replicas(compose)?)
             .env("E2E_ARTIFACTS", artifacts_dir().join("artifacts")),
     )
+}
+
+/// `catalog=<id>,<id> identity=<id>,<id> …`: the containers of every replicated service (the
+/// catalog and each service on PostgreSQL), which the compose test kills one of each.
+fn replicas(compose: &Compose) -> Result<String> {
+    let replicated = std::iter::once(&services::CATALOG).chain(crate::postgres::on_postgres());
+    let mut listed = Vec::new();
+    for service in replicated {
+        let containers = compose.containers(service.name)?;
+        if containers.len() < 2 {
+            bail!(
+                "{} runs {} replica(s); the file asks for 2",
+                service.name,
+                containers.len()
+            );
+        }
+        listed.push(format!("{}={}", service.name, containers.join(",")));
+    }
+    Ok(listed.join(" "))
 }
 
 fn artifacts_dir() -> std::path::PathBuf {

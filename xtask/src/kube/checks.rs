@@ -9,7 +9,7 @@ use anyhow::{bail, Result};
 use contracts::services::{self, GATEWAY_PORT};
 use serde_yaml::Value;
 
-use super::{Overlay, DATABASE_SERVICES};
+use super::Overlay;
 
 /// The container user every Mercado image runs as (the Dockerfiles' `USER 10001`).
 const UID: u64 = 10001;
@@ -188,7 +188,8 @@ fn databases(objects: &[Value], problems: &mut Vec<String>) {
             continue;
         };
         let from_secret = secret_ref(container, "DATABASE_URL");
-        if DATABASE_SERVICES.contains(&name) {
+        // Their DATABASE_URL is their own role's DSN from the `mercado-db` Secret.
+        if crate::postgres::on_postgres().any(|s| s.name == name) {
             let key = format!("{name}-url");
             match from_secret {
                 Some((secret, k)) if secret.starts_with("mercado-db") && k == key => {

@@ -40,18 +40,6 @@ impl Overlay {
     }
 }
 
-/// The services whose DATABASE_URL is their own role's DSN from the `mercado-db` Secret. The
-/// catalog keeps a seeded SQLite copy per replica (docs/decisions/0002-databases.md).
-pub const DATABASE_SERVICES: &[&str] = &[
-    "identity",
-    "cart",
-    "inventory",
-    "orders",
-    "payments",
-    "shipping",
-    "reviews",
-];
-
 /// `cargo xtask kube [check | secrets dev]`.
 pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use std::io::Read;
 use std::path::Path;
 
-use super::{Overlay, DATABASE_SERVICES};
+use super::Overlay;
 
 /// Writes the missing secret files of `overlay` into `dir`; returns how many it wrote.
 ///
@@ -31,7 +31,7 @@ pub fn write(dir: &Path, overlay: Overlay) -> Result<usize> {
         ),
         ("signing-key.pem".to_string(), ed25519_pem(random::<32>()?)),
     ];
-    for service in DATABASE_SERVICES {
+    for service in crate::postgres::on_postgres().map(|s| s.name) {
         let password = hex(&random::<24>()?);
         files.push((
             format!("{service}-url"),
@@ -93,7 +93,10 @@ mod tests {
     fn writes_every_file_once_and_keeps_existing_ones() {
         let dir = crate::paths::target_dir().join(format!("kube-secrets-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        assert_eq!(write(&dir, Overlay::Dev).ok(), Some(4 + DATABASE_SERVICES.len()));
+        assert_eq!(
+            write(&dir, Overlay::Dev).ok(),
+            Some(4 + crate::postgres::on_postgres().count())
+        );
         let first = std::fs::read_to_string(dir.join("cart-url")).unwrap_or_default();
         assert!(first.starts_with("postgres://cart:"), "{first}");
         assert!(first.ends_with("@postgres:5432/cart"), "{first}");
