@@ -77,6 +77,7 @@ pub fn run(chosen: &[String]) -> Result<()> {
         log_dir: Some(work.join("logs")),
         relaxed_limits: true,
         env: vec![("SANDBOX_AUTO_PAY", "true")],
+        database_urls: Vec::new(),
     };
     let mut running = Stack::start(&tools, config.clone())?;
     if wanted("rss") {
@@ -96,9 +97,12 @@ pub fn run(chosen: &[String]) -> Result<()> {
     }
     // Last: it leaves thousands of orders behind in the stack.
     if wanted("orders") {
-        orders::measure(&config, &running, &mut report)?;
+        orders::measure(&config, &running, "SQLite", &[], &mut report)?;
     }
     running.stop();
+    if wanted("orders") {
+        orders_on_postgres(&tools, &config, &work, &mut report)?;
+    }
 
     let path = paths::root().join("BENCHMARKS.md");
     let written = if chosen.is_empty() {
@@ -112,6 +116,34 @@ pub fn run(chosen: &[String]) -> Result<()> {
     std::fs::write(&path, document(&written)).context("writing BENCHMARKS.md")?;
     println!("\n{report}\nwrote {}", path.display());
     Ok(())
+}
+
+/// The order saga again, in the same run, with every service but the catalog on a throw-away
+/// PostgreSQL (one database each) instead of SQLite files: the two tables side by side are
+/// the comparison.
+fn orders_on_postgres(
+    tools: &tools::Tools,
+    sqlite: &StackConfig,
+    work: &Path,
+    report: &mut String,
+) -> Result<()> {
+    let server = crate::postgres::PostgresCluster::start()?;
+    let mut database_urls = Vec::new();
+    for service in crate::postgres::on_postgres() {
+        database_urls.push((service.name, server.create_database(service.name)?));
+    }
+    let data_dir = work.join("data-postgres");
+    stack::fresh_dir(&data_dir)?;
+    let config = StackConfig {
+        data_dir,
+        database_urls,
+        ..sqlite.clone()
+    };
+    let mut running = Stack::start(tools, config.clone())?;
+    let servers = [("postgres (server)", server.pid()?)];
+    let measured = orders::measure(&config, &running, "PostgreSQL", &servers, report);
+    running.stop();
+    measured
 }
 
 fn document(report: &str) -> String {

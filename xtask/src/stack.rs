@@ -65,6 +65,9 @@ pub struct StackConfig {
     pub relaxed_limits: bool,
     /// More environment for every process (e.g. `SANDBOX_AUTO_PAY` for the order benchmark).
     pub env: Vec<(&'static str, &'static str)>,
+    /// A `DATABASE_URL` of its own for the services named here (PostgreSQL); the others keep a
+    /// SQLite file under `data_dir`.
+    pub database_urls: Vec<(&'static str, String)>,
 }
 
 /// Environment that lifts the rate limits of the gateway and identity.
@@ -116,6 +119,7 @@ pub fn up(release: bool) -> Result<()> {
         log_dir: None,
         relaxed_limits: false,
         env: Vec::new(),
+        database_urls: Vec::new(),
     };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
@@ -192,6 +196,9 @@ impl Stack {
                 .env("PORT", port.to_string())
                 .env("NATS_URL", &nats_url)
                 .env("DATA_DIR", &cfg.data_dir);
+            if let Some((_, url)) = cfg.database_urls.iter().find(|(name, _)| *name == service.name) {
+                command.env("DATABASE_URL", url);
+            }
             self.spawn(service.name, command)?;
         }
         for service in services::ALL {

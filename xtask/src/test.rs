@@ -157,6 +157,7 @@ fn e2e(tools: &tools::Tools, build: &web::WebBuild, pytest_args: &[String]) -> R
         log_dir: Some(work.join("logs")),
         relaxed_limits: true,
         env: Vec::new(),
+        database_urls: Vec::new(),
     };
     let mut stack = Stack::start(tools, config.clone())?;
     let result = cmd::run(

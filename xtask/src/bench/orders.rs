@@ -39,13 +39,25 @@ struct Run {
     p99_ms: f64,
 }
 
-/// Runs the driver once against `config`'s stack (`running`) and adds its tables to `report`.
-pub fn measure(config: &StackConfig, running: &Stack, report: &mut String) -> Result<()> {
+/// Runs the driver once against `config`'s stack (`running`), whose services keep their data
+/// in `database`, and adds its tables to `report`; `servers` (a database server outside the
+/// stack: a name and its main process) are counted in the CPU table too, with every process
+/// they have started at each reading (PostgreSQL forks a backend per connection, and the
+/// services' pools open connections as the load grows).
+pub fn measure(
+    config: &StackConfig,
+    running: &Stack,
+    database: &str,
+    servers: &[(&str, u32)],
+    report: &mut String,
+) -> Result<()> {
     let orders: usize = match std::env::var("BENCH_ORDERS") {
         Ok(value) => value.parse().context("BENCH_ORDERS")?,
         Err(_) => DEFAULT_ORDERS,
     };
-    println!("==> the order saga: {orders} shoppers place an order each, the sandbox pays at once");
+    println!(
+        "==> the order saga on {database}: {orders} shoppers place an order each, the sandbox pays at once"
+    );
     let driver = paths::target_dir().join("release-native").join("order-saga");
     let mut command = cmd::new(driver.to_string_lossy().as_ref());
     command.args([
@@ -58,12 +70,12 @@ pub fn measure(config: &StackConfig, running: &Stack, report: &mut String) -> Re
         "--connections",
         &CONNECTIONS.to_string(),
     ]);
-    let (output, spent) = run_counting_cpu(&mut command, running)?;
+    let (output, spent) = run_counting_cpu(&mut command, running, servers)?;
     let run: Run =
         serde_json::from_str(output.trim()).with_context(|| format!("order-saga printed {output:?}"))?;
     writeln!(
         report,
-        "## The order saga end to end (through the gateway, sandbox paying at once)\n\n\
+        "## The order saga end to end on {database} (through the gateway, sandbox paying at once)\n\n\
          {orders} signed-in shoppers with one product in their cart each place their order, \
          {CONNECTIONS} at a time; each order goes placed → inventory reserved → payment session → \
          sandbox pays (signed webhook) → PAID, over JetStream with outbox and inbox at every step. \
@@ -98,6 +110,7 @@ pub fn measure(config: &StackConfig, running: &Stack, report: &mut String) -> Re
 fn run_counting_cpu(
     command: &mut std::process::Command,
     running: &Stack,
+    servers: &[(&str, u32)],
 ) -> Result<(String, Vec<(String, std::time::Duration)>)> {
     let mut child = command
         .stdin(Stdio::null())
@@ -111,6 +124,11 @@ fn run_counting_cpu(
         .map(|(name, pid)| (name, vec![pid]))
         .collect();
     watched.push(("order-saga (the load driver)".into(), vec![child.id()]));
+    let now_watched = || {
+        let mut now = watched.clone();
+        now.extend(servers.iter().map(|(name, pid)| (name.to_string(), cpu::with_children(*pid))));
+        now
+    };
     let stderr = child.stderr.take().context("order-saga's stderr")?;
     let (mut start, mut end) = (None, None);
     let mut said = String::new();
@@ -118,9 +136,9 @@ fn run_counting_cpu(
         let line = line?;
         eprintln!("  order-saga: {line}");
         if line.starts_with(PLACING) {
-            start = Some(Snapshot::take(&watched));
+            start = Some(Snapshot::take(&now_watched()));
         } else if line.starts_with(ALL_PAID) {
-            end = Some(Snapshot::take(&watched));
+            end = Some(Snapshot::take(&now_watched()));
         }
         said.push_str(&line);
         said.push('\n');
