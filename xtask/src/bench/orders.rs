@@ -126,7 +126,11 @@ fn run_counting_cpu(
     watched.push(("order-saga (the load driver)".into(), vec![child.id()]));
     let now_watched = || {
         let mut now = watched.clone();
-        now.extend(servers.iter().map(|(name, pid)| (name.to_string(), cpu::with_children(*pid))));
+        now.extend(
+            servers
+                .iter()
+                .map(|(name, pid)| (name.to_string(), cpu::with_children(*pid))),
+        );
         now
     };
     let stderr = child.stderr.take().context("order-saga's stderr")?;
