@@ -12,11 +12,15 @@
 //! - sign-in throughput, and the gateway's token check as a ratio against anonymous calls
 //!   (`bench/auth.rs`);
 //! - a posted review reaching the catalog's copy of ratings, p50/p99 (`bench/ratings.rs`);
-//! - the order saga end to end: orders/s completed, lost and doubled, placing → PAID latency,
-//!   and each process's CPU time per order with the ceiling it implies (`bench/orders.rs`).
+//! - the compose stack: image sizes, cold and warm `up`, the catalog list through its gateway
+//!   beside the same through the bench stack's (`bench/compose.rs`);
+//! - the order saga end to end on SQLite and on PostgreSQL: orders/s completed, lost and
+//!   doubled, placing → PAID latency, and each process's CPU time per order with the ceiling
+//!   it implies (`bench/orders.rs`).
 //!
-//! The last two drive `bench/load`. `cargo xtask bench <section>…` runs only those sections
-//! (sizes, rss, http, auth, browser, ratings, orders) and replaces just them in BENCHMARKS.md.
+//! Ratings and orders drive `bench/load`. `cargo xtask bench <section>…` runs only those
+//! sections (sizes, rss, http, auth, browser, ratings, compose, orders) and replaces just them
+//! in BENCHMARKS.md.
 
 use anyhow::{bail, Context, Result};
 use flate2::{write::GzEncoder, Compression};
@@ -28,6 +32,7 @@ use crate::stack::{self, Profile, Stack, StackConfig};
 use crate::{cmd, paths, tools, web};
 
 mod auth;
+mod compose;
 mod cpu;
 mod orders;
 mod ratings;
@@ -35,7 +40,9 @@ mod reference_proxy;
 use contracts::services;
 
 /// Every section, in the order they run.
-const SECTIONS: [&str; 7] = ["sizes", "rss", "http", "auth", "browser", "ratings", "orders"];
+const SECTIONS: [&str; 8] = [
+    "sizes", "rss", "http", "auth", "browser", "ratings", "compose", "orders",
+];
 
 pub(crate) const CONNECTIONS: u32 = 64;
 const ROUND_SECONDS: u32 = 8;
@@ -94,6 +101,9 @@ pub fn run(chosen: &[String]) -> Result<()> {
     }
     if wanted("ratings") {
         ratings::measure(&config, &mut report)?;
+    }
+    if wanted("compose") {
+        compose::measure(&tools, &config, &running, &mut report)?;
     }
     // Last: it leaves thousands of orders behind in the stack.
     if wanted("orders") {

@@ -71,6 +71,16 @@ pub fn up(compose: &Compose, tools: &tools::Tools) -> Result<()> {
     images::report_sizes()
 }
 
+/// Every image of the stack with its size in bytes.
+pub fn image_sizes() -> Result<Vec<(String, u64)>> {
+    images::sizes()
+}
+
+/// Removes every image of the stack, so that the next `up` builds them from nothing.
+pub fn remove_images() -> Result<()> {
+    images::remove()
+}
+
 /// Fails if the compose file is invalid: `config` parses, interpolates and schema-checks it
 /// with the real compose tool; no engine is needed.
 pub fn validate() -> Result<()> {

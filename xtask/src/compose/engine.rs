@@ -26,6 +26,8 @@ enum Tool {
 pub struct Compose {
     tool: Tool,
     project: String,
+    /// Variables the compose file interpolates, for this handle's commands only.
+    env: Vec<(String, String)>,
 }
 
 impl Compose {
@@ -42,6 +44,7 @@ impl Compose {
         Ok(Self {
             tool,
             project: project.to_string(),
+            env: Vec::new(),
         })
     }
 
@@ -49,6 +52,13 @@ impl Compose {
     pub fn ready(project: &str) -> Result<Self> {
         ensure_engine()?;
         Self::tool_only(project)
+    }
+
+    /// The same handle, with `key=value` in the environment of its commands (the file reads
+    /// e.g. `${RATE_LIMIT_PER_SECOND:-100}`).
+    pub fn with_env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
     }
 
     /// A compose command for this file and project, without its subcommand.
@@ -64,7 +74,8 @@ impl Compose {
         command
             .arg("-f")
             .arg(paths::root().join("docker-compose.yml"))
-            .args(["-p", &self.project]);
+            .args(["-p", &self.project])
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
         command
     }
 

@@ -148,27 +148,50 @@ fn place_binary(source: &Path, dest: &Path, strip: bool) -> Result<()> {
         .with_context(|| format!("copying {} to {}", source.display(), dest.display()))
 }
 
-/// Prints each image's size and fails if one is above [`MAX_IMAGE_BYTES`].
-pub fn report_sizes() -> Result<()> {
-    println!("==> image sizes");
-    let mut too_big = Vec::new();
-    for Image { name, .. } in images() {
+/// Every image of the stack with its size in bytes (the PostgreSQL one last).
+pub fn sizes() -> Result<Vec<(String, u64)>> {
+    let names = images().into_iter().map(|image| image.name);
+    let mut sizes = Vec::new();
+    for name in names.chain([POSTGRES.to_string()]) {
         let image = format!("mercado/{name}:local");
         let out = cmd::output(cmd::new("docker").args(["image", "inspect", "-f", "{{.Size}}", &image]))?;
         let bytes: u64 = out
             .trim()
             .parse()
             .with_context(|| format!("docker reported the size of {image} as {out:?}"))?;
-        println!("  {image:<26} {:>6.1} MB", bytes as f64 / 1e6);
-        if bytes > MAX_IMAGE_BYTES {
+        sizes.push((image, bytes));
+    }
+    Ok(sizes)
+}
+
+/// Removes every image of the stack (and so their build cache), for a cold `up`.
+pub fn remove() -> Result<()> {
+    let names = images().into_iter().map(|image| image.name);
+    let all: Vec<String> = names
+        .chain([POSTGRES.to_string()])
+        .map(|name| format!("mercado/{name}:local"))
+        .collect();
+    let mut command = cmd::new("docker");
+    command.args(["image", "rm", "-f"]).args(&all);
+    cmd::output(&mut command).map(|_| ())
+}
+
+/// Prints each image's size and fails if a service's is above [`MAX_IMAGE_BYTES`] (the
+/// PostgreSQL image, Debian's server, has no budget).
+pub fn report_sizes() -> Result<()> {
+    println!("==> image sizes");
+    let postgres = format!("mercado/{POSTGRES}:local");
+    let mut too_big = Vec::new();
+    for (image, bytes) in sizes()? {
+        let note = if image == postgres {
+            " (Debian's PostgreSQL 15; no budget)"
+        } else {
+            ""
+        };
+        println!("  {image:<26} {:>6.1} MB{note}", bytes as f64 / 1e6);
+        if bytes > MAX_IMAGE_BYTES && image != postgres {
             too_big.push(image);
         }
-    }
-    let postgres = format!("mercado/{POSTGRES}:local");
-    if let Ok(out) = cmd::output(cmd::new("docker").args(["image", "inspect", "-f", "{{.Size}}", &postgres]))
-    {
-        let megabytes = out.trim().parse::<f64>().unwrap_or(0.0) / 1e6;
-        println!("  {postgres:<26} {megabytes:>6.1} MB (Debian's PostgreSQL 15; no budget)");
     }
     if !too_big.is_empty() {
         bail!("above the 30 MB budget: {}", too_big.join(", "));
