@@ -3,7 +3,8 @@
 //! shared server: each run gets its own.
 //!
 //! The server binaries come from `POSTGRES_BIN_DIR`, else the newest
-//! `/usr/lib/postgresql/<version>/bin` (Debian's packages), else `pg_ctl` on PATH. PostgreSQL
+//! `/usr/lib/postgresql/<version>/bin` (Debian's packages, installed with apt when none is
+//! there), else `pg_ctl` on PATH. PostgreSQL
 //! refuses to run as root, so as root the cluster belongs to, and runs as, the `postgres` user.
 
 use std::net::TcpListener;
@@ -31,7 +32,13 @@ pub struct PostgresCluster {
 impl PostgresCluster {
     /// Creates the cluster and starts it, waiting until it accepts connections.
     pub fn start() -> Result<Self> {
-        let bin = bin_dir()?;
+        let bin = match bin_dir() {
+            Ok(bin) => bin,
+            Err(_) => {
+                crate::tools::apt_install(&["postgresql"], "the PostgreSQL server for the tests")?;
+                bin_dir()?
+            }
+        };
         let dir = tempfile::Builder::new()
             .prefix("mercado-pg-")
             .tempdir()
