@@ -14,6 +14,7 @@ Retry-After. Nothing may fail beyond that, and every order placed must end paid.
 
 import json
 import os
+import pathlib
 import subprocess
 import threading
 import time
@@ -26,6 +27,8 @@ from http.client import HTTPException
 import pytest
 
 COMPOSE_URL = os.environ.get("COMPOSE_URL", "")
+# What the restart check reads back (the compose stage's artifacts).
+SHOPPER_FILE = pathlib.Path(os.environ.get("E2E_ARTIFACTS", "target/e2e/artifacts")) / "compose-shopper.json"
 REPLICAS = {
     service: ids.split(",")
     for service, _, ids in (pair.partition("=") for pair in os.environ.get("COMPOSE_REPLICAS", "").split())
@@ -227,6 +230,12 @@ def test_orders_and_reads_survive_a_dead_replica_of_every_service():
     listed = {order["id"]: order["status"] for order in mine}
     assert sorted(listed) == sorted(placed), f"placed {placed}, listed {listed}"
     assert all(status in ("PAID", "SHIPPED") for status in listed.values()), listed
+    # Left for the check after `down` and `up` (e2e/test_compose_restart.py): the account,
+    # its orders, and a cart with something in it.
+    client.call("POST", "/api/cart/items", token, {"productId": PRODUCT_AFTER_RESTART, "quantity": 2})
+    SHOPPER_FILE.parent.mkdir(parents=True, exist_ok=True)
+    SHOPPER_FILE.write_text(json.dumps({"email": email, "password": PASSWORD, "orders": sorted(placed),
+                                        "cart": {str(PRODUCT_AFTER_RESTART): 2}}))
     print(f"compose load: {client.sent} requests, {client.retried} retried, "
           f"{readers.count()} catalog reads ({readers.count() - reads_at_kill} after killing one of "
           f"each of {', '.join(REPLICAS)}), "

@@ -2,8 +2,9 @@
 //! pulled, selling. It builds and starts the stack as its own compose project (so it never
 //! touches the demo's volumes), waits until it is ready, drives the browser purchase journey
 //! and a review against http://127.0.0.1:8080, kills one replica of every replicated service
-//! during a short load of catalog reads and orders (e2e/test_compose.py), and always ends with
-//! `down -v`.
+//! during a short load of catalog reads and orders (e2e/test_compose.py), takes the stack
+//! `down` and `up` again and finds that shopper's account, orders and cart
+//! (e2e/test_compose_restart.py), and always ends with `down -v`.
 
 use anyhow::{bail, Context, Result};
 use std::net::TcpStream;
@@ -36,7 +37,9 @@ pub fn test(tools: &tools::Tools) -> Result<()> {
     super::env_file::ensure()?;
     // A run that was killed half-way may have left its containers and volumes.
     down(&compose)?;
-    let outcome = super::up(&compose, tools).and_then(|()| journeys(&compose, tools));
+    let outcome = super::up(&compose, tools)
+        .and_then(|()| journeys(&compose, tools))
+        .and_then(|()| after_down_and_up(&compose, tools));
     if outcome.is_err() {
         keep_logs(&compose);
     }
@@ -65,6 +68,23 @@ fn journeys(compose: &Compose, tools: &tools::Tools) -> Result<()> {
             .env("BASE_URL", &base_url)
             .env("COMPOSE_URL", &base_url)
             .env("COMPOSE_REPLICAS", replicas(compose)?)
+            .env("E2E_ARTIFACTS", artifacts_dir().join("artifacts")),
+    )
+}
+
+/// `down` (the volumes stay), `up` again, and the shopper test_compose.py left behind still
+/// signs in and finds its orders and cart (e2e/test_compose_restart.py).
+fn after_down_and_up(compose: &Compose, tools: &tools::Tools) -> Result<()> {
+    compose.run(&["down"])?;
+    compose.run(&["up", "-d"])?;
+    super::ready::wait(compose)?;
+    let base_url = format!("http://127.0.0.1:{GATEWAY_PORT}");
+    cmd::run(
+        cmd::new(tools.python.to_string_lossy().as_ref())
+            .args(["-m", "pytest", "-q", "-rP", "-p", "no:cacheprovider"])
+            .arg("e2e/test_compose_restart.py")
+            .env("COMPOSE_URL", &base_url)
+            .env("COMPOSE_RESTARTED", "1")
             .env("E2E_ARTIFACTS", artifacts_dir().join("artifacts")),
     )
 }
