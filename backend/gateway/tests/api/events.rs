@@ -92,6 +92,48 @@ async fn a_user_hears_about_their_own_orders_only() {
     assert_eq!(second.status, "SHIPPED");
 }
 
+/// Behind a balancer a browser's stream lands on either gateway replica: every replica hears
+/// every change (a plain NATS subscription), so each user's stream gets theirs wherever it is.
+#[tokio::test]
+async fn updates_reach_a_stream_on_either_gateway_replica() {
+    let gateway = spawn_gateway().await;
+    let other = gateway.another_replica().await;
+    let alice = gateway.register("alice-replica@example.com").await;
+    let bob = gateway.register("bob-replica@example.com").await;
+    let open = |base: String, token: String| {
+        let http = gateway.http.clone();
+        async move {
+            let response = http
+                .get(format!("{base}/api/events"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response
+        }
+    };
+    let mut on_first = open(gateway.base.clone(), alice.access_token.clone()).await;
+    let mut on_second = open(other, bob.access_token.clone()).await;
+
+    publish_change(&gateway, &alice.user.id, "alices-order", OrderStatus::Paid).await;
+    publish_change(&gateway, &bob.user.id, "bobs-order", OrderStatus::Shipped).await;
+
+    let (mut a, mut b) = (String::new(), String::new());
+    let (_, data) = next_event(&mut on_first, &mut a).await;
+    let alices: OrderUpdated = serde_json::from_str(&data).unwrap();
+    assert_eq!(
+        (alices.order_id.as_str(), alices.status.as_str()),
+        ("alices-order", "PAID")
+    );
+    let (_, data) = next_event(&mut on_second, &mut b).await;
+    let bobs: OrderUpdated = serde_json::from_str(&data).unwrap();
+    assert_eq!(
+        (bobs.order_id.as_str(), bobs.status.as_str()),
+        ("bobs-order", "SHIPPED")
+    );
+}
+
 #[tokio::test]
 async fn the_stream_needs_a_valid_token() {
     let gateway = spawn_gateway().await;

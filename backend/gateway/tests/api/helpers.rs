@@ -18,6 +18,8 @@ pub struct TestGateway {
     pub http: reqwest::Client,
     pub web_dir: tempfile::TempDir,
     pub nats: NatsServer,
+    /// What it was built from, for [`TestGateway::another_replica`].
+    settings: Settings,
     _identity_db: kit::testing::TestDatabase,
 }
 
@@ -150,20 +152,33 @@ async fn spawn(upstream: Option<String>, timeout: Duration, limits: RateLimits) 
         limits,
         mfe_overrides: false,
     };
-    let app = Application::build(settings).await.unwrap();
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let base = start_gateway(settings.clone()).await;
     let http = reqwest::Client::builder().no_gzip().build().unwrap();
     TestGateway {
         base,
         http,
         web_dir,
         nats,
+        settings,
         _identity_db: identity_db,
     }
 }
 
+/// Builds and serves a gateway; its base URL.
+async fn start_gateway(settings: Settings) -> String {
+    let app = Application::build(settings).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    base
+}
+
 impl TestGateway {
+    /// A second gateway process in front of the same services and NATS (a replica behind a
+    /// balancer); its base URL.
+    pub async fn another_replica(&self) -> String {
+        start_gateway(self.settings.clone()).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
