@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{Executor, SqlitePool};
 
 use super::{Dialect, Pool};
@@ -19,6 +19,12 @@ static KIT_MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 /// Connections per pool: the services' work is short statements, and a PostgreSQL server
 /// shared by every service's replicas has 100 connections by default.
 const MAX_CONNECTIONS: u32 = 8;
+
+/// Every SQLite connection's settings, for the shared pool and the native one alike: WAL so
+/// readers never wait for the writer, `NORMAL` sync (safe with WAL, a commit is not an fsync),
+/// foreign keys on, and 5 s of waiting for a writer in another process.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -103,18 +109,18 @@ pub async fn connect(url: &str, migrator: &'static Migrator) -> Result<Pool, DbE
 /// no such database, a failed migration), which the service reports as it exits.
 pub async fn connect_until_ready(url: &str, migrator: &'static Migrator) -> Result<Pool, DbError> {
     let mut delay = Duration::from_millis(500);
-    for attempt in 1u32.. {
+    let mut attempt = 1u32;
+    loop {
         match connect(url, migrator).await {
-            Ok(pool) => return Ok(pool),
             Err(err) if err.is_transient() => {
                 tracing::warn!(error = %err, attempt, retry_in_ms = delay.as_millis() as u64, "database not reachable; retrying");
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(15));
+                attempt += 1;
             }
-            Err(err) => return Err(err),
+            done => return done,
         }
     }
-    unreachable!("the retry loop only ends by returning")
 }
 
 /// Opens a SQLite database as a native SQLite pool and applies `migrator` alone: for a service
@@ -133,14 +139,11 @@ pub async fn connect_sqlite(url: &str, migrator: &'static Migrator) -> Result<Sq
     create_parent_dir(url)?;
     let options = SqliteConnectOptions::from_str(url)
         .map_err(open)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
+        .create_if_missing(true);
     let pool = SqlitePoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
         .test_before_acquire(false)
+        .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) }))
         .connect_with(options)
         .await
         .map_err(open)?;
@@ -156,16 +159,7 @@ async fn open_sqlite(url: &str) -> Result<Pool, sqlx::Error> {
     AnyPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
         .test_before_acquire(false)
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                )
-                .await
-                .map(|_| ())
-            })
-        })
+        .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) }))
         .connect(&with_create_mode(url))
         .await
 }
