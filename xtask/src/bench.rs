@@ -340,13 +340,7 @@ fn throughput(config: &StackConfig, running: &Stack, work: &Path, report: &mut S
     let nginx_port = config.gateway_port + 1;
     let nginx_proxy = reference_proxy::ReferenceProxy::start(work, nginx_port, catalog_port)?;
     let nginx = format!("http://127.0.0.1:{nginx_port}/api/catalog{query}");
-    let pid = |name: &str| {
-        running
-            .pids()
-            .into_iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, p)| vec![p])
-    };
+    let pid = |name: &str| running.pid(name).map(|p| vec![p]);
     let watched: cpu::Watched = vec![
         ("catalog".into(), pid("catalog").context("no catalog process")?),
         ("proxy".into(), pid("gateway").context("no gateway process")?),

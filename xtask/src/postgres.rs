@@ -14,7 +14,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use contracts::services::{self, Service};
 
-use crate::cmd;
+use crate::{cmd, tools};
 
 /// The services that run on PostgreSQL outside `cargo xtask up`: all but the catalog, which
 /// keeps a SQLite copy per replica (docs/decisions/0011).
@@ -35,7 +35,7 @@ impl PostgresCluster {
         let bin = match bin_dir() {
             Ok(bin) => bin,
             Err(_) => {
-                crate::tools::apt_install(&["postgresql"], "the PostgreSQL server for the tests")?;
+                tools::apt_install(&["postgresql"], "the PostgreSQL server for the tests")?;
                 bin_dir()?
             }
         };
@@ -92,7 +92,7 @@ impl PostgresCluster {
     }
 
     fn init(&self) -> Result<()> {
-        if as_root() {
+        if tools::as_root() {
             cmd::run(
                 Command::new("chown")
                     .args(["postgres:postgres"])
@@ -138,7 +138,7 @@ impl PostgresCluster {
     /// A server program, run as the cluster's owner.
     fn as_owner(&self, program: &str) -> Command {
         let program = self.bin.join(program);
-        if as_root() {
+        if tools::as_root() {
             let mut command = Command::new("runuser");
             command.args(["-u", "postgres", "--"]).arg(program);
             command
@@ -154,10 +154,6 @@ impl Drop for PostgresCluster {
             eprintln!("  could not stop the test PostgreSQL: {err:#}");
         }
     }
-}
-
-fn as_root() -> bool {
-    cmd::output(Command::new("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
 }
 
 /// The PostgreSQL server binaries this machine has (see the module comment).

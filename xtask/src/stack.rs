@@ -269,6 +269,11 @@ impl Stack {
         self.children.iter().map(|(n, c)| (n.clone(), c.id())).collect()
     }
 
+    /// The process id of the process called `name` (a service, "gateway", "nats").
+    pub fn pid(&self, name: &str) -> Option<u32> {
+        self.children.iter().find(|(n, _)| n == name).map(|(_, c)| c.id())
+    }
+
     /// Sends SIGTERM to every process (gateway first), waits for graceful exit, then kills.
     pub fn stop(&mut self) {
         for (name, child) in self.children.iter_mut().rev() {

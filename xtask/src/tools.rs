@@ -194,14 +194,18 @@ fn chromium() -> Result<()> {
     apt_install(&["chromium"], "Chromium for the browser tests")
 }
 
+/// Whether xtask runs as root (apt without sudo; PostgreSQL must then run as its own user).
+pub fn as_root() -> bool {
+    cmd::works("id", &["-u"]).is_some_and(|uid| uid == "0")
+}
+
 /// Installs Debian packages, or says exactly what to install when that is not possible.
 pub fn apt_install(packages: &[&str], what: &str) -> Result<()> {
     println!(
         "  installing {what} with apt-get: {} (≈1–2 min)",
         packages.join(" ")
     );
-    let as_root = cmd::works("id", &["-u"]).is_some_and(|uid| uid == "0");
-    let prefix: &[&str] = if as_root { &[] } else { &["sudo", "-n"] };
+    let prefix: &[&str] = if as_root() { &[] } else { &["sudo", "-n"] };
     let apt = |args: &[&str]| {
         let mut all: Vec<&str> = prefix.to_vec();
         all.extend_from_slice(args);

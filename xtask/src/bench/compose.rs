@@ -50,18 +50,8 @@ fn measure_on(
     let warm = timed(|| compose::up(compose, tools))?;
     let sizes = compose::image_sizes()?;
 
-    let host_gateway = running
-        .pids()
-        .into_iter()
-        .find(|(name, _)| name == "gateway")
-        .map(|(_, pid)| pid)
-        .context("the bench stack has no gateway")?;
-    let host_catalog = running
-        .pids()
-        .into_iter()
-        .find(|(name, _)| name == "catalog")
-        .map(|(_, pid)| pid)
-        .context("the bench stack has no catalog")?;
+    let host_gateway = running.pid("gateway").context("the bench stack has no gateway")?;
+    let host_catalog = running.pid("catalog").context("the bench stack has no catalog")?;
     let host_watched: cpu::Watched = vec![
         ("catalog".into(), vec![host_catalog]),
         ("proxy".into(), vec![host_gateway]),

@@ -61,6 +61,19 @@ fn images() -> Vec<Image> {
     all
 }
 
+/// Every image's compose service name (and build context folder), the PostgreSQL one last.
+fn image_names() -> impl Iterator<Item = String> {
+    images()
+        .into_iter()
+        .map(|image| image.name)
+        .chain([POSTGRES.to_string()])
+}
+
+/// Every image's local tag, `mercado/<name>:local`.
+fn image_tags() -> impl Iterator<Item = String> {
+    image_names().map(|name| format!("mercado/{name}:local"))
+}
+
 /// Where the build contexts are staged (the compose file names them relative to itself).
 fn contexts_dir() -> PathBuf {
     paths::root().join("target").join("compose")
@@ -96,8 +109,7 @@ fn musl_toolchain() -> Result<()> {
 /// Creates the (empty) build contexts, which docker-compose 1.29 wants to exist even to
 /// validate the file.
 pub fn create_contexts() -> Result<()> {
-    let names = images().into_iter().map(|image| image.name);
-    for name in names.chain([POSTGRES.to_string()]) {
+    for name in image_names() {
         let context = contexts_dir().join(&name);
         for folder in ["data", "web"] {
             std::fs::create_dir_all(context.join(folder))
@@ -150,10 +162,8 @@ fn place_binary(source: &Path, dest: &Path, strip: bool) -> Result<()> {
 
 /// Every image of the stack with its size in bytes (the PostgreSQL one last).
 pub fn sizes() -> Result<Vec<(String, u64)>> {
-    let names = images().into_iter().map(|image| image.name);
     let mut sizes = Vec::new();
-    for name in names.chain([POSTGRES.to_string()]) {
-        let image = format!("mercado/{name}:local");
+    for image in image_tags() {
         let out = cmd::output(cmd::new("docker").args(["image", "inspect", "-f", "{{.Size}}", &image]))?;
         let bytes: u64 = out
             .trim()
@@ -166,13 +176,8 @@ pub fn sizes() -> Result<Vec<(String, u64)>> {
 
 /// Removes every image of the stack (and so their build cache), for a cold `up`.
 pub fn remove() -> Result<()> {
-    let names = images().into_iter().map(|image| image.name);
-    let all: Vec<String> = names
-        .chain([POSTGRES.to_string()])
-        .map(|name| format!("mercado/{name}:local"))
-        .collect();
     let mut command = cmd::new("docker");
-    command.args(["image", "rm", "-f"]).args(&all);
+    command.args(["image", "rm", "-f"]).args(image_tags());
     cmd::output(&mut command).map(|_| ())
 }
 
