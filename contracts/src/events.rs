@@ -1,8 +1,8 @@
 //! The `storefront:*` custom events: the only way MFEs and the shell talk besides the URL.
 //!
 //! Each event is a struct whose JSON form is the `CustomEvent.detail`, with its DOM event name
-//! as [`StorefrontEvent::NAME`]. Emit and listen with the typed helpers in `browser` so a name
-//! or payload shape is never spelled out by hand.
+//! as [`StorefrontEvent::NAME`]. Emit and listen with the typed helpers of `web_kit::events`
+//! (`frontends/kit`) so a name or payload shape is never spelled out by hand.
 
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 

@@ -1,6 +1,10 @@
-//! Orders: the HTTP DTOs of the orders service, and the events of the checkout saga.
+//! Orders: the HTTP DTOs of the orders service, the `orders.*` events it publishes, and the
+//! value types the other steps of the checkout saga carry ([`ItemQuantity`],
+//! [`ShippingAddress`]).
 //!
-//! The saga is a choreography — each service reacts to the others' events:
+//! The saga is a choreography — each service reacts to the others' events, each defined in
+//! the module of the service that publishes it ([`crate::inventory`], [`crate::payments`],
+//! [`crate::shipping`] and this one):
 //!
 //! ```text
 //! orders.created ─▶ inventory reserves ─▶ inventory.reserved ─▶ payments opens a session
@@ -245,191 +249,13 @@ impl DomainEvent for OrderStatusChanged {
     const SUBJECT: &'static str = "orders.status-changed";
 }
 
-/// Inventory holds the stock for an order: payments may charge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InventoryReserved {
-    /// Order id.
-    pub order_id: String,
-    /// What to charge (carried on so payments needs no lookup).
-    pub total: Money,
-}
-
-impl DomainEvent for InventoryReserved {
-    const SUBJECT: &'static str = "inventory.reserved";
-}
-
-/// Inventory could not hold the stock: the order is cancelled, nothing charged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InventoryRejected {
-    /// Order id.
-    pub order_id: String,
-    /// Products short of stock.
-    pub short: Vec<i64>,
-    /// Why, for the shopper.
-    pub reason: String,
-}
-
-impl DomainEvent for InventoryRejected {
-    const SUBJECT: &'static str = "inventory.rejected";
-}
-
-/// A payment session is open: the shopper pays at `checkout_url`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PaymentSessionCreated {
-    /// Order id.
-    pub order_id: String,
-    /// The provider's session id.
-    pub session_id: String,
-    /// The provider's hosted pay page.
-    pub checkout_url: String,
-}
-
-impl DomainEvent for PaymentSessionCreated {
-    const SUBJECT: &'static str = "payments.session-created";
-}
-
-/// The provider confirmed the payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PaymentSucceeded {
-    /// Order id.
-    pub order_id: String,
-    /// The provider's session id.
-    pub session_id: String,
-}
-
-impl DomainEvent for PaymentSucceeded {
-    const SUBJECT: &'static str = "payments.succeeded";
-}
-
-/// The payment was declined or timed out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PaymentFailed {
-    /// Order id.
-    pub order_id: String,
-    /// Why, for the shopper.
-    pub reason: String,
-}
-
-impl DomainEvent for PaymentFailed {
-    const SUBJECT: &'static str = "payments.failed";
-}
-
-/// A shipment exists for a paid order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShipmentCreated {
-    /// Order id.
-    pub order_id: String,
-    /// Carrier tracking code.
-    pub tracking_code: String,
-}
-
-impl DomainEvent for ShipmentCreated {
-    const SUBJECT: &'static str = "shipping.shipment-created";
-}
-
-/// Where a parcel is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ShipmentStatus {
-    /// The label is printed; the parcel is being packed.
-    LabelCreated,
-    /// With the carrier.
-    InTransit,
-    /// On the van.
-    OutForDelivery,
-    /// Handed over.
-    Delivered,
-}
-
-impl ShipmentStatus {
-    /// The wire and database form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShipmentStatus::LabelCreated => "LABEL_CREATED",
-            ShipmentStatus::InTransit => "IN_TRANSIT",
-            ShipmentStatus::OutForDelivery => "OUT_FOR_DELIVERY",
-            ShipmentStatus::Delivered => "DELIVERED",
-        }
-    }
-
-    /// Parses [`ShipmentStatus::as_str`]'s form.
-    pub fn parse(text: &str) -> Option<Self> {
-        [
-            Self::LabelCreated,
-            Self::InTransit,
-            Self::OutForDelivery,
-            Self::Delivered,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-    }
-
-    /// The step after this one (`None` once delivered).
-    pub fn next(self) -> Option<Self> {
-        match self {
-            ShipmentStatus::LabelCreated => Some(ShipmentStatus::InTransit),
-            ShipmentStatus::InTransit => Some(ShipmentStatus::OutForDelivery),
-            ShipmentStatus::OutForDelivery => Some(ShipmentStatus::Delivered),
-            ShipmentStatus::Delivered => None,
-        }
-    }
-}
-
-/// One tracking step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TrackingEvent {
-    /// The status reached.
-    pub status: ShipmentStatus,
-    /// When, RFC 3339.
-    pub at: String,
-}
-
-/// `GET /api/shipping/shipments/{orderId}`: a parcel and its tracking, for its owner.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ShipmentView {
-    /// The order shipped.
-    pub order_id: String,
-    /// Carrier tracking code.
-    pub tracking_code: String,
-    /// Where it is now.
-    pub status: ShipmentStatus,
-    /// Every step so far, oldest first.
-    pub events: Vec<TrackingEvent>,
-}
-
-/// A parcel moved on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShipmentStatusChanged {
-    /// The order.
-    pub order_id: String,
-    /// Its owner.
-    pub user_id: String,
-    /// Where it is now.
-    pub status: ShipmentStatus,
-}
-
-impl DomainEvent for ShipmentStatusChanged {
-    const SUBJECT: &'static str = "shipping.status-changed";
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::messaging::stream_for;
+    use crate::messaging::{stream_for, ORDERS_STREAM};
 
     #[test]
-    fn statuses_round_trip_and_every_event_has_a_stream() {
+    fn statuses_round_trip_and_every_event_is_in_the_orders_stream() {
         for status in [
             OrderStatus::Pending,
             OrderStatus::AwaitingPayment,
@@ -445,14 +271,8 @@ mod tests {
             OrderPaid::SUBJECT,
             OrderCancelled::SUBJECT,
             OrderStatusChanged::SUBJECT,
-            InventoryReserved::SUBJECT,
-            InventoryRejected::SUBJECT,
-            PaymentSessionCreated::SUBJECT,
-            PaymentSucceeded::SUBJECT,
-            PaymentFailed::SUBJECT,
-            ShipmentCreated::SUBJECT,
         ] {
-            assert!(stream_for(subject).is_some(), "{subject}");
+            assert_eq!(stream_for(subject), Some(ORDERS_STREAM), "{subject}");
         }
     }
 }

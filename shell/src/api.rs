@@ -2,11 +2,11 @@
 //! through the same `authFetch` the shell gives MFEs, so they carry the session's token and
 //! decode answers and problems the same way.
 
-use contracts::browser::{FetchError, ShellContext};
 use contracts::cart::{AddItemRequest, CartCount};
 use contracts::catalog::Category;
 use contracts::mount::MountContext;
 use wasm_bindgen::JsCast;
+use web_kit::fetch::{FetchError, ShellContext};
 
 use crate::auth::auth_fetch;
 

@@ -1,11 +1,11 @@
 //! The page layout: header, the shell's own pages, the MFE slots, footer and toasts; and the
 //! effect that re-resolves the slots whenever the URL changes or the user retries.
 
-use contracts::browser::listen;
 use contracts::events::AuthRequired;
 use contracts::manifest::SLOT_MAIN;
 use leptos::either::Either;
 use leptos::prelude::*;
+use web_kit::events::listen;
 
 use crate::auth::provide_auth;
 use crate::components::{

@@ -2,10 +2,10 @@
 //! in the cart for any MFE that asks (`storefront:add-to-cart`), so no MFE calls another
 //! team's service. Answers go out as `storefront:cart-changed` and a toast.
 
-use contracts::browser::{emit, listen};
 use contracts::cart::AddItemRequest;
 use contracts::events::{AddToCart, CartChanged, Toast, ToastLevel};
 use leptos::prelude::*;
+use web_kit::events::{emit, listen};
 
 use crate::api;
 use crate::auth::Auth;

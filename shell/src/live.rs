@@ -6,10 +6,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use contracts::browser::{emit, from_json_text};
 use contracts::events::{OrderUpdated, StorefrontEvent};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
+use web_kit::events::emit;
+use web_kit::json::from_json_text;
 
 use crate::auth::{follow_events, Auth};
 

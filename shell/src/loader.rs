@@ -59,7 +59,7 @@ pub async fn module_for(entry: &MfeEntry) -> Result<JsValue, String> {
     }
     let module = load_mfe(&entry.js, &entry.integrity.js, &entry.wasm, &entry.integrity.wasm)
         .await
-        .map_err(|e| contracts::browser::js_error_text(&e))?;
+        .map_err(|e| web_kit::json::js_error_text(&e))?;
     MODULES.with(|m| m.set(&key(entry), &module));
     Ok(module)
 }
@@ -80,7 +80,7 @@ pub fn mount(
     let as_null = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
     let user = serde::Serialize::serialize(user, &as_null).unwrap_or(JsValue::NULL);
     let context = make_context("", API_BASE, slot, user, crate::auth::auth_fetch(API_BASE));
-    mount_mfe(module, host, &context).map_err(|e| contracts::browser::js_error_text(&e))
+    mount_mfe(module, host, &context).map_err(|e| web_kit::json::js_error_text(&e))
 }
 
 /// Calls `handle.unmount()`, logging (not propagating) a failure: the host is removed anyway.

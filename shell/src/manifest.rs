@@ -23,25 +23,21 @@ pub async fn fetch_manifest() -> Result<Manifest, String> {
     init.set_cache(web_sys::RequestCache::NoCache);
     let response = JsFuture::from(window.fetch_with_str_and_init(MANIFEST_PATH, &init))
         .await
-        .map_err(|e| contracts::browser::js_error_text(&e))?
+        .map_err(|e| web_kit::json::js_error_text(&e))?
         .dyn_into::<web_sys::Response>()
         .map_err(|_| "not a response")?;
     if !response.ok() {
         return Err(format!("manifest: HTTP {}", response.status()));
     }
     let allowed = response.headers().has(OVERRIDES_HEADER).unwrap_or(false);
-    let text = JsFuture::from(
-        response
-            .text()
-            .map_err(|e| contracts::browser::js_error_text(&e))?,
-    )
-    .await
-    .map_err(|e| contracts::browser::js_error_text(&e))?
-    .as_string()
-    .unwrap_or_default();
+    let text = JsFuture::from(response.text().map_err(|e| web_kit::json::js_error_text(&e))?)
+        .await
+        .map_err(|e| web_kit::json::js_error_text(&e))?
+        .as_string()
+        .unwrap_or_default();
     let text = apply_overrides(&text, allowed)
         .await
         .as_string()
         .unwrap_or_default();
-    contracts::browser::from_json_text(&text).map_err(|e| format!("manifest: {e}"))
+    web_kit::json::from_json_text(&text).map_err(|e| format!("manifest: {e}"))
 }

@@ -13,11 +13,12 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-use contracts::browser::{listen, location_of};
 use contracts::events::{Navigate, PageShown};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use web_kit::events::listen;
+use web_kit::location::location_of;
 
 /// When an MFE does not say its page is shown, its history entry is written this long after
 /// the navigation.

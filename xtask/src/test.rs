@@ -21,6 +21,7 @@ use crate::{cmd, compose, kube, paths, tools, web};
 
 /// Every browser crate: clippy checks them for wasm32.
 const BROWSER: &[&str] = &[
+    "mercado-web-kit",
     "mercado-shell",
     "mercado-catalog-mfe",
     "mercado-account-mfe",

@@ -1,6 +1,7 @@
 //! Shipping's queries: shipments and their tracking steps.
 
-use contracts::orders::{ShipmentStatus, ShipmentView, ShippingAddress, TrackingEvent};
+use contracts::orders::ShippingAddress;
+use contracts::shipping::{ShipmentStatus, ShipmentView, TrackingEvent};
 use kit::db::{Connection, Pool};
 use sqlx::Row;
 

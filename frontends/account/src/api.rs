@@ -1,10 +1,12 @@
 //! Calls to identity, orders and shipping through the shell's `authFetch` (which carries the
 //! token), each aborted on unmount.
 
-use contracts::browser::{FetchError, MountedApi, ShellContext};
 use contracts::identity::UserProfile;
-use contracts::orders::{OrderView, ShipmentView};
+use contracts::orders::OrderView;
+use contracts::shipping::ShipmentView;
 use wasm_bindgen::JsValue;
+use web_kit::fetch::{FetchError, ShellContext};
+use web_kit::mount::MountedApi;
 
 /// A mounted instance's way to the account APIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

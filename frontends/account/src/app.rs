@@ -1,9 +1,10 @@
 //! The account MFE's root: makes sure someone is signed in, follows the URL, and shows the
 //! profile with the order list (`/account`) or one order (`/account/orders/{id}`).
 
-use contracts::browser::{current_location, keep_until_cleanup, listen, on_location_change, request_sign_in};
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
+use web_kit::events::{keep_until_cleanup, listen};
+use web_kit::location::{current_location, on_location_change, request_sign_in};
 
 use crate::api::Api;
 use crate::pages::{order_detail::OrderDetail, orders_list::OrdersList, profile::ProfilePage};

@@ -10,7 +10,7 @@ mod api;
 mod app;
 mod pages;
 
-contracts::export_mount! {
+web_kit::export_mount! {
     /// Renders the account pages into `element` with the shell's `context`.
     api: api::Api,
     render: |api, signed_in| app::App(app::AppProps { api, signed_in }),

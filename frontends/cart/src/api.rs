@@ -1,9 +1,10 @@
 //! Calls to the cart service through the shell's `authFetch`, each aborted on unmount. Every
 //! answer is the whole cart, priced now.
 
-use contracts::browser::{FetchError, MountedApi, ShellContext};
 use contracts::cart::{CartView, SetQuantityRequest};
 use wasm_bindgen::JsValue;
+use web_kit::fetch::{FetchError, ShellContext};
+use web_kit::mount::MountedApi;
 
 /// A mounted instance's way to the cart API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

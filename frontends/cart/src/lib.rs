@@ -11,7 +11,7 @@ mod app;
 mod components;
 mod pages;
 
-contracts::export_mount! {
+web_kit::export_mount! {
     /// Renders the cart into `element` with the shell's `context`.
     api: api::Api,
     render: |api, _signed_in| app::App(app::AppProps { api }),

@@ -1,12 +1,13 @@
 //! Calls to the catalog service through the shell's `authFetch`, each cancellable: unmount
 //! aborts every request still in flight.
 //!
-//! The shell context lives in `contracts::browser`'s per-mount table; components carry only
+//! The shell context lives in `web_kit::mount`'s per-mount table; components carry only
 //! the small `Copy` handle [`Api`].
 
-use contracts::browser::{FetchError, MountedApi, ShellContext};
 use contracts::catalog::{Category, ProductDetail, ProductPage};
 use wasm_bindgen::JsValue;
+use web_kit::fetch::{FetchError, ShellContext};
+use web_kit::mount::MountedApi;
 
 use crate::route::ListView;
 

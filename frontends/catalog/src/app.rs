@@ -1,8 +1,9 @@
 //! The catalog's top component: follows the URL and shows the matching page.
 
-use contracts::browser::{current_location, keep_until_cleanup, on_location_change};
 use contracts::catalog::Category;
 use leptos::prelude::*;
+use web_kit::events::keep_until_cleanup;
+use web_kit::location::{current_location, on_location_change};
 
 use crate::api::Api;
 use crate::pages::{product_detail::ProductDetailPage, product_list::ProductListPage};

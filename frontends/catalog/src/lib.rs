@@ -11,7 +11,7 @@ mod components;
 mod pages;
 pub mod route;
 
-contracts::export_mount! {
+web_kit::export_mount! {
     /// Renders the catalog into `element` with the shell's `context` (see `contracts::mount`).
     api: api::Api,
     render: |api, _signed_in| app::App(app::AppProps { api }),

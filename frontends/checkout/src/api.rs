@@ -1,8 +1,9 @@
 //! Calls to the orders service through the shell's `authFetch`, each aborted on unmount.
 
-use contracts::browser::{FetchError, MountedApi, ShellContext};
 use contracts::orders::{OrderPreview, OrderView, PlaceOrderRequest};
 use wasm_bindgen::JsValue;
+use web_kit::fetch::{FetchError, ShellContext};
+use web_kit::mount::MountedApi;
 
 /// A mounted instance's way to the orders API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

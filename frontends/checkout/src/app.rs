@@ -1,8 +1,9 @@
 //! The checkout MFE's root: makes sure someone is signed in, then shows the checkout.
 
-use contracts::browser::{keep_until_cleanup, listen, request_sign_in};
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
+use web_kit::events::{keep_until_cleanup, listen};
+use web_kit::location::request_sign_in;
 
 use crate::api::Api;
 use crate::pages::checkout_page::CheckoutPage;

@@ -4,9 +4,10 @@
 //! which reviews they marked helpful); writing, voting and reporting need a user (401
 //! otherwise, after the shell's own refresh attempt).
 
-use contracts::browser::{FetchError, MountedApi, ShellContext};
 use contracts::reviews::{ReviewSort, ReviewView, ReviewsPage, WriteReviewRequest};
 use wasm_bindgen::JsValue;
+use web_kit::fetch::{FetchError, ShellContext};
+use web_kit::mount::MountedApi;
 
 /// A mounted instance's way to the reviews API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,10 @@
 //! The reviews MFE's root: follows the URL and the signed-in state, and shows the reviews of
 //! the product in the URL (nothing on any other path).
 
-use contracts::browser::{current_location, keep_until_cleanup, listen, on_location_change};
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
+use web_kit::events::{keep_until_cleanup, listen};
+use web_kit::location::{current_location, on_location_change};
 
 use crate::api::Api;
 use crate::components::product_reviews::ProductReviews;

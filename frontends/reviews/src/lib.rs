@@ -19,7 +19,7 @@ pub mod route;
 pub mod rules;
 mod state;
 
-contracts::export_mount! {
+web_kit::export_mount! {
     /// Renders the reviews of the product in the URL into `element` with the shell's `context`.
     api: api::Api,
     render: |api, signed_in| app::App(app::AppProps { api, signed_in }),

@@ -7,13 +7,13 @@
 
 pub mod rules;
 
-use contracts::browser::emit;
 use contracts::events::{AuthChanged, UserSummary};
 use contracts::identity::{RegisterRequest, SignInRequest};
 use contracts::problem::Problem;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+use web_kit::events::emit;
 
 // Cargo does not see the snippet as an input: without this, a change to it alone keeps the
 // old copy embedded in the wasm.
@@ -150,7 +150,7 @@ fn form_error(status: u16, body: &str, retry_after: Option<String>) -> FormError
             "Too many attempts. Please wait {wait} seconds and try again."
         ));
     }
-    match contracts::browser::from_json_text::<Problem>(body) {
+    match web_kit::json::from_json_text::<Problem>(body) {
         Ok(problem) if !problem.errors.is_empty() => FormError {
             fields: problem.errors.into_iter().map(|e| (e.field, e.message)).collect(),
             message: None,

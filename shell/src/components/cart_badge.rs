@@ -1,8 +1,8 @@
 //! The cart link with its item count, kept current by `storefront:cart-changed`.
 
-use contracts::browser::listen;
 use contracts::events::CartChanged;
 use leptos::prelude::*;
+use web_kit::events::listen;
 
 /// "Cart" with a count badge. Its accessible name is what it shows plus a word for screen
 /// readers ("Cart 2 items"), so someone who says what they see ("click Cart 2") reaches it

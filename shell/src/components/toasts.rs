@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use contracts::browser::listen;
 use contracts::events::{Toast, ToastLevel};
 use leptos::prelude::*;
+use web_kit::events::listen;
 
 const SHOWN_FOR: Duration = Duration::from_secs(5);
 

@@ -1,8 +1,9 @@
 //! Reacting to orders: reserve on `orders.created`, commit on `orders.paid`, release on
 //! `orders.cancelled`.
 
+use contracts::inventory::{InventoryRejected, InventoryReserved};
 use contracts::messaging::Envelope;
-use contracts::orders::{InventoryRejected, InventoryReserved, OrderCancelled, OrderCreated, OrderPaid};
+use contracts::orders::{OrderCancelled, OrderCreated, OrderPaid};
 use kit::bus::HandleError;
 use kit::{inbox, outbox};
 

@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use contracts::catalog::Money;
+use contracts::inventory::{InventoryRejected, InventoryReserved};
 use contracts::messaging::{DomainEvent, Envelope};
-use contracts::orders::{InventoryRejected, InventoryReserved, ItemQuantity, OrderCreated, ShippingAddress};
+use contracts::orders::{ItemQuantity, OrderCreated, ShippingAddress};
 use kit::bus::Bus;
 use kit::config::ServiceConfig;
 use kit::db::Pool;

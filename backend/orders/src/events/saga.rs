@@ -1,10 +1,10 @@
 //! Moving orders along as inventory, payments and shipping answer.
 
+use contracts::inventory::InventoryRejected;
 use contracts::messaging::{DomainEvent, Envelope};
-use contracts::orders::{
-    InventoryRejected, ItemQuantity, OrderCancelled, OrderPaid, OrderStatus, OrderStatusChanged,
-    PaymentFailed, PaymentSessionCreated, PaymentSucceeded, ShipmentCreated,
-};
+use contracts::orders::{ItemQuantity, OrderCancelled, OrderPaid, OrderStatus, OrderStatusChanged};
+use contracts::payments::{PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
+use contracts::shipping::ShipmentCreated;
 use kit::bus::HandleError;
 use kit::db::Connection;
 use kit::{inbox, outbox};

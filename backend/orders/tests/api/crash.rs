@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use contracts::orders::{OrderCancelled, OrderPaid, OrderStatus, OrderView, PaymentFailed, PaymentSucceeded};
+use contracts::orders::{OrderCancelled, OrderPaid, OrderStatus, OrderView};
+use contracts::payments::{PaymentFailed, PaymentSucceeded};
 use kit::testing::Recorder;
 
 use crate::helpers::spawn_app;

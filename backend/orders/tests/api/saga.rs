@@ -1,9 +1,9 @@
 //! An order through the saga: placed, reserved, paid, shipped — or cancelled with a reason —
 //! exactly once, whatever order the answers arrive in.
 
-use contracts::orders::{
-    OrderStatus, OrderView, PaymentFailed, PaymentSessionCreated, PaymentSucceeded, ShipmentCreated,
-};
+use contracts::orders::{OrderStatus, OrderView};
+use contracts::payments::{PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
+use contracts::shipping::ShipmentCreated;
 
 use crate::helpers::spawn_app;
 

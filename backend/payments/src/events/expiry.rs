@@ -1,7 +1,7 @@
 //! Sessions left unpaid past their timeout fail as "timed out", so their orders are cancelled
 //! and their stock released instead of staying stuck.
 
-use contracts::orders::PaymentFailed;
+use contracts::payments::PaymentFailed;
 use kit::{clock, outbox};
 
 use crate::state::AppState;

@@ -1,7 +1,8 @@
 //! `inventory.reserved` → open a payment session → `payments.session-created`.
 
+use contracts::inventory::InventoryReserved;
 use contracts::messaging::Envelope;
-use contracts::orders::{InventoryReserved, PaymentSessionCreated};
+use contracts::payments::PaymentSessionCreated;
 use kit::bus::HandleError;
 use kit::{clock, inbox, outbox};
 

@@ -4,7 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use contracts::orders::{PaymentFailed, PaymentSucceeded};
+use contracts::payments::{PaymentFailed, PaymentSucceeded};
 use contracts::problem::Problem;
 use kit::problem::Json;
 use kit::{clock, outbox};

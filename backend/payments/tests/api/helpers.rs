@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use contracts::catalog::Money;
+use contracts::inventory::InventoryReserved;
 use contracts::messaging::Envelope;
-use contracts::orders::{InventoryReserved, PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
+use contracts::payments::{PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
 use kit::bus::Bus;
 use kit::db::Pool;
 use kit::testing::{service_config, NatsServer, Recorder, TestDatabase};

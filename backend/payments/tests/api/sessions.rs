@@ -68,7 +68,7 @@ async fn one_order_gets_one_session_even_if_reserved_twice() {
     let envelope = contracts::messaging::Envelope {
         id: uuid::Uuid::now_v7().to_string(),
         occurred_at: kit::clock::now_rfc3339(),
-        event: contracts::orders::InventoryReserved {
+        event: contracts::inventory::InventoryReserved {
             order_id: "order-once".into(),
             total: contracts::catalog::Money::eur(700),
         },

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use contracts::identity::SessionGrant;
 use contracts::messaging::Envelope;
-use contracts::orders::{OrderStatus, OrderView, PaymentSucceeded};
+use contracts::orders::{OrderStatus, OrderView};
+use contracts::payments::PaymentSucceeded;
 use contracts::reviews::{RatingChanged, ReviewsPage};
 use kit::bus::Bus;
 use kit::testing::{service_config, with_database, NatsServer, Recorder, TestDatabase};

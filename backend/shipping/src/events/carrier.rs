@@ -1,7 +1,7 @@
 //! The stand-in carrier: every `tracking_step` each parcel moves one step on, until delivered,
 //! and each step is published as `shipping.status-changed`.
 
-use contracts::orders::ShipmentStatusChanged;
+use contracts::shipping::ShipmentStatusChanged;
 use kit::{clock, outbox};
 
 use crate::state::AppState;

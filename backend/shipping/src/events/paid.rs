@@ -1,7 +1,8 @@
 //! `orders.paid` → a shipment → `shipping.shipment-created`.
 
 use contracts::messaging::Envelope;
-use contracts::orders::{OrderPaid, ShipmentCreated};
+use contracts::orders::OrderPaid;
+use contracts::shipping::ShipmentCreated;
 use kit::bus::HandleError;
 use kit::{clock, inbox, outbox};
 

@@ -9,9 +9,9 @@ use utoipa::OpenApi;
     info(title = "Mercado shipping", description = "Shipments and tracking. Reached through the gateway at /api/shipping."),
     paths(super::shipments::shipments_get),
     components(schemas(
-        contracts::orders::ShipmentView,
-        contracts::orders::TrackingEvent,
-        contracts::orders::ShipmentStatus,
+        contracts::shipping::ShipmentView,
+        contracts::shipping::TrackingEvent,
+        contracts::shipping::ShipmentStatus,
         contracts::problem::Problem,
         contracts::problem::FieldError,
     )),

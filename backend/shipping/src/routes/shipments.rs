@@ -1,8 +1,8 @@
 //! `GET /shipments/{orderId}`: the parcel of one of the caller's orders, with its tracking.
 
 use axum::extract::State;
-use contracts::orders::ShipmentView;
 use contracts::problem::Problem;
+use contracts::shipping::ShipmentView;
 use kit::auth::AuthUser;
 use kit::problem::{Json, Path};
 

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use contracts::orders::{ShipmentCreated, ShipmentStatus, ShipmentStatusChanged, ShipmentView};
+use contracts::shipping::{ShipmentCreated, ShipmentStatus, ShipmentStatusChanged, ShipmentView};
 use kit::testing::Recorder;
 
 use crate::helpers::spawn_replicas;

@@ -4,10 +4,12 @@
 
 use std::time::Duration;
 
-use contracts::browser::{emit, keep_until_cleanup, listen, FetchError};
 use contracts::events::{OrderUpdated, PageShown};
-use contracts::orders::{OrderStatus, OrderView, ShipmentView};
+use contracts::orders::{OrderStatus, OrderView};
+use contracts::shipping::ShipmentView;
 use leptos::prelude::*;
+use web_kit::events::{emit, keep_until_cleanup, listen};
+use web_kit::fetch::FetchError;
 
 use crate::api::Api;
 

@@ -1,8 +1,8 @@
 //! The user's orders on `/account`, newest first.
 
-use contracts::browser::emit;
 use contracts::events::PageShown;
 use leptos::prelude::*;
+use web_kit::events::emit;
 
 use crate::api::Api;
 

@@ -1,7 +1,8 @@
 //! `/account`: who you are on Mercado.
 
-use contracts::browser::{request_sign_in, FetchError};
 use leptos::prelude::*;
+use web_kit::fetch::FetchError;
+use web_kit::location::request_sign_in;
 
 use crate::api::Api;
 

@@ -1,10 +1,11 @@
 //! `/cart`: the lines, their quantities, and the total; every change answers with the whole
 //! cart, which replaces what is shown and updates the header badge.
 
-use contracts::browser::{emit, FetchError};
 use contracts::cart::CartView;
 use contracts::events::CartChanged;
 use leptos::prelude::*;
+use web_kit::events::emit;
+use web_kit::fetch::FetchError;
 
 use crate::api::Api;
 use crate::components::{cart_line::CartLineRow, summary::Summary};

@@ -2,9 +2,9 @@
 //! The catalog never calls the cart service itself; the shell answers with the badge's new
 //! count and a toast.
 
-use contracts::browser::emit;
 use contracts::events::AddToCart;
 use leptos::prelude::*;
+use web_kit::events::emit;
 
 /// The button for one product (the product page's; grid cards are HTML and the grid handles
 /// their buttons with [`add_to_cart`]).

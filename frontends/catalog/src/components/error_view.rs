@@ -1,7 +1,7 @@
 //! What a page shows when the catalog could not answer.
 
-use contracts::browser::FetchError;
 use leptos::prelude::*;
+use web_kit::fetch::FetchError;
 
 /// The error in plain words, with "Try again".
 #[component]

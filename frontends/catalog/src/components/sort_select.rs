@@ -1,9 +1,9 @@
 //! The sort menu; choosing an order navigates (through the shell) to page 1 in that order.
 
-use contracts::browser::emit;
 use contracts::catalog::ProductSort;
 use contracts::events::Navigate;
 use leptos::prelude::*;
+use web_kit::events::emit;
 
 use crate::route::ListView;
 

@@ -4,10 +4,12 @@
 //! reviews MFE says a review was posted (`storefront:review-posted`), the page re-reads the
 //! product until the copy has caught up with that review.
 
-use contracts::browser::{emit, keep_until_cleanup, listen, sleep, FetchError};
 use contracts::catalog::{ProductDetail, ProductRating};
 use contracts::events::{PageShown, ReviewPosted};
 use leptos::prelude::*;
+use web_kit::events::{emit, keep_until_cleanup, listen};
+use web_kit::fetch::FetchError;
+use web_kit::timer::sleep;
 
 use crate::api::Api;
 use crate::components::{

@@ -8,11 +8,12 @@
 
 use std::time::Duration;
 
-use contracts::browser::{emit, FetchError};
 use contracts::catalog::{Category, ProductPage, ProductSummary};
 use contracts::events::PageShown;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use web_kit::events::emit;
+use web_kit::fetch::FetchError;
 
 use crate::api::Api;
 use crate::components::{

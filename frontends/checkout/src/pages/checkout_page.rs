@@ -1,9 +1,11 @@
 //! `/checkout`: address, review, place the order, then on to the payment provider's page.
 
-use contracts::browser::{keep_until_cleanup, listen, sleep, FetchError};
 use contracts::events::CartChanged;
 use contracts::orders::{OrderStatus, PlaceOrderRequest, ShippingAddress};
 use leptos::prelude::*;
+use web_kit::events::{keep_until_cleanup, listen};
+use web_kit::fetch::FetchError;
+use web_kit::timer::sleep;
 use web_sys::SubmitEvent;
 
 use crate::api::Api;

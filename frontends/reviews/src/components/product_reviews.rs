@@ -1,8 +1,8 @@
 //! The reviews section of one product: reads them (again whenever the page, the order or the
 //! signed-in user changes), and lays out the rating, the way to write, and the list.
 
-use contracts::browser::request_sign_in;
 use leptos::prelude::*;
+use web_kit::location::request_sign_in;
 
 use crate::api::Api;
 use crate::components::{

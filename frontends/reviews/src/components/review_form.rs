@@ -5,11 +5,13 @@
 //! The text fields are plain form fields read when the form is sent (no signal per
 //! keystroke); one `input` listener on the form clears the message of the field being fixed.
 
-use contracts::browser::{emit, request_sign_in, FetchError};
 use contracts::events::ReviewPosted;
 use contracts::reviews::{ReviewView, WriteReviewRequest, BODY_MAX_CHARS, BODY_MIN_CHARS, TITLE_MAX_CHARS};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
+use web_kit::events::emit;
+use web_kit::fetch::FetchError;
+use web_kit::location::request_sign_in;
 
 use crate::components::star_picker::star_picker;
 use crate::rules;

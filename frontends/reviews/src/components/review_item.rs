@@ -1,9 +1,10 @@
 //! One review: stars, title, author, date, badges and text — all as text nodes, never as
 //! HTML — with "Helpful (n)" and "Report".
 
-use contracts::browser::{request_sign_in, FetchError};
 use contracts::reviews::ReviewView;
 use leptos::prelude::*;
+use web_kit::fetch::FetchError;
+use web_kit::location::request_sign_in;
 
 use crate::components::stars::stars;
 use crate::format::date;
