@@ -221,3 +221,46 @@ def test_mfes_built_by_different_toolchains_run_side_by_side(page: Page, manifes
     expect(page.locator("#slot-secondary")).to_have_attribute("data-state", "idle")
     expect(page.locator("[data-testid=legacy-toolchain]")).to_have_count(0)
     assert page.errors == []
+
+
+# The computed colour of the first element each selector finds (None when there is none).
+COLOURS = """selectors => Object.fromEntries(selectors.map(selector => {
+  const element = document.querySelector(selector);
+  return [selector, element ? getComputedStyle(element).color : null];
+}))"""
+# The shell's chrome and the catalog's product page, beside the slot the loud sheet lands in.
+OUTSIDE_THE_SLOT = [
+    "header.site-header a",
+    "header.site-header button",
+    "footer.site-footer a",
+    "[data-testid=product-detail] h1",
+    "[data-testid=product-detail] a",
+    "[data-testid=product-detail] button",
+]
+LOUD_SHEETS = "() => [...document.querySelectorAll('style')].filter(s => s.textContent.includes('color: red')).length"
+
+
+def test_an_mfe_stylesheet_changes_nothing_outside_its_own_elements(page: Page, manifest):
+    """A sheet that colours every h1, a and button red (the fixture's style mode, in the
+    reviews' slot) reaches the fixture's elements only, and leaves with the MFE."""
+    open_page(page, "/products/3")
+    expect(page.locator("#slot-secondary")).to_have_attribute("data-state", "mounted")
+    before = page.evaluate(COLOURS, OUTSIDE_THE_SLOT)
+    assert None not in before.values(), before
+
+    reviews = manifest.entry("reviews")
+    panicking = manifest.fixture("panicking")
+    manifest.replace("reviews", dict(panicking, routes=reviews["routes"], slot=reviews["slot"]))
+    open_page(page, "/products/3?style=loud")
+    expect(page.locator("#slot-secondary")).to_have_attribute("data-mfe", "panicking")
+    fixture = page.locator("[data-testid=loud-fixture]")
+    for element in ("h1", "a", "button"):
+        expect(fixture.locator(element)).to_have_css("color", "rgb(255, 0, 0)")
+    assert page.evaluate(COLOURS, OUTSIDE_THE_SLOT) == before
+    assert page.evaluate(LOUD_SHEETS) == 1
+
+    navigate(page, "/")
+    wait_grid(page)
+    expect(fixture).to_have_count(0)
+    assert page.evaluate(LOUD_SHEETS) == 0
+    assert page.errors == []

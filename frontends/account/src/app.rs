@@ -9,7 +9,8 @@ use web_kit::location::{current_location, on_location_change, request_sign_in};
 use crate::api::Api;
 use crate::pages::{order_detail::OrderDetail, orders_list::OrdersList, profile::ProfilePage};
 
-const STYLE: &str = include_str!("style.css");
+// Scoped to this MFE's own elements when compiled (web_kit::style).
+const STYLE: &str = web_kit::scoped_css!("style.css");
 
 /// The order id of `/account/orders/{id}`, if that is the path.
 fn order_id(path: &str) -> Option<String> {

@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use crate::api::Api;
 use crate::pages::cart_page::CartPage;
 
-const STYLE: &str = include_str!("style.css");
+// Scoped to this MFE's own elements when compiled (web_kit::style).
+const STYLE: &str = web_kit::scoped_css!("style.css");
 
 /// The cart MFE's root.
 #[component]

@@ -9,7 +9,8 @@ use crate::api::Api;
 use crate::pages::{product_detail::ProductDetailPage, product_list::ProductListPage};
 use crate::route::{self, ListKind, ListView, Route};
 
-const STYLE: &str = include_str!("style.css");
+// Scoped to this MFE's own elements when compiled (web_kit::style).
+const STYLE: &str = web_kit::scoped_css!("style.css");
 
 /// The current path and query, kept in step with the browser through `popstate`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,9 +70,11 @@ pub fn App(api: Api) -> impl IntoView {
         Route::Product(id) => id,
         _ => 0,
     });
+    // The sheet sits beside the root, not in it: its @scope root is its parent (the host),
+    // and its `.catalog …` selectors need `.catalog` inside that scope.
     view! {
+        <style>{STYLE}</style>
         <div class="catalog" data-testid="catalog">
-            <style>{STYLE}</style>
             {move || match kind.get() {
                 PageKind::List => view! { <ProductListPage api list categories /> }.into_any(),
                 PageKind::Product => view! { <ProductDetailPage api id=product /> }.into_any(),

@@ -8,7 +8,8 @@ use web_kit::location::request_sign_in;
 use crate::api::Api;
 use crate::pages::checkout_page::CheckoutPage;
 
-const STYLE: &str = include_str!("style.css");
+// Scoped to this MFE's own elements when compiled (web_kit::style).
+const STYLE: &str = web_kit::scoped_css!("style.css");
 
 /// The checkout MFE's root.
 #[component]

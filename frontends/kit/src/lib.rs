@@ -11,6 +11,7 @@
 //!   guard that brings the shopper back.
 //! - [`json`]: JSON text through the browser's own parser and serializer, and JS error texts.
 //! - [`timer`]: a sleep for polling.
+//! - [`style`]: [`scoped_css!`], an MFE's stylesheet confined to the MFE's own elements.
 //!
 //! It must not define DTOs or event names of its own (those live once, in `contracts`), nor
 //! UI components (each MFE owns its look). Only wasm code depends on it — the shell, MFEs and
@@ -21,4 +22,5 @@ pub mod fetch;
 pub mod json;
 pub mod location;
 pub mod mount;
+pub mod style;
 pub mod timer;

@@ -10,7 +10,8 @@ use crate::api::Api;
 use crate::components::product_reviews::ProductReviews;
 use crate::route;
 
-const STYLE: &str = include_str!("style.css");
+// Scoped to this MFE's own elements when compiled (web_kit::style).
+const STYLE: &str = web_kit::scoped_css!("style.css");
 
 /// The path now, kept in step with the browser through `popstate` for as long as the mount
 /// lives: the shell keeps this MFE mounted from one product page to the next.
