@@ -34,8 +34,11 @@ impl FetchError {
 
     /// The MFE unmounted: the request was never sent, or was aborted on the way. Nothing
     /// should be shown or retried.
+    ///
+    /// Browsers' abort messages are ASCII; `to_lowercase` would bring Unicode's case tables
+    /// (≈ 8 KB gzip) into every MFE.
     pub fn is_unmounted(&self) -> bool {
-        matches!(self, FetchError::Network(reason) if reason == "unmounted" || reason.to_lowercase().contains("abort"))
+        matches!(self, FetchError::Network(reason) if reason == "unmounted" || reason.to_ascii_lowercase().contains("abort"))
     }
 
     /// HTTP status, when the service answered.

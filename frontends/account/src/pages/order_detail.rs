@@ -101,7 +101,7 @@ fn OrderCard(order: OrderView, shipment: Option<ShipmentView>) -> impl IntoView 
             <h1>{format!("Order {}", order.id.split('-').next().unwrap_or_default())}</h1>
             <p>
                 "Status: "
-                <strong class=format!("order-status status-{}", status.to_lowercase()) data-testid="order-status">{status}</strong>
+                <strong class=format!("order-status status-{}", status.to_ascii_lowercase()) data-testid="order-status">{status}</strong>
             </p>
             {pay.map(|url| view! { <a class="order-pay" href=url data-testid="pay-now">"Pay now"</a> })}
             <ol class="order-timeline" data-testid="order-timeline">

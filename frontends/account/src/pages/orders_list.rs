@@ -33,7 +33,7 @@ pub fn OrdersList(api: Api) -> impl IntoView {
                                     {format!("Order {}", order.id.split('-').next().unwrap_or_default())}
                                 </a>
                                 <span class="order-date">{order.placed_at.get(..10).unwrap_or_default().to_string()}</span>
-                                <span class=format!("order-status status-{}", order.status.as_str().to_lowercase())>{order.status.as_str()}</span>
+                                <span class=format!("order-status status-{}", order.status.as_str().to_ascii_lowercase())>{order.status.as_str()}</span>
                                 <span>{order.total.display()}</span>
                             </li>
                         })
