@@ -7,7 +7,8 @@
 //!   through nginx as a reference proxy, with the ratios (wrk, alternating rounds so drift
 //!   hits all alike; `bench/reference_proxy.rs`) and each hop's CPU time per request
 //!   (`bench/cpu.rs`);
-//! - MFE cold mount and route-switch times in headless Chromium (e2e/bench_browser.py);
+//! - MFE cold mount and route-switch times in headless Chromium, and a switch into an MFE not
+//!   loaded yet with and without prefetch (e2e/bench_browser.py);
 //! - idle RSS of every service process;
 //! - sign-in throughput, and the gateway's token check as a ratio against anonymous calls
 //!   (`bench/auth.rs`);
@@ -23,9 +24,7 @@
 //! in BENCHMARKS.md.
 
 use anyhow::{bail, Context, Result};
-use flate2::{write::GzEncoder, Compression};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
 use crate::stack::{self, Profile, Stack, StackConfig};
@@ -37,6 +36,7 @@ mod cpu;
 mod orders;
 mod ratings;
 mod reference_proxy;
+mod sizes;
 use contracts::services;
 
 /// Every section, in the order they run.
@@ -62,14 +62,38 @@ pub fn run(chosen: &[String]) -> Result<()> {
         tools::apt_install(&["wrk"], "wrk for HTTP load")?;
     }
     let build = web::build(&tools)?;
+    let mut report = String::new();
+    if wanted("sizes") {
+        sizes::section(&build, &mut report)?;
+    }
+    // Every other section measures a running stack.
+    if SECTIONS
+        .iter()
+        .any(|section| *section != "sizes" && wanted(section))
+    {
+        on_a_stack(&tools, &wanted, &mut report)?;
+    }
+    let path = paths::root().join("BENCHMARKS.md");
+    let written = if chosen.is_empty() {
+        report.clone()
+    } else {
+        // Only some sections ran: they replace their namesakes, the rest stay as measured.
+        let previous = std::fs::read_to_string(&path).unwrap_or_default();
+        let previous = previous.split_once("\n## ").map_or("", |(_, rest)| rest);
+        merge_sections(&format!("## {previous}"), &report)
+    };
+    std::fs::write(&path, document(&written)).context("writing BENCHMARKS.md")?;
+    println!("\n{report}\nwrote {}", path.display());
+    Ok(())
+}
+
+/// The sections measured on a release stack started for them (and, for orders, a second one
+/// on PostgreSQL).
+fn on_a_stack(tools: &tools::Tools, wanted: &dyn Fn(&str) -> bool, report: &mut String) -> Result<()> {
     stack::build_services(Profile::Release)?;
     if wanted("ratings") || wanted("orders") {
         // The load drivers (`bench/load`), release-native like the services.
         cmd::run(cmd::new("cargo").args(["build", "--profile", "release-native", "-p", "mercado-load"]))?;
-    }
-    let mut report = String::new();
-    if wanted("sizes") {
-        sizes(&build, &mut report)?;
     }
 
     let work = paths::target_dir().join("bench");
@@ -86,45 +110,34 @@ pub fn run(chosen: &[String]) -> Result<()> {
         env: vec![("SANDBOX_AUTO_PAY", "true")],
         database_urls: Vec::new(),
     };
-    let mut running = Stack::start(&tools, config.clone())?;
+    let mut running = Stack::start(tools, config.clone())?;
     if wanted("rss") {
-        idle_rss(&running, &mut report)?;
+        idle_rss(&running, report)?;
     }
     if wanted("http") {
-        throughput(&config, &running, &work, &mut report)?;
+        throughput(&config, &running, &work, report)?;
     }
     if wanted("auth") {
-        auth::measure(&tools, &config, &work, &mut report)?;
+        auth::measure(tools, &config, &work, report)?;
     }
     if wanted("browser") {
-        browser(&tools, &config, &mut report)?;
+        browser(tools, &config, report)?;
     }
     if wanted("ratings") {
-        ratings::measure(&config, &mut report)?;
+        ratings::measure(&config, report)?;
     }
     if wanted("compose") {
-        compose::measure(&tools, &config, &running, &mut report)?;
+        compose::measure(tools, &config, &running, report)?;
     }
     // Last: it leaves thousands of orders behind in the stack.
     if wanted("orders") {
-        orders::measure(&config, &running, "SQLite", &[], &mut report)?;
+        orders::measure(&config, &running, "SQLite", &[], report)?;
     }
     running.stop();
     if wanted("orders") {
-        orders_on_postgres(&tools, &config, &work, &mut report)?;
+        orders_on_postgres(tools, &config, &work, report)?;
     }
 
-    let path = paths::root().join("BENCHMARKS.md");
-    let written = if chosen.is_empty() {
-        report.clone()
-    } else {
-        // Only some sections ran: they replace their namesakes, the rest stay as measured.
-        let previous = std::fs::read_to_string(&path).unwrap_or_default();
-        let previous = previous.split_once("\n## ").map_or("", |(_, rest)| rest);
-        merge_sections(&format!("## {previous}"), &report)
-    };
-    std::fs::write(&path, document(&written)).context("writing BENCHMARKS.md")?;
-    println!("\n{report}\nwrote {}", path.display());
     Ok(())
 }
 
@@ -185,60 +198,8 @@ fn merge_sections(previous: &str, fresh: &str) -> String {
     merged.concat()
 }
 
-fn gzip_len(bytes: &[u8]) -> Result<usize> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len())
-}
-
 fn kb(bytes: usize) -> String {
     format!("{:.1} KB", bytes as f64 / 1024.0)
-}
-
-fn sizes(build: &web::WebBuild, report: &mut String) -> Result<()> {
-    writeln!(report, "## Download size (gzip -9, wasm + JS glue)\n")?;
-    writeln!(
-        report,
-        "| part | wasm | js | total | target |\n|---|---|---|---|---|"
-    )?;
-    let dist = paths::dist_dir();
-    let (mut wasm, mut js) = (0, 0);
-    for entry in std::fs::read_dir(&dist)? {
-        let path = entry?.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.starts_with("mercado-shell") && name.ends_with(".wasm") {
-            wasm += gzip_len(&std::fs::read(&path)?)?;
-        } else if name.starts_with("mercado-shell") && name.ends_with(".js") {
-            js += gzip_len(&std::fs::read(&path)?)?;
-        }
-    }
-    if wasm == 0 {
-        bail!("no shell wasm found in dist/");
-    }
-    writeln!(
-        report,
-        "| shell | {} | {} | **{}** | ≤ 120 KB |",
-        kb(wasm),
-        kb(js),
-        kb(wasm + js)
-    )?;
-    for mfe in &build.mfes {
-        let wasm = gzip_len(&std::fs::read(dist.join(mfe.wasm.trim_start_matches('/')))?)?;
-        let js = gzip_len(&std::fs::read(dist.join(mfe.js.trim_start_matches('/')))?)?;
-        writeln!(
-            report,
-            "| {} MFE | {} | {} | **{}** | ≤ 150 KB |",
-            mfe.name,
-            kb(wasm),
-            kb(js),
-            kb(wasm + js)
-        )?;
-    }
-    writeln!(report)?;
-    Ok(())
 }
 
 fn idle_rss(running: &Stack, report: &mut String) -> Result<()> {
@@ -441,6 +402,11 @@ fn browser(tools: &tools::Tools, config: &StackConfig, report: &mut String) -> R
             "≤ 300 ms",
         ),
         (
+            "coldMountNoPrefetch",
+            "… the same with `?prefetch=off` (no idle prefetch beside it)",
+            "",
+        ),
+        (
             "routeSwitch",
             "route switch inside the catalog MFE (click → new grid shown)",
             "≤ 30 ms",
@@ -459,6 +425,16 @@ fn browser(tools: &tools::Tools, config: &StackConfig, report: &mut String) -> R
             "mfeSwap",
             "route switch unmounting the MFE (click → shell page shown)",
             "≤ 30 ms",
+        ),
+        (
+            "mfeSwitchCold",
+            "switch into an MFE not loaded yet, home → cart (click → cart shown), no prefetch",
+            "",
+        ),
+        (
+            "mfeSwitchPrefetched",
+            "… the same once a hover prefetched the cart (fetched + compiled)",
+            "",
         ),
     ] {
         let m = &timings[key];

@@ -29,6 +29,7 @@ mod mfe;
 mod mfe_store;
 mod paths;
 mod postgres;
+mod precompress;
 mod stack;
 mod test;
 mod tools;

@@ -214,6 +214,7 @@ fn shell(tools: &Tools) -> Result<()> {
         }
     }
     copy_dir(&built, &dist)?;
+    crate::precompress::dir(&dist)?;
     std::fs::write(stamp, fingerprint)?;
     Ok(())
 }
@@ -305,6 +306,7 @@ pub fn stage_build(staging: &Path, meta: &BuildMeta, js: &[u8], wasm: &[u8]) -> 
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join(format!("{name}.js")), js)?;
     std::fs::write(out.join(format!("{name}_bg.wasm")), wasm)?;
+    crate::precompress::dir(&out)?;
     Ok(MfeEntry {
         name: name.to_string(),
         version: meta.version.to_string(),

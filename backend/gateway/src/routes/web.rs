@@ -6,6 +6,10 @@
 //! get the shell (deep links survive a reload); a missing file under `/mfe/` is a real 404 so
 //! the shell can show a fallback.
 //!
+//! The build writes brotli (quality 11) and gzip -9 copies beside every wasm, JS and CSS file
+//! (`xtask/src/precompress.rs`); they are served as they are to a browser that accepts them,
+//! and the compression layer only compresses what has no such copy (HTML, API answers).
+//!
 //! The manifest gets a content-hash ETag rather than `Last-Modified`: the latter has
 //! one-second resolution, so two deploys within a second would revalidate as unchanged.
 //!
@@ -30,8 +34,11 @@ const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=3153600
 
 /// Routes serving `web_dir`; `overrides` allows development overrides of single MFEs.
 pub fn router(web_dir: &Path, overrides: bool) -> Router {
-    let mfe = ServeDir::new(web_dir.join("mfe")).precompressed_gzip();
+    let mfe = ServeDir::new(web_dir.join("mfe"))
+        .precompressed_br()
+        .precompressed_gzip();
     let shell = ServeDir::new(web_dir)
+        .precompressed_br()
         .precompressed_gzip()
         .fallback(ServeFile::new(web_dir.join("index.html")));
     let manifest = web_dir.join(contracts::manifest::MANIFEST_PATH.trim_start_matches('/'));

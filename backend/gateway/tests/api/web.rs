@@ -53,6 +53,32 @@ async fn wasm_is_served_compressed_with_its_type() {
 }
 
 #[tokio::test]
+async fn the_builds_brotli_copy_is_served_as_written() {
+    let gw = spawn_gateway().await;
+    let wasm = gw.web_dir.path().join("mfe/catalog/0.1.0-abc/catalog_bg.wasm");
+    // Not real brotli: the test only needs to see that these exact bytes are what is sent.
+    let precompressed = b"brotli copy written by the build".to_vec();
+    std::fs::write(wasm.with_extension("wasm.br"), &precompressed).unwrap();
+    let response = gw
+        .get("/mfe/catalog/0.1.0-abc/catalog_bg.wasm")
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.bytes().await.unwrap().to_vec(), precompressed);
+    // A browser without brotli still gets gzip (compressed on the way, as there is no .gz).
+    let gzip = gw
+        .get("/mfe/catalog/0.1.0-abc/catalog_bg.wasm")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
 async fn health_endpoints() {
     let gw = spawn_gateway().await;
     assert_eq!(gw.fetch("/healthz").await.status(), 200);
