@@ -102,10 +102,14 @@ pub struct ProductRating {
     pub revision: u64,
 }
 
-/// A product with everything its detail page shows.
+/// A product with everything its detail page shows: on the wire, the summary's fields and
+/// these two side by side in one object.
+///
+/// Read through [`FlatProductDetail`] rather than `#[serde(flatten)]`: flatten buffers every
+/// field in serde's generic content tree first, about 10 KB more wasm in the catalog MFE.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "FlatProductDetail")]
 pub struct ProductDetail {
     /// The fields a grid shows.
     #[serde(flatten)]
@@ -114,6 +118,38 @@ pub struct ProductDetail {
     pub category_name: String,
     /// Longer description, plain text.
     pub description: String,
+}
+
+/// [`ProductDetail`]'s wire form as one flat struct, for decoding it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FlatProductDetail {
+    id: i64,
+    name: String,
+    category: String,
+    price: Money,
+    image_url: String,
+    #[serde(default)]
+    rating: ProductRating,
+    category_name: String,
+    description: String,
+}
+
+impl From<FlatProductDetail> for ProductDetail {
+    fn from(flat: FlatProductDetail) -> Self {
+        ProductDetail {
+            summary: ProductSummary {
+                id: flat.id,
+                name: flat.name,
+                category: flat.category,
+                price: flat.price,
+                image_url: flat.image_url,
+                rating: flat.rating,
+            },
+            category_name: flat.category_name,
+            description: flat.description,
+        }
+    }
 }
 
 /// One page of products with what a pager needs.

@@ -2,14 +2,18 @@
 //! BENCHMARKS.md. Not a test: these machines are shared and noisy, so we report ratios of
 //! runs made back to back rather than absolute pass/fail thresholds.
 //!
-//! - gzipped size of the shell and of each MFE (wasm + JS glue) as shipped;
+//! - size of the shell, of each MFE and of each page (wasm + JS glue), gzip -9 and brotli as
+//!   served (`bench/sizes.rs`);
+//! - one MFE built and published alone against a full web build, after one change each
+//!   (`bench/delivery.rs`);
 //! - catalog list throughput and p99 at 64 connections, through the gateway, direct, and
 //!   through nginx as a reference proxy, with the ratios (wrk, alternating rounds so drift
 //!   hits all alike; `bench/reference_proxy.rs`) and each hop's CPU time per request
 //!   (`bench/cpu.rs`);
 //! - MFE cold mount and route-switch times in headless Chromium, and a switch into an MFE not
 //!   loaded yet with and without prefetch (e2e/bench_browser.py);
-//! - idle RSS of every service process;
+//! - idle RSS of every service process, and its growth per request over minutes of load with
+//!   nothing scraping `/metrics` (`bench/soak.rs`);
 //! - sign-in throughput, and the gateway's token check as a ratio against anonymous calls
 //!   (`bench/auth.rs`);
 //! - a posted review reaching the catalog's copy of ratings, p50/p99 (`bench/ratings.rs`);
@@ -20,8 +24,8 @@
 //!   it implies (`bench/orders.rs`).
 //!
 //! Ratings and orders drive `bench/load`. `cargo xtask bench <section>…` runs only those
-//! sections (sizes, rss, http, auth, browser, ratings, compose, orders) and replaces just them
-//! in BENCHMARKS.md.
+//! sections (sizes, delivery, rss, http, auth, browser, ratings, compose, soak, orders) and
+//! replaces just them in BENCHMARKS.md.
 
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
@@ -33,16 +37,20 @@ use crate::{cmd, paths, tools, web};
 mod auth;
 mod compose;
 mod cpu;
+mod delivery;
 mod orders;
 mod ratings;
 mod reference_proxy;
 mod sizes;
+mod soak;
 use contracts::services;
 
 /// Every section, in the order they run.
-const SECTIONS: [&str; 8] = [
-    "sizes", "rss", "http", "auth", "browser", "ratings", "compose", "orders",
+const SECTIONS: [&str; 10] = [
+    "sizes", "delivery", "rss", "http", "auth", "browser", "ratings", "compose", "soak", "orders",
 ];
+/// The sections that measure builds, not a running stack.
+const WITHOUT_A_STACK: [&str; 2] = ["sizes", "delivery"];
 
 pub(crate) const CONNECTIONS: u32 = 64;
 const ROUND_SECONDS: u32 = 8;
@@ -66,10 +74,12 @@ pub fn run(chosen: &[String]) -> Result<()> {
     if wanted("sizes") {
         sizes::section(&build, &mut report)?;
     }
-    // Every other section measures a running stack.
+    if wanted("delivery") {
+        delivery::measure(&tools, &mut report)?;
+    }
     if SECTIONS
         .iter()
-        .any(|section| *section != "sizes" && wanted(section))
+        .any(|section| !WITHOUT_A_STACK.contains(section) && wanted(section))
     {
         on_a_stack(&tools, &wanted, &mut report)?;
     }
@@ -128,6 +138,9 @@ fn on_a_stack(tools: &tools::Tools, wanted: &dyn Fn(&str) -> bool, report: &mut 
     }
     if wanted("compose") {
         compose::measure(tools, &config, &running, report)?;
+    }
+    if wanted("soak") {
+        soak::measure(&config, &running, report)?;
     }
     // Last: it leaves thousands of orders behind in the stack.
     if wanted("orders") {
@@ -212,13 +225,7 @@ fn idle_rss(running: &Stack, report: &mut String) -> Result<()> {
         if name == "nats" {
             continue;
         }
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        let rss_kb: u64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .context("VmRSS")?;
+        let rss_kb = soak::rss_kb(pid)?;
         writeln!(report, "| {name} | {:.1} MB | ≤ 20 MB |", rss_kb as f64 / 1024.0)?;
     }
     writeln!(report)?;
@@ -292,8 +299,11 @@ pub(crate) fn median(mut values: Vec<f64>) -> f64 {
     values[values.len() / 2]
 }
 
+/// The catalog read the HTTP sections load: a page of 24 in price order.
+const CATALOG_QUERY: &str = "/products?page=2&limit=24&sort=price_asc";
+
 fn throughput(config: &StackConfig, running: &Stack, work: &Path, report: &mut String) -> Result<()> {
-    let query = "/products?page=2&limit=24&sort=price_asc";
+    let query = CATALOG_QUERY;
     let catalog_port = config.service_port(&services::CATALOG);
     let direct = format!("http://127.0.0.1:{catalog_port}{query}");
     let gateway = format!("{}/api/catalog{query}", config.base_url());

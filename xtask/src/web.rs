@@ -108,6 +108,23 @@ fn staging_dir() -> PathBuf {
     paths::target_dir().join("mfe-build")
 }
 
+/// Forgets the packaged (bindgen + wasm-opt) outputs of the MFEs called `names`, and with
+/// `shell` the shell's build stamp, so the next build does that work again: for timing a
+/// build from a change rather than from caches.
+pub fn forget_outputs(names: &[&str], shell: bool) -> Result<()> {
+    for name in names {
+        let cache = staging_dir().join("cache").join(name);
+        if cache.exists() {
+            std::fs::remove_dir_all(cache)?;
+        }
+    }
+    let stamp = paths::dist_dir().join(".shell-fingerprint");
+    if shell && stamp.exists() {
+        std::fs::remove_file(stamp)?;
+    }
+    Ok(())
+}
+
 /// Copies `dist/` into `dir` and adds the fixtures' files (the other-toolchain fixture
 /// included), for tests that edit the manifest.
 pub fn stage_test_web(build: &WebBuild, dir: &Path) -> Result<()> {

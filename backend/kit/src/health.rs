@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -46,7 +47,15 @@ pub fn database_and_nats<DB: sqlx::Database>(db: sqlx::Pool<DB>, nats: async_nat
     })
 }
 
+/// How often the recorder folds histogram samples into their buckets when nobody scrapes.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
 /// The process-wide Prometheus handle, installing the recorder on first use.
+///
+/// A recorder from `build_recorder` keeps every histogram sample until something renders
+/// or upkeeps it: a gateway nobody scraped grew by about 17 bytes a request (25 → 123 MB
+/// over 2.7 million). One thread per process runs the upkeep instead; a thread rather than
+/// a task, because the handle outlives any one runtime (tests start many).
 pub fn prometheus() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
@@ -54,6 +63,16 @@ pub fn prometheus() -> &'static PrometheusHandle {
         let handle = recorder.handle();
         // Another recorder may already be installed (e.g. by a test harness); ours still renders.
         let _ = metrics::set_global_recorder(recorder);
+        let upkeep = handle.clone();
+        let spawned = std::thread::Builder::new()
+            .name("metrics-upkeep".into())
+            .spawn(move || loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                upkeep.run_upkeep();
+            });
+        if let Err(err) = spawned {
+            tracing::warn!(%err, "no metrics upkeep thread: histograms grow until scraped");
+        }
         handle
     })
 }
