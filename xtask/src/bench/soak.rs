@@ -37,11 +37,17 @@ pub fn measure(config: &StackConfig, running: &Stack, report: &mut String) -> Re
     let (last_requests, last) = &samples[samples.len() - 1];
     let second_half = (last_requests - half_requests).max(1.0);
 
+    // The title stays the same from run to run: a later run replaces this section by it.
     writeln!(
         report,
-        "## Soak ({:.0} s, {:.0} catalog reads through the gateway, nothing scraping `/metrics`)\n",
+        "## Soak (catalog reads through the gateway, nothing scraping `/metrics`)\n"
+    )?;
+    writeln!(
+        report,
+        "{:.0} s, {:.0} requests after a warm-up round; RSS sampled after every {} s round.\n",
         started.elapsed().as_secs_f64(),
-        requests - first_requests
+        requests - first_requests,
+        super::ROUND_SECONDS
     )?;
     writeln!(
         report,
