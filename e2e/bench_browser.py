@@ -2,7 +2,8 @@
 
 - coldMount: fresh browser context (empty cache); from the moment the shell starts fetching
   the catalog MFE's JS glue to the first product card in the DOM (fetch + SRI check +
-  instantiate + mount + the first API call + render).
+  instantiate + mount + the first API call + render). Also with `?prefetch=off`, alternating:
+  the idle prefetch of the header's links may start before the first card is drawn.
 - routeSwitch: inside the mounted catalog MFE, from the click on "next page" to the new
   page status rendered (the shell's pushState/popstate plus the MFE's fetch and render).
   Each click waits until the previous page's images have loaded, as a shopper's would:
@@ -12,6 +13,13 @@
   rendering).
 - mfeSwap: from the click on "Sign in" (a shell page) to the catalog MFE unmounted and the
   shell page shown.
+- mfeSwitchCold / mfeSwitchPrefetched: a switch into an MFE not loaded yet, from the home page
+  (catalog mounted) to the cart: from the click on the header's cart link to the cart page
+  shown (the cart MFE's own element: loaded, mounted, its API call answered, drawn). Fresh
+  browser context each run, so nothing is in the HTTP cache. Cold: `?prefetch=off`, the click
+  fetches and compiles the cart. Prefetched: the pointer rests on the link first and the click
+  comes once the shell says the cart is prefetched (fetched and compiled, not instantiated).
+  The two alternate, run by run.
 All times are measured inside the page with performance.now(), so Playwright's own
 round-trips are not counted.
 """
@@ -19,6 +27,7 @@ round-trips are not counted.
 import json
 import os
 import statistics
+import urllib.request
 
 from playwright.sync_api import sync_playwright
 
@@ -62,11 +71,11 @@ def summary(values):
     return {"median": statistics.median(values), "p90": values[int(0.9 * (len(values) - 1))], "all": values}
 
 
-def cold_mount(browser):
+def cold_mount(browser, path="/"):
     context = browser.new_context(base_url=BASE_URL)
     page = context.new_page()
     page.add_init_script(FIRST_CARD)
-    page.goto("/")
+    page.goto(path)
     card_at = page.evaluate("window.__firstCard")
     start = page.evaluate(
         "() => performance.getEntriesByType('resource').find(e => /\\/mfe\\/catalog\\/.*\\.js$/.test(e.name)).startTime"
@@ -99,21 +108,62 @@ def route_switches(browser):
     return switches, waits, swaps
 
 
+CART_SHOWN = "return !!document.querySelector('[data-testid=cart-empty], [data-testid=cart-line]');"
+
+
+def mfe_switch(browser, prefetch: bool, cart_build: str):
+    context = browser.new_context(base_url=BASE_URL)
+    page = context.new_page()
+    page.goto("/" if prefetch else "/?prefetch=off")
+    page.wait_for_selector("[data-testid=product-grid] .product-card")
+    page.wait_for_function(IMAGES_LOADED)
+    # The shell's own cart call (the header badge) is answered before the switch starts.
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(e => new URL(e.name).pathname === '/api/cart')"
+    )
+    if prefetch:
+        page.hover("header a.cart-link")
+        page.wait_for_function("build => globalThis.__mercadoPrefetch[build] === 'ready'", arg=cart_build)
+    switch = page.evaluate(CLICK_AND_WAIT, ["header a.cart-link", CART_SHOWN, "/api/cart"])
+    context.close()
+    return switch["total"]
+
+
+def mfe_switches(browser):
+    with urllib.request.urlopen(BASE_URL + "/mfe/manifest.json") as response:
+        manifest = json.load(response)
+    cart_build = next(m["build"] for m in manifest["mfes"] if m["name"] == "cart")
+    mfe_switch(browser, False, cart_build)  # warm the cart service once
+    cold, prefetched = [], []
+    for _ in range(RUNS):
+        cold.append(mfe_switch(browser, False, cart_build))
+        prefetched.append(mfe_switch(browser, True, cart_build))
+    return cold, prefetched
+
+
 def main():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
         cold_mount(browser)  # warm the server side (DB pages, connection pool) once
-        colds = [cold_mount(browser) for _ in range(RUNS)]
+        colds, colds_off = [], []
+        for _ in range(RUNS):
+            colds.append(cold_mount(browser))
+            colds_off.append(cold_mount(browser, "/?prefetch=off"))
         switches, waits, swaps = route_switches(browser)
+        cold_switches, prefetched_switches = mfe_switches(browser)
         browser.close()
     print(json.dumps({
         "runs": RUNS,
         "coldMount": summary(colds),
+        "coldMountNoPrefetch": summary(colds_off),
         "routeSwitch": summary(switches),
         "routeSwitchApi": summary([api for api in waits if api is not None]),
         "routeSwitchOwn": summary([total - api for total, api in zip(switches, waits) if api is not None]),
         "mfeSwap": summary(swaps),
-        "note": "Cold mount includes the first catalog API call; route switch includes the MFE's API call for the next page.",
+        "mfeSwitchCold": summary(cold_switches),
+        "mfeSwitchPrefetched": summary(prefetched_switches),
+        "note": "Cold mount includes the first catalog API call; route switch includes the MFE's API call for the next page; "
+                "the switches into the cart include the cart's API call, each in a fresh browser context (nothing cached).",
     }))
 
 

@@ -26,7 +26,10 @@ pub fn App() -> impl IntoView {
     crate::cart::start(auth);
     crate::live::start(auth);
     slots::contain_crashes(slots);
+    // After a navigation the new page takes focus once the main slot has settled.
+    crate::router::focus::follow_main_slot(slots.view(SLOT_MAIN));
     crate::devtools::serve(slots);
+    crate::prefetch::start();
     // The page lives as long as the shell: keep the listener with it.
     std::mem::forget(listen::<AuthRequired, _>(|event| {
         navigate(&auth_page_href("/login", &event.return_to))
@@ -40,7 +43,10 @@ pub fn App() -> impl IntoView {
         slots.retry.track();
         let shell_page = is_shell_page(&path);
         let user = auth.user.get_untracked();
-        leptos::task::spawn_local(slots::resolve(slots, path, shell_page, user));
+        leptos::task::spawn_local(async move {
+            slots::resolve(slots, path, shell_page, user).await;
+            crate::prefetch::when_idle();
+        });
     });
     let page = move || {
         let mode = router.location.with(|l| match l.path.as_str() {

@@ -3,6 +3,8 @@
 // the last storefront:* events, and Unmount / Remount buttons. It reads only what the page
 // already shows (the slots' data attributes, the loader's timings, window events) and asks the
 // shell for changes with a `mercado-devtools:slot` event, so it costs nothing while closed.
+// A load that used a prefetched module says "(prefetched)"; its fetch time is then only what
+// was left of the prefetch when the navigation came.
 
 // The storefront:* event names, from contracts/src/events.rs (JS cannot import Rust).
 const EVENTS = [
@@ -45,7 +47,8 @@ function render() {
     const row = document.createElement("tr");
     row.dataset.slot = d.slot;
     [d.slot, d.mfe, d.mfeVersion, d.mfeBuild, d.state, d.failures].forEach((v) => cell(row, v));
-    cell(row, `${ms(t.fetch)} / ${ms(t.instantiate)} / ${ms(t.mount)}${t.cached ? " (cached module)" : ""}`);
+    const how = t.cached ? " (cached module)" : t.prefetched ? " (prefetched)" : "";
+    cell(row, `${ms(t.fetch)} / ${ms(t.instantiate)} / ${ms(t.mount)}${how}`);
     const actions = cell(row, "");
     slotButton(actions, "Remount", d.slot, "remount");
     slotButton(actions, "Unmount", d.slot, "unmount");

@@ -1,4 +1,4 @@
-//! Rust side of the MFE loader: import (cached per build), mount and unmount.
+//! Rust side of the MFE loader: import (cached per build), prefetch, mount and unmount.
 //!
 //! A module that failed to load or whose mount threw is evicted from the cache, so the next
 //! attempt gets a fresh instance; a panicked wasm instance is never reused.
@@ -15,11 +15,21 @@ const _: &str = include_str!("loader.js");
 extern "C" {
     #[wasm_bindgen(catch, js_name = loadMfe)]
     async fn load_mfe(
+        build: &str,
         js: &str,
         js_integrity: &str,
         wasm: &str,
         wasm_integrity: &str,
     ) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = prefetchMfe)]
+    fn prefetch_mfe(
+        build: &str,
+        js: &str,
+        js_integrity: &str,
+        wasm: &str,
+        wasm_integrity: &str,
+        low_priority: bool,
+    );
     #[wasm_bindgen(catch, js_name = mountMfe)]
     fn mount_mfe(
         module: &JsValue,
@@ -57,11 +67,36 @@ pub async fn module_for(entry: &MfeEntry) -> Result<JsValue, String> {
     if !cached.is_undefined() {
         return Ok(cached);
     }
-    let module = load_mfe(&entry.js, &entry.integrity.js, &entry.wasm, &entry.integrity.wasm)
-        .await
-        .map_err(|e| web_kit::json::js_error_text(&e))?;
+    let module = load_mfe(
+        &entry.build,
+        &entry.js,
+        &entry.integrity.js,
+        &entry.wasm,
+        &entry.integrity.wasm,
+    )
+    .await
+    .map_err(|e| web_kit::json::js_error_text(&e))?;
     MODULES.with(|m| m.set(&key(entry), &module));
     Ok(module)
+}
+
+/// Whether the entry's module is loaded (a prefetch would be for nothing).
+pub fn is_loaded(entry: &MfeEntry) -> bool {
+    MODULES.with(|m| m.has(&key(entry)))
+}
+
+/// Starts fetching and compiling the entry's files so that its next load only instantiates
+/// (`loader.js` keeps them by build; an entry without integrity, a development override, is
+/// not prefetched). Failures are forgotten: the real load reports them.
+pub fn prefetch(entry: &MfeEntry, low_priority: bool) {
+    prefetch_mfe(
+        &entry.build,
+        &entry.js,
+        &entry.integrity.js,
+        &entry.wasm,
+        &entry.integrity.wasm,
+        low_priority,
+    );
 }
 
 /// Forgets a module so the next load creates a fresh instance.

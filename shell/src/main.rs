@@ -16,6 +16,7 @@ mod live;
 mod loader;
 mod manifest;
 mod pages;
+mod prefetch;
 mod router;
 mod slots;
 

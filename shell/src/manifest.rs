@@ -1,6 +1,10 @@
 //! Fetching `/mfe/manifest.json` on each navigation (it is served `no-cache`, so this is a
 //! cheap revalidation that lets a new MFE version take effect without a shell rebuild), with
-//! a developer's overrides applied where the gateway allows them (`overrides.js`).
+//! a developer's overrides applied where the gateway allows them (`overrides.js`). The last
+//! one read is kept for prefetching ([`with_latest`]).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use contracts::manifest::{Manifest, MANIFEST_PATH, OVERRIDES_HEADER};
 use wasm_bindgen::prelude::*;
@@ -16,8 +20,24 @@ extern "C" {
     async fn apply_overrides(text: &str, allowed: bool) -> JsValue;
 }
 
+thread_local! {
+    /// The manifest the last navigation read, overrides applied.
+    static LATEST: RefCell<Option<Rc<Manifest>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the manifest the last navigation read, if one was: what prefetching decides
+/// by between navigations (a deploy since then only makes a prefetch useless, the navigation
+/// reads the manifest afresh).
+pub fn with_latest(f: impl FnOnce(&Manifest)) {
+    LATEST.with_borrow(|latest| {
+        if let Some(manifest) = latest {
+            f(manifest);
+        }
+    });
+}
+
 /// The current manifest, or a message saying why it could not be read.
-pub async fn fetch_manifest() -> Result<Manifest, String> {
+pub async fn fetch_manifest() -> Result<Rc<Manifest>, String> {
     let window = web_sys::window().ok_or("no window")?;
     let init = web_sys::RequestInit::new();
     init.set_cache(web_sys::RequestCache::NoCache);
@@ -39,5 +59,9 @@ pub async fn fetch_manifest() -> Result<Manifest, String> {
         .await
         .as_string()
         .unwrap_or_default();
-    web_kit::json::from_json_text(&text).map_err(|e| format!("manifest: {e}"))
+    let manifest: Rc<Manifest> = web_kit::json::from_json_text::<Manifest>(&text)
+        .map_err(|e| format!("manifest: {e}"))?
+        .into();
+    LATEST.set(Some(manifest.clone()));
+    Ok(manifest)
 }

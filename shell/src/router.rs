@@ -1,7 +1,8 @@
 //! The shell owns the URL: it intercepts same-origin link clicks and `storefront:navigate`,
 //! tells everyone with a synthetic `popstate` carrying the new location (MFEs follow the URL
 //! by listening to `popstate`; the browser fires it itself on back/forward), and writes the
-//! browser history entry once the new page is shown.
+//! browser history entry once the new page is shown. Then the new page takes focus
+//! ([`focus`]).
 //!
 //! Why not at once: writing history (`pushState`) makes Chromium commit a same-document
 //! navigation, 10–18 ms of the browser's CPU on our 2-core machines, and done before the MFE's
@@ -19,6 +20,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_kit::events::listen;
 use web_kit::location::location_of;
+
+pub mod focus;
 
 /// When an MFE does not say its page is shown, its history entry is written this long after
 /// the navigation.
@@ -80,11 +83,12 @@ pub fn provide_router() -> Router {
     let document = window.document().expect("a document");
     // These listeners live as long as the page: the shell is never unmounted.
     gloo_events::EventListener::new(&window, "popstate", move |event| {
+        let (path, search) = location_of(event);
         if !is_announcement(event) {
             // Back or forward: the browser moved, so navigations not yet written are void.
             UNWRITTEN.with_borrow_mut(Vec::clear);
+            location.with_untracked(|from| focus::expect_new_page(&from.path, &path));
         }
-        let (path, search) = location_of(event);
         set_location.set(Location { path, search })
     })
     .forget();
@@ -92,7 +96,7 @@ pub fn provide_router() -> Router {
     let active = gloo_events::EventListenerOptions::enable_prevent_default();
     gloo_events::EventListener::new_with_options(&document, "click", active, intercept_link_click).forget();
     std::mem::forget(listen::<Navigate, _>(|event| navigate(&event.to)));
-    std::mem::forget(listen::<PageShown, _>(|_| after_next_frame(write_history)));
+    std::mem::forget(listen::<PageShown, _>(|_| after_next_frame(page_shown)));
     let router = Router { location };
     provide_context(router);
     router
@@ -107,7 +111,9 @@ pub fn use_router() -> Router {
 /// it at once, writes its history entry once the page is shown (see the module docs).
 pub fn navigate(to: &str) {
     let Some(window) = web_sys::window() else { return };
-    if latest_href() != to {
+    let from = latest_href();
+    focus::expect_new_page(path_of(&from), path_of(to));
+    if from != to {
         UNWRITTEN.with_borrow_mut(|unwritten| unwritten.push(to.to_string()));
         window.scroll_to_with_x_and_y(0.0, 0.0);
         if FALLBACK.get().is_none() {
@@ -135,6 +141,17 @@ pub fn write_history() {
     for href in hrefs {
         let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
     }
+}
+
+/// An MFE says its page is on screen: its address goes into history, and it takes focus.
+fn page_shown() {
+    write_history();
+    focus::settle();
+}
+
+/// The path of a path-and-query `href`.
+fn path_of(href: &str) -> &str {
+    href.split(['?', '#']).next().unwrap_or(href)
 }
 
 /// Where the page is going: the last navigation announced, else the address bar.

@@ -12,7 +12,7 @@
 use std::cell::{Cell, RefCell};
 
 use contracts::events::{MfeCrashed, UserSummary};
-use contracts::manifest::{MfeEntry, SLOT_MAIN, SLOT_SECONDARY};
+use contracts::manifest::{Manifest, MfeEntry, SLOT_MAIN, SLOT_SECONDARY};
 use contracts::mount::{is_compatible, CONTRACT_VERSION};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -148,8 +148,9 @@ pub async fn resolve(slots: Slots, path: String, shell_page: bool, user: Option<
     for slot in SLOTS {
         let view = slots.view(slot);
         let wanted = match &manifest {
-            _ if shell_page && slot == SLOT_MAIN => None,
-            Ok(manifest) => manifest.mfe_for(slot, &path).cloned(),
+            Ok(manifest) => wanted(manifest, slot, &path, shell_page).cloned(),
+            // A shell page needs no manifest for its main content.
+            Err(_) if shell_page && slot == SLOT_MAIN => None,
             Err(error) if slot == SLOT_MAIN => {
                 unmount_slot(slot);
                 fail(view, None, error.clone());
@@ -160,6 +161,15 @@ pub async fn resolve(slots: Slots, path: String, shell_page: bool, user: Option<
         let not_found = slot == SLOT_MAIN && wanted.is_none() && !shell_page;
         apply(slot, view, wanted, not_found, generation, &user).await;
     }
+}
+
+/// The entry `slot` should hold on `path` (`shell_page`: the shell renders the main content
+/// itself). The one rule, for navigation and for prefetching.
+pub fn wanted<'a>(manifest: &'a Manifest, slot: &str, path: &str, shell_page: bool) -> Option<&'a MfeEntry> {
+    if shell_page && slot == SLOT_MAIN {
+        return None;
+    }
+    manifest.mfe_for(slot, path)
 }
 
 async fn apply(
