@@ -75,7 +75,7 @@ pub fn run(chosen: &[String]) -> Result<()> {
         sizes::section(&build, &mut report)?;
     }
     if wanted("delivery") {
-        delivery::measure(&tools, &mut report)?;
+        delivery::measure(&tools, &build, &mut report)?;
     }
     if SECTIONS
         .iter()

@@ -326,7 +326,11 @@ pub fn stage_build(staging: &Path, meta: &BuildMeta, js: &[u8], wasm: &[u8]) -> 
     std::fs::create_dir_all(&out)?;
     std::fs::write(out.join(format!("{name}.js")), js)?;
     std::fs::write(out.join(format!("{name}_bg.wasm")), wasm)?;
-    crate::precompress::dir(&out)?;
+    // The folder is named by the files' content, so copies already in it are of these files:
+    // brotli at quality 11 costs about a second per module, every build.
+    if !out.join(format!("{name}_bg.wasm.br")).exists() || !out.join(format!("{name}.js.br")).exists() {
+        crate::precompress::dir(&out)?;
+    }
     Ok(MfeEntry {
         name: name.to_string(),
         version: meta.version.to_string(),

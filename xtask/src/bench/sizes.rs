@@ -143,14 +143,26 @@ fn shell_size(dist: &Path) -> Result<Size> {
     Ok(size)
 }
 
-/// gzip -9 and brotli sizes of `file`: brotli from the copy the build wrote beside it, as the
-/// gateway serves it (computed when it is missing).
+/// gzip -9 and brotli sizes of `file`: those of the copies the build wrote beside it, as the
+/// gateway serves them (computed when one is missing).
 fn compressed(file: &Path) -> Result<(usize, usize)> {
-    let bytes = std::fs::read(file).with_context(|| file.display().to_string())?;
-    let served = format!("{}.br", file.display());
-    let brotli = match std::fs::metadata(&served) {
-        Ok(meta) => meta.len() as usize,
-        Err(_) => precompress::brotli(&bytes)?.len(),
+    let written = |suffix: &str| {
+        std::fs::metadata(format!("{}.{suffix}", file.display()))
+            .ok()
+            .map(|meta| meta.len() as usize)
     };
-    Ok((precompress::gzip(&bytes)?.len(), brotli))
+    let (gzip, brotli) = (written("gz"), written("br"));
+    if let (Some(gzip), Some(brotli)) = (gzip, brotli) {
+        return Ok((gzip, brotli));
+    }
+    let bytes = std::fs::read(file).with_context(|| file.display().to_string())?;
+    let gzip = match gzip {
+        Some(len) => len,
+        None => precompress::gzip(&bytes)?.len(),
+    };
+    let brotli = match brotli {
+        Some(len) => len,
+        None => precompress::brotli(&bytes)?.len(),
+    };
+    Ok((gzip, brotli))
 }
