@@ -1,6 +1,6 @@
-//! The payments settings: which provider, webhook secret and tolerance, session timeout, the
-//! sandbox's URLs — and the rule that the sandbox's published webhook secret is only ever
-//! accepted together with the sandbox.
+//! The payments settings: which provider, where its API is and the keys for it, webhook
+//! tolerance, session timeout, the sandbox's URLs — and the rules that keep a real provider
+//! from running with the sandbox's published secret or without its own keys.
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,6 +16,17 @@ pub struct Settings {
     pub service: ServiceConfig,
     /// The payment provider (`PAYMENTS_PROVIDER`, default `sandbox`).
     pub provider: Provider,
+    /// Base URL of the provider's Stripe-compatible API (`PAYMENTS_PROVIDER_URL`; unset: the
+    /// built-in sandbox of this very process for `sandbox`, [`STRIPE_API`] for `stripe`).
+    pub provider_url: Option<String>,
+    /// The provider's API secret key, sent as a bearer token (`PAYMENTS_SECRET_KEY`; the
+    /// sandbox makes up a random one per process when unset, so nobody else can call its
+    /// API; `stripe` needs Stripe's `sk_…` key).
+    pub secret_key: String,
+    /// Absolute base of the storefront the provider sends shoppers back to (`STOREFRONT_URL`,
+    /// e.g. `https://shop.example`; default empty: same-origin paths, enough for the sandbox,
+    /// which is served under the storefront's own address; Stripe needs it).
+    pub storefront_url: String,
     /// Shared secret that signs provider webhooks (`WEBHOOK_SECRET`; defaults to
     /// [`SANDBOX_SECRET`] only for the sandbox provider).
     pub webhook_secret: String,
@@ -37,13 +48,16 @@ pub struct Settings {
 /// The sandbox's well-known test secret (like a provider's test-mode key: not a secret).
 pub const SANDBOX_SECRET: &str = "whsec_mercado_sandbox";
 
+/// Stripe's API, the default base URL for `PAYMENTS_PROVIDER=stripe`.
+pub const STRIPE_API: &str = "https://api.stripe.com";
+
 /// Who takes the payments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Provider {
     /// Mercado's offline stand-in with its own pay page (the default; demo and tests).
     Sandbox,
-    /// A real hosted provider in the Stripe scheme. Reserved: no client for it exists yet,
-    /// so the settings accept it (and check its secret) but the service does not start.
+    /// Stripe, or any service speaking its API at `PAYMENTS_PROVIDER_URL`: no sandbox pages
+    /// are served, and its own keys are required.
     Stripe,
 }
 
@@ -99,15 +113,26 @@ pub enum SettingsError {
         /// The provider selected.
         provider: Provider,
     },
-    /// A provider the settings know but this build cannot talk to yet.
-    #[error(
-        "PAYMENTS_PROVIDER={provider} is not available yet (no client for it in this build); \
-         use `sandbox`"
-    )]
-    Unavailable {
+    /// A real provider without its API secret key.
+    #[error("PAYMENTS_PROVIDER={provider} needs PAYMENTS_SECRET_KEY set to the provider's secret key")]
+    MissingKey {
         /// The provider selected.
         provider: Provider,
     },
+    /// A real provider cannot send shoppers back to a relative path.
+    #[error(
+        "PAYMENTS_PROVIDER={provider} needs STOREFRONT_URL, the storefront's absolute http(s) \
+         address (the provider sends shoppers back there); it is {url:?}"
+    )]
+    StorefrontUrl {
+        /// The provider selected.
+        provider: Provider,
+        /// What was given.
+        url: String,
+    },
+    /// `PAYMENTS_PROVIDER_URL` is not an http(s) URL.
+    #[error("PAYMENTS_PROVIDER_URL={0:?} is not an http(s) URL")]
+    ProviderUrl(String),
 }
 
 impl Settings {
@@ -116,9 +141,18 @@ impl Settings {
         let sandbox_webhook_url: String = env_or("SANDBOX_WEBHOOK_URL", String::new())?;
         let provider = env_or("PAYMENTS_PROVIDER", Provider::Sandbox)?;
         let given_secret = std::env::var("WEBHOOK_SECRET").ok();
+        let provider_url: String = env_or("PAYMENTS_PROVIDER_URL", String::new())?;
+        let secret_key: String = env_or("PAYMENTS_SECRET_KEY", String::new())?;
         let settings = Self {
             service: ServiceConfig::from_env(PAYMENTS)?,
             provider,
+            provider_url: (!provider_url.is_empty()).then_some(provider_url),
+            secret_key: if secret_key.is_empty() && provider == Provider::Sandbox {
+                random_sandbox_key()
+            } else {
+                secret_key
+            },
+            storefront_url: env_or("STOREFRONT_URL", String::new())?,
             webhook_secret: webhook_secret(provider, given_secret)?,
             webhook_tolerance: Duration::from_secs(env_or("WEBHOOK_TOLERANCE_SECONDS", 300u64)?),
             payment_timeout: Duration::from_secs(env_or("PAYMENT_TIMEOUT_SECONDS", 900u64)?),
@@ -136,6 +170,9 @@ impl Settings {
         Self {
             service,
             provider: Provider::Sandbox,
+            provider_url: None,
+            secret_key: random_sandbox_key(),
+            storefront_url: String::new(),
             webhook_secret: SANDBOX_SECRET.into(),
             webhook_tolerance: Duration::from_secs(300),
             payment_timeout: Duration::from_secs(900),
@@ -147,15 +184,58 @@ impl Settings {
     }
 
     /// Whether these settings may run: the sandbox with any secret; another provider only
-    /// with a secret of its own, and only once this build has a client for it. Start-up
-    /// calls it too, so settings assembled in code obey the same rule as the environment.
+    /// with a webhook secret and an API key of its own and the storefront's absolute
+    /// address. Start-up calls it too, so settings assembled in code obey the same rules as
+    /// the environment.
     pub fn check(&self) -> Result<(), SettingsError> {
         webhook_secret(self.provider, Some(self.webhook_secret.clone()))?;
+        if let Some(url) = &self.provider_url {
+            if !is_http_url(url) {
+                return Err(SettingsError::ProviderUrl(url.clone()));
+            }
+        }
         match self.provider {
             Provider::Sandbox => Ok(()),
-            provider @ Provider::Stripe => Err(SettingsError::Unavailable { provider }),
+            provider @ Provider::Stripe => {
+                if self.secret_key.is_empty() {
+                    return Err(SettingsError::MissingKey { provider });
+                }
+                if !is_http_url(&self.storefront_url) {
+                    let url = self.storefront_url.clone();
+                    return Err(SettingsError::StorefrontUrl { provider, url });
+                }
+                Ok(())
+            }
         }
     }
+
+    /// The provider API's base URL; `own_port` is where this process serves its sandbox.
+    pub fn provider_base(&self, own_port: u16) -> String {
+        match (&self.provider_url, self.provider) {
+            (Some(url), _) => url.clone(),
+            (None, Provider::Sandbox) => format!("http://127.0.0.1:{own_port}/sandbox"),
+            (None, Provider::Stripe) => STRIPE_API.into(),
+        }
+    }
+
+    /// Where the provider sends the shopper back to: their order's page.
+    pub fn order_page(&self, order_id: &str) -> String {
+        format!(
+            "{}/account/orders/{order_id}",
+            self.storefront_url.trim_end_matches('/')
+        )
+    }
+}
+
+/// A sandbox API key nobody else knows: the sandbox's API is reachable through the gateway,
+/// and a published key would let anyone open or expire sessions on it.
+fn random_sandbox_key() -> String {
+    format!("sk_test_{}", uuid::Uuid::new_v4().simple())
+}
+
+fn is_http_url(text: &str) -> bool {
+    text.split_once("://")
+        .is_some_and(|(scheme, rest)| matches!(scheme, "http" | "https") && !rest.is_empty())
 }
 
 /// The webhook secret for `provider` from `WEBHOOK_SECRET` (`given`; empty counts as unset):
@@ -173,91 +253,4 @@ fn webhook_secret(provider: Provider, given: Option<String>) -> Result<String, S
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn settings(provider: Provider, secret: &str) -> Settings {
-        let service = ServiceConfig {
-            name: "payments",
-            host: "127.0.0.1".into(),
-            port: 0,
-            nats_url: "nats://127.0.0.1:1".into(),
-            database_url: "sqlite::memory:".into(),
-        };
-        Settings {
-            provider,
-            webhook_secret: secret.into(),
-            ..Settings::with_service(service)
-        }
-    }
-
-    #[test]
-    fn the_sandbox_defaults_to_its_published_secret_and_takes_another() {
-        assert_eq!(
-            webhook_secret(Provider::Sandbox, None).ok().as_deref(),
-            Some(SANDBOX_SECRET)
-        );
-        assert_eq!(
-            webhook_secret(Provider::Sandbox, Some(String::new()))
-                .ok()
-                .as_deref(),
-            Some(SANDBOX_SECRET)
-        );
-        assert_eq!(
-            webhook_secret(Provider::Sandbox, Some("whsec_own".into()))
-                .ok()
-                .as_deref(),
-            Some("whsec_own")
-        );
-        assert!(settings(Provider::Sandbox, SANDBOX_SECRET).check().is_ok());
-    }
-
-    #[test]
-    fn a_real_provider_refuses_an_unset_or_empty_secret() {
-        for given in [None, Some(String::new())] {
-            let err = webhook_secret(Provider::Stripe, given);
-            assert!(
-                matches!(
-                    err,
-                    Err(SettingsError::MissingSecret {
-                        provider: Provider::Stripe
-                    })
-                ),
-                "{err:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_real_provider_refuses_the_sandbox_secret_with_a_clear_message() {
-        let err = webhook_secret(Provider::Stripe, Some(SANDBOX_SECRET.into()));
-        assert!(matches!(err, Err(SettingsError::SandboxSecret { .. })), "{err:?}");
-        let checked = settings(Provider::Stripe, SANDBOX_SECRET).check();
-        let message = checked.err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(message.contains("PAYMENTS_PROVIDER=stripe"), "{message}");
-        assert!(message.contains("WEBHOOK_SECRET"), "{message}");
-    }
-
-    #[test]
-    fn a_real_provider_with_its_own_secret_passes_the_secret_rule_but_has_no_client_yet() {
-        assert_eq!(
-            webhook_secret(Provider::Stripe, Some("whsec_live".into()))
-                .ok()
-                .as_deref(),
-            Some("whsec_live")
-        );
-        let checked = settings(Provider::Stripe, "whsec_live").check();
-        assert!(
-            matches!(checked, Err(SettingsError::Unavailable { .. })),
-            "{checked:?}"
-        );
-    }
-
-    #[test]
-    fn the_provider_parses_from_its_name_and_refuses_others() {
-        assert_eq!("sandbox".parse::<Provider>(), Ok(Provider::Sandbox));
-        assert_eq!(" Stripe ".parse::<Provider>(), Ok(Provider::Stripe));
-        assert!("paypal".parse::<Provider>().is_err());
-        assert_eq!(Provider::Stripe.to_string(), "stripe");
-    }
-}
+mod tests;

@@ -18,9 +18,6 @@ pub enum PaymentsError {
     /// No such session.
     #[error("no session {0}")]
     UnknownSession(String),
-    /// The sandbox could not reach the webhook.
-    #[error("webhook delivery failed: {0}")]
-    Delivery(String),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -39,11 +36,6 @@ impl IntoResponse for PaymentsError {
             }
             PaymentsError::UnknownSession(id) => {
                 kit::problem::not_found(format!("There is no payment session {id}.")).0
-            }
-            PaymentsError::Delivery(reason) => {
-                tracing::error!(reason, "sandbox could not deliver its webhook");
-                Problem::new("provider-unavailable", "The payment could not be confirmed", 502)
-                    .with_detail("Please go back to your order and try again.")
             }
             PaymentsError::Database(err) => return kit::problem::database_error(&err).into_response(),
         };

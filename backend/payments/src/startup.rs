@@ -1,18 +1,23 @@
-//! Building payments on kit's foundation: the settings check (provider and webhook secret),
-//! the outbox relay, the session consumer, the expiry sweeper, the sandbox provider, and the
-//! HTTP router.
+//! Building payments on kit's foundation: the settings check (provider, keys, webhook
+//! secret), the provider client, the outbox relay, the session consumer, the expiry sweeper,
+//! the sandbox provider (when it is the provider), and the HTTP router.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::routing::{get, post};
 use axum::Router;
 use kit::serve::{Server, StartupError};
 use kit::service::Foundation;
 
-use crate::config::{Settings, SettingsError};
+use crate::config::{Provider, Settings, SettingsError};
+use crate::provider::ProviderClient;
 use crate::routes::{openapi, webhook};
 use crate::state::AppState;
 use crate::{events, sandbox};
+
+/// How long one provider call may take: a slow provider holds a saga step, not the service.
+const PROVIDER_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The service's own migrations; `kit::db::connect` runs kit's (outbox, inbox) before them.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -31,13 +36,20 @@ impl Application {
             .sandbox_webhook_url
             .clone()
             .unwrap_or_else(|| format!("http://127.0.0.1:{port}/webhooks/provider"));
+        let http = reqwest::Client::builder()
+            .timeout(PROVIDER_TIMEOUT)
+            .build()
+            .map_err(|e| StartupError::Other(format!("HTTP client: {e}")))?;
+        let provider = ProviderClient::new(http.clone(), &settings.provider_base(port), &settings.secret_key)
+            .map_err(|e| StartupError::Other(e.to_string()))?;
         let state = AppState {
             relay: base.spawn_relay(),
             db: base.db.clone(),
             nats: base.nats.clone(),
             bus: base.bus.clone(),
             settings: Arc::new(settings),
-            http: reqwest::Client::new(),
+            provider,
+            http,
             webhook_url: webhook_url.into(),
         };
         events::reserved::start(&state);
@@ -54,23 +66,21 @@ fn refused(err: SettingsError) -> StartupError {
 /// Payments' HTTP routes with the standard layers.
 pub fn router(state: AppState) -> Router {
     let ready = kit::health::database_and_nats(state.db.clone(), state.nats.clone());
-    let api = Router::new()
+    let mut api = Router::new()
         .route("/webhooks/provider", post(webhook::webhook_receive))
-        .route("/sandbox/checkout/{session}", get(sandbox::sandbox_page))
-        .route("/sandbox/checkout/{session}/pay", post(sandbox::sandbox_pay))
-        .route(
-            "/sandbox/checkout/{session}/decline",
-            post(sandbox::sandbox_decline),
-        )
-        .route("/openapi.json", get(openapi::openapi_json))
-        .with_state(state);
+        .route("/openapi.json", get(openapi::openapi_json));
+    // A real provider's shoppers pay on its pages: no sandbox to reach then.
+    if state.settings.provider == Provider::Sandbox {
+        api = api.nest("/sandbox", sandbox::router());
+    }
+    let api = api.with_state(state);
     kit::http::layers(api.merge(kit::health::router(ready)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Provider, SANDBOX_SECRET};
+    use crate::config::SANDBOX_SECRET;
 
     /// The database cannot be opened (and nothing listens on the NATS port): the check must
     /// come first, and a start that passes it fails on the database at once.

@@ -7,6 +7,7 @@ use kit::db::Pool;
 use kit::outbox::RelayHandle;
 
 use crate::config::Settings;
+use crate::provider::ProviderClient;
 
 /// Shared application state (cheap to clone).
 #[derive(Clone)]
@@ -21,6 +22,8 @@ pub struct AppState {
     pub relay: RelayHandle,
     /// Settings.
     pub settings: Arc<Settings>,
+    /// The payment provider's API (the sandbox's, or Stripe's).
+    pub provider: ProviderClient,
     /// The sandbox provider's HTTP client (it calls the webhook like a real provider).
     pub http: reqwest::Client,
     /// Where the sandbox sends webhooks.

@@ -17,21 +17,22 @@ pub struct Session {
     pub status: String,
 }
 
-/// Opens a session for `order_id` unless it has one; returns the session and whether it is new.
+/// Records the provider's session `id` for `order_id` unless the order has one; whether it
+/// is new (a redelivered `inventory.reserved` finds the first one).
 #[tracing::instrument(skip_all, fields(order_id))]
-pub async fn open_session(
+pub async fn insert_session(
     tx: &mut Connection,
+    id: &str,
     order_id: &str,
     amount_cents: i64,
     now: i64,
     expires_at: i64,
-) -> Result<(Session, bool), sqlx::Error> {
-    let id = format!("cs_{}", uuid::Uuid::new_v4().simple());
+) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO sessions (id, order_id, amount_cents, status, created_at, expires_at)
-         VALUES ($1, $2, $3, 'OPEN', $4, $5) ON CONFLICT (order_id) DO NOTHING",
+         VALUES ($1, $2, $3, 'OPEN', $4, $5) ON CONFLICT DO NOTHING",
     )
-    .bind(&id)
+    .bind(id)
     .bind(order_id)
     .bind(amount_cents)
     .bind(now)
@@ -39,11 +40,17 @@ pub async fn open_session(
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// The session of `order_id`, if one was opened.
+#[tracing::instrument(skip_all)]
+pub async fn session_by_order(db: &Pool, order_id: &str) -> Result<Option<Session>, sqlx::Error> {
     let row = sqlx::query("SELECT id, order_id, amount_cents, status FROM sessions WHERE order_id = $1")
         .bind(order_id)
-        .fetch_one(&mut *tx)
+        .fetch_optional(db)
         .await?;
-    Ok((session(&row)?, inserted == 1))
+    row.as_ref().map(session).transpose()
 }
 
 fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {

@@ -1,4 +1,4 @@
-//! Payments' rules: the webhook signature scheme and the provider's event format.
+//! Payments' rules: the webhook signature scheme and what a provider event means.
 
 pub mod provider_event;
 pub mod signature;

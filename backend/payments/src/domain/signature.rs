@@ -123,4 +123,16 @@ mod tests {
             Err(SignatureError::Mismatch)
         );
     }
+
+    #[test]
+    fn a_signature_from_the_future_is_refused_beyond_the_tolerance_only() {
+        // Clocks drift: a little ahead is accepted, past the tolerance it is a forged time.
+        let ahead = sign(SECRET, 1_300, b"x");
+        assert_eq!(verify(SECRET, Some(&ahead), b"x", 1_000, 300), Ok(()));
+        let too_far = sign(SECRET, 1_301, b"x");
+        assert_eq!(
+            verify(SECRET, Some(&too_far), b"x", 1_000, 300),
+            Err(SignatureError::Stale)
+        );
+    }
 }

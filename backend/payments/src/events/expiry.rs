@@ -4,6 +4,7 @@
 use contracts::payments::PaymentFailed;
 use kit::{clock, outbox};
 
+use crate::domain::provider_event::TIMED_OUT;
 use crate::state::AppState;
 use crate::store;
 
@@ -23,12 +24,21 @@ pub fn start(state: &AppState) -> tokio::task::JoinHandle<()> {
 
 /// Fails every overdue session, each in a short write transaction of its own.
 ///
+/// Each is first expired at the provider, so it can no longer be paid there. That is best
+/// effort: the timeout is the store's promise to the shopper and holds even when the
+/// provider cannot be reached or the session is no longer open there (money that arrives
+/// for a closed session is logged for a refund by the webhook).
+///
 /// Every replica sweeps the same table, and the list is read outside the transactions: two
 /// sweeps may well pick the same sessions. Only the conditional close
 /// ([`store::close_session`], `… WHERE status = 'OPEN' RETURNING …`) decides, under the write
-/// turn, who acts on a session; the later sweep finds it closed and publishes nothing.
+/// turn, who acts on a session; the later sweep finds it closed and publishes nothing. The
+/// provider's `checkout.session.expired` event closes it the same way, whichever comes first.
 async fn sweep(state: &AppState) -> Result<(), sqlx::Error> {
     for id in store::overdue(&state.db, clock::unix_millis() / 1000).await? {
+        if let Err(err) = state.provider.expire_checkout_session(&id).await {
+            tracing::info!(session = id, error = %err, "provider did not expire the session");
+        }
         let mut tx = kit::db::begin_write(&state.db).await?;
         let Some(order_id) = store::close_session(&mut tx, &id, "EXPIRED").await? else {
             // Paid, declined or expired by someone else since the list was read.
@@ -38,7 +48,7 @@ async fn sweep(state: &AppState) -> Result<(), sqlx::Error> {
         tracing::info!(order_id, session = id, "payment timed out");
         let failed = PaymentFailed {
             order_id,
-            reason: "Payment timed out.".into(),
+            reason: TIMED_OUT.into(),
         };
         outbox::enqueue(&mut tx, failed).await?;
         tx.commit().await?;

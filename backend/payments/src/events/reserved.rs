@@ -1,11 +1,17 @@
-//! `inventory.reserved` → open a payment session → `payments.session-created`.
+//! `inventory.reserved` → a Checkout Session at the provider → `payments.session-created`.
 
+use std::collections::BTreeMap;
+
+use contracts::catalog::Currency;
 use contracts::inventory::InventoryReserved;
 use contracts::messaging::Envelope;
 use contracts::payments::PaymentSessionCreated;
 use kit::bus::HandleError;
 use kit::{clock, inbox, outbox};
 
+use crate::config::Settings;
+use crate::provider::wire::{CreateCheckoutSession, LineItem, PriceData, ProductData};
+use crate::provider::ProviderError;
 use crate::state::AppState;
 use crate::store;
 
@@ -20,12 +26,43 @@ pub fn start(state: &AppState) {
         .consume(CONSUMER, move |e: Envelope<InventoryReserved>| open(s.clone(), e));
 }
 
-/// The pay page of a session, as the shopper's browser reaches it through the gateway.
-pub fn checkout_url(state: &AppState, session_id: &str) -> String {
-    format!(
-        "{}/sandbox/checkout/{session_id}",
-        state.settings.public_path.trim_end_matches('/')
-    )
+/// What the provider is asked for: one line for the whole order (the provider needs no
+/// itemisation; the store's receipt has it), the order id as `client_reference_id` and in
+/// `metadata`, and the order's page to come back to either way.
+pub fn session_params(settings: &Settings, order: &InventoryReserved) -> CreateCheckoutSession {
+    let order_page = settings.order_page(&order.order_id);
+    let short = order.order_id.split('-').next().unwrap_or(&order.order_id);
+    CreateCheckoutSession {
+        mode: "payment".into(),
+        line_items: vec![LineItem {
+            price_data: PriceData {
+                currency: provider_currency(order.total.currency).into(),
+                unit_amount: order.total.cents,
+                product_data: ProductData {
+                    name: format!("Mercado order {short}"),
+                },
+            },
+            quantity: 1,
+        }],
+        client_reference_id: Some(order.order_id.clone()),
+        metadata: BTreeMap::from([("order_id".to_string(), order.order_id.clone())]),
+        success_url: order_page.clone(),
+        cancel_url: Some(order_page),
+        expires_at: None,
+    }
+}
+
+/// Stripe's spelling: lower-case ISO 4217 (a new store currency must be spelled out here).
+fn provider_currency(currency: Currency) -> &'static str {
+    match currency {
+        Currency::EUR => "eur",
+    }
+}
+
+/// One session per order at the provider too: a retried or redelivered request carries the
+/// same key, so the provider answers with the session it already made.
+fn idempotency_key(order_id: &str) -> String {
+    format!("mercado-session-{order_id}")
 }
 
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
@@ -38,6 +75,26 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
             order.order_id
         )));
     }
+    if store::session_by_order(&state.db, &order.order_id)
+        .await
+        .map_err(retry)?
+        .is_some()
+    {
+        return Ok(()); // A repeat: the session is open (or closed) already, and announced.
+    }
+    // Outside any transaction: the provider may take its time, and the key makes it safe
+    // to ask again if what follows fails.
+    let created = state
+        .provider
+        .create_checkout_session(
+            &session_params(&state.settings, &order),
+            &idempotency_key(&order.order_id),
+        )
+        .await
+        .map_err(provider_failed)?;
+    let checkout_url = created
+        .url
+        .ok_or_else(|| HandleError::Reject(format!("session {} has no pay page", created.id)))?;
     let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
     if !inbox::first_delivery(&mut tx, CONSUMER, &envelope.id)
         .await
@@ -47,21 +104,35 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
     }
     let now = clock::unix_millis() / 1000;
     let expires = now + state.settings.payment_timeout.as_secs() as i64;
-    let (session, new) = store::open_session(&mut tx, &order.order_id, order.total.cents, now, expires)
-        .await
-        .map_err(retry)?;
+    let new = store::insert_session(
+        &mut tx,
+        &created.id,
+        &order.order_id,
+        order.total.cents,
+        now,
+        expires,
+    )
+    .await
+    .map_err(retry)?;
     if new {
-        let created = PaymentSessionCreated {
+        let event = PaymentSessionCreated {
             order_id: order.order_id,
-            checkout_url: checkout_url(&state, &session.id),
-            session_id: session.id.clone(),
+            session_id: created.id,
+            checkout_url,
         };
-        outbox::enqueue(&mut tx, created).await.map_err(retry)?;
+        outbox::enqueue(&mut tx, event).await.map_err(retry)?;
     }
     tx.commit().await.map_err(retry)?;
     state.relay.notify();
-    if new && state.settings.sandbox_auto_pay {
-        crate::sandbox::pay_soon(state, session.id);
-    }
     Ok(())
+}
+
+/// A provider that cannot be reached is waited for; one that refuses the request (a bad key,
+/// bad parameters) will refuse it again: the event goes to the dead letters for a person.
+fn provider_failed(err: ProviderError) -> HandleError {
+    if err.is_transient() {
+        HandleError::Retry(err.to_string())
+    } else {
+        HandleError::Reject(err.to_string())
+    }
 }

@@ -1,5 +1,5 @@
-//! `POST /webhooks/provider`: the provider reports a payment's outcome. Verified before
-//! anything is read, de-duplicated by event id, then published to the saga.
+//! `POST /webhooks/provider`: the provider reports a payment's outcome as a Stripe Event.
+//! Verified before anything is read, de-duplicated by event id, then published to the saga.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -11,9 +11,10 @@ use kit::{clock, outbox};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::provider_event::{ProviderEvent, COMPLETED, DECLINED};
+use crate::domain::provider_event::{self, DECLINED};
 use crate::domain::signature::{self, SIGNATURE_HEADER};
 use crate::error::PaymentsError;
+use crate::provider::wire::Event;
 use crate::state::AppState;
 use crate::store;
 
@@ -22,16 +23,29 @@ use crate::store;
 pub struct WebhookReceipt {
     /// True when this event id was handled before (nothing changed this time).
     pub duplicate: bool,
+    /// True for a genuine event the store does not act on (another type, or a completed
+    /// session whose delayed payment is still pending): acknowledged so the provider stops
+    /// re-sending it.
+    pub ignored: bool,
+}
+
+impl WebhookReceipt {
+    fn handled() -> Json<Self> {
+        Json(Self {
+            duplicate: false,
+            ignored: false,
+        })
+    }
 }
 
 /// Receives a signed provider event.
 #[utoipa::path(
     post, path = "/webhooks/provider", tag = "webhooks",
-    request_body(content = String, content_type = "application/json", description = "A provider event, raw: the signature covers these exact bytes"),
+    request_body(content = String, content_type = "application/json", description = "A Stripe Event (checkout.session.completed, .async_payment_succeeded, .async_payment_failed, .expired), raw: the signature covers these exact bytes"),
     params(("Stripe-Signature" = String, Header, description = "t=<unix>,v1=<hex HMAC-SHA256 of \"t.body\">")),
     responses(
-        (status = 200, description = "Handled (or a repeat of a handled event)", body = WebhookReceipt),
-        (status = 400, description = "Unsigned, forged, replayed or malformed: nothing changed", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Handled, a repeat of a handled event, or an event the store does not act on", body = WebhookReceipt),
+        (status = 400, description = "Unsigned, forged, replayed, signed too far in the future, malformed, or for an unknown session: nothing changed", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[tracing::instrument(skip_all)]
@@ -44,19 +58,23 @@ pub async fn webhook_receive(
     let header = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
     let tolerance = state.settings.webhook_tolerance.as_secs() as i64;
     signature::verify(&state.settings.webhook_secret, header, &body, now, tolerance)?;
-    let event: ProviderEvent =
-        serde_json::from_slice(&body).map_err(|e| PaymentsError::BadEvent(e.to_string()))?;
-    let status = match event.kind.as_str() {
-        COMPLETED => "PAID",
-        DECLINED => "FAILED",
-        other => return Err(PaymentsError::BadEvent(format!("unknown event type {other:?}"))),
+    let event: Event = serde_json::from_slice(&body).map_err(|e| PaymentsError::BadEvent(e.to_string()))?;
+    let Some(closing) = provider_event::closing(&event).map_err(PaymentsError::BadEvent)? else {
+        return Ok(Json(WebhookReceipt {
+            duplicate: false,
+            ignored: true,
+        }));
     };
-    let session = store::session_by_id(&state.db, &event.data.session_id)
+    let status = closing.status;
+    let session = store::session_by_id(&state.db, &closing.session_id)
         .await?
-        .ok_or_else(|| PaymentsError::BadEvent(format!("unknown session {}", event.data.session_id)))?;
+        .ok_or_else(|| PaymentsError::BadEvent(format!("unknown session {}", closing.session_id)))?;
     let mut tx = kit::db::begin_write(&state.db).await?;
     if !store::first_webhook(&mut tx, &event.id, now).await? {
-        return Ok(Json(WebhookReceipt { duplicate: true }));
+        return Ok(Json(WebhookReceipt {
+            duplicate: true,
+            ignored: false,
+        }));
     }
     match store::close_session(&mut tx, &session.id, status).await? {
         Some(order_id) if status == "PAID" => {
@@ -72,7 +90,7 @@ pub async fn webhook_receive(
         Some(order_id) => {
             let failed = PaymentFailed {
                 order_id,
-                reason: "Payment declined.".into(),
+                reason: closing.reason.unwrap_or(DECLINED).into(),
             };
             outbox::enqueue(&mut tx, failed).await?;
         }
@@ -90,5 +108,5 @@ pub async fn webhook_receive(
     }
     tx.commit().await?;
     state.relay.notify();
-    Ok(Json(WebhookReceipt { duplicate: false }))
+    Ok(WebhookReceipt::handled())
 }

@@ -1,23 +1,85 @@
-//! The sandbox payment provider: Mercado's own offline stand-in for a hosted provider.
+//! The sandbox payment provider: Mercado's own offline stand-in for Stripe, served by the
+//! payments process but reached only over HTTP, like a hosted provider.
 //!
-//! `GET /sandbox/checkout/{session}` is the hosted pay page (amount, Pay, Decline). Pressing a
-//! button makes the sandbox do what a real provider does: build an event, sign it with the
-//! shared secret, POST it to the webhook over HTTP, and send the shopper back to their order.
-//! It shares no code path with the webhook's checks, so those are exercised for real.
+//! It speaks Stripe's API for what the store uses ([`api`]: create, retrieve and expire
+//! Checkout Sessions, bearer secret key), keeps its sessions in a table of its own, and
+//! serves the hosted pay page `GET /sandbox/checkout/{session}` (amount, Pay, Decline).
+//! Pressing a button does what Stripe does: the session closes, an Event is signed with the
+//! webhook secret and POSTed to the webhook ([`deliver`]), and the shopper is sent to the
+//! session's `success_url` / `cancel_url`. It shares no code path with the webhook's checks,
+//! so those are exercised for real.
 
+pub mod api;
+pub mod deliver;
 mod page;
+pub mod store;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use kit::clock;
 use kit::problem::Path;
 
-use crate::domain::provider_event::{ProviderEvent, ProviderEventData, COMPLETED, DECLINED};
-use crate::domain::signature::{self, SIGNATURE_HEADER};
 use crate::error::PaymentsError;
+use crate::provider::wire::{SESSION_ASYNC_PAYMENT_FAILED, SESSION_COMPLETED};
 use crate::state::AppState;
-use crate::store;
+use store::SandboxSession;
+
+/// The sandbox's routes, mounted under `/sandbox` when it is the provider.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/checkout/sessions", post(api::sandbox_create_session))
+        .route(
+            "/v1/checkout/sessions/{session}",
+            get(api::sandbox_retrieve_session),
+        )
+        .route(
+            "/v1/checkout/sessions/{session}/expire",
+            post(api::sandbox_expire_session),
+        )
+        .route("/checkout/{session}", get(sandbox_page))
+        .route("/checkout/{session}/pay", post(sandbox_pay))
+        .route("/checkout/{session}/decline", post(sandbox_decline))
+}
+
+/// The hosted pay page of `session_id`, as the shopper's browser reaches it (through the
+/// gateway, under the storefront's own address).
+pub fn pay_page(state: &AppState, session_id: &str) -> String {
+    format!(
+        "{}/sandbox/checkout/{session_id}",
+        state.settings.public_path.trim_end_matches('/')
+    )
+}
+
+/// The two buttons of the pay page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    /// The card is charged: `checkout.session.completed`, paid.
+    Pay,
+    /// The charge is refused: `checkout.session.async_payment_failed`. (Stripe's own page
+    /// lets the shopper try another card; the sandbox's stands for one who gives up.)
+    Decline,
+}
+
+impl Button {
+    /// The session's `payment_status` after the press (its `status` is `complete` either way).
+    fn payment_status(self) -> &'static str {
+        match self {
+            Button::Pay => "paid",
+            Button::Decline => "unpaid",
+        }
+    }
+
+    /// The event that announces it.
+    fn event_type(self) -> &'static str {
+        match self {
+            Button::Pay => SESSION_COMPLETED,
+            Button::Decline => SESSION_ASYNC_PAYMENT_FAILED,
+        }
+    }
+}
 
 /// The hosted pay page.
 #[utoipa::path(
@@ -29,15 +91,11 @@ pub async fn sandbox_page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, PaymentsError> {
-    let session = store::session_by_id(&state.db, &id)
+    let session = store::by_id(&state.db, &id)
         .await?
         .ok_or(PaymentsError::UnknownSession(id))?;
-    let action = format!(
-        "{}/sandbox/checkout/{}",
-        state.settings.public_path.trim_end_matches('/'),
-        session.id
-    );
-    let html = page::render(&session, &action);
+    let open = session.status == "open" && session.expires_at > clock::unix_millis() / 1000;
+    let html = page::render(&session, open, &pay_page(&state, &session.id));
     Ok(([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response())
 }
 
@@ -45,73 +103,77 @@ pub async fn sandbox_page(
 #[utoipa::path(
     post, path = "/sandbox/checkout/{session}/pay", tag = "sandbox",
     params(("session" = String, Path, description = "Session id")),
-    responses((status = 303, description = "Back to the order"), (status = 404, description = "No such session"))
+    responses((status = 303, description = "To the session's success_url"), (status = 404, description = "No such session"))
 )]
 pub async fn sandbox_pay(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Redirect, PaymentsError> {
-    complete(&state, &id, COMPLETED).await
+    press(&state, &id, Button::Pay).await
 }
 
-/// "Decline": the provider reports a declined payment.
+/// "Decline": the provider reports a failed payment.
 #[utoipa::path(
     post, path = "/sandbox/checkout/{session}/decline", tag = "sandbox",
     params(("session" = String, Path, description = "Session id")),
-    responses((status = 303, description = "Back to the order"), (status = 404, description = "No such session"))
+    responses((status = 303, description = "To the session's cancel_url"), (status = 404, description = "No such session"))
 )]
 pub async fn sandbox_decline(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Redirect, PaymentsError> {
-    complete(&state, &id, DECLINED).await
+    press(&state, &id, Button::Decline).await
 }
 
-async fn complete(state: &AppState, id: &str, kind: &str) -> Result<Redirect, PaymentsError> {
-    let session = store::session_by_id(&state.db, id)
+/// Closes the session (if still open) and delivers its event before sending the shopper on,
+/// so the page they land on already shows the outcome; a failed delivery is retried in the
+/// background, as Stripe retries, and the shopper is not kept waiting for it.
+async fn press(state: &AppState, id: &str, button: Button) -> Result<Redirect, PaymentsError> {
+    let session = store::by_id(&state.db, id)
         .await?
         .ok_or_else(|| PaymentsError::UnknownSession(id.into()))?;
-    if session.status == "OPEN" {
-        send_webhook(state, &session.id, kind).await?;
+    if let Some(closed) = close(state, id, button).await? {
+        match deliver::event_about(state, button.event_type(), &closed) {
+            Ok(event) => {
+                if let Err(err) = deliver::send(state, &event).await {
+                    tracing::warn!(session = id, error = %err, "webhook delivery failed; retrying");
+                    deliver::send_soon(state, event);
+                }
+            }
+            Err(err) => tracing::error!(session = id, error = %err, "sandbox could not build its event"),
+        }
     }
-    Ok(Redirect::to(&format!("/account/orders/{}", session.order_id)))
+    Ok(Redirect::to(&return_url(&session, button)))
 }
 
-/// Pays `session_id` in the background, as a shopper pressing "Pay" at once would
-/// (`SANDBOX_AUTO_PAY`). If it fails the session stays open and times out like an unpaid one.
-pub fn pay_soon(state: AppState, session_id: String) {
+async fn close(state: &AppState, id: &str, button: Button) -> Result<Option<SandboxSession>, sqlx::Error> {
+    let now = clock::unix_millis() / 1000;
+    store::close(&state.db, id, "complete", button.payment_status(), now).await
+}
+
+/// Presses `button` on `session_id` in the background, as a shopper doing it at once would
+/// (`SANDBOX_AUTO_PAY`); its event is delivered with retries.
+pub fn press_soon(state: &AppState, session_id: &str, button: Button) {
+    let state = state.clone();
+    let id = session_id.to_string();
     tokio::spawn(async move {
-        if let Err(err) = send_webhook(&state, &session_id, COMPLETED).await {
-            tracing::warn!(session_id, error = %err, "sandbox auto-pay failed");
+        match close(&state, &id, button).await {
+            Ok(Some(closed)) => match deliver::event_about(&state, button.event_type(), &closed) {
+                Ok(event) => deliver::send_soon(&state, event),
+                Err(err) => tracing::error!(session = id, error = %err, "sandbox could not build its event"),
+            },
+            Ok(None) => {}
+            Err(err) => tracing::warn!(session = id, error = %err, "sandbox auto-pay failed"),
         }
     });
 }
 
-/// Signs and delivers one event, as a provider would.
-pub async fn send_webhook(state: &AppState, session_id: &str, kind: &str) -> Result<(), PaymentsError> {
-    let event = ProviderEvent {
-        id: format!("evt_{}", uuid::Uuid::new_v4().simple()),
-        kind: kind.into(),
-        data: ProviderEventData {
-            session_id: session_id.into(),
-        },
+/// Where the shopper goes: `success_url` after paying, `cancel_url` (else `success_url`)
+/// after declining, with Stripe's `{CHECKOUT_SESSION_ID}` placeholder filled in.
+fn return_url(session: &SandboxSession, button: Button) -> String {
+    let url = match button {
+        Button::Pay => &session.success_url,
+        Button::Decline => session.cancel_url.as_ref().unwrap_or(&session.success_url),
     };
-    let body = serde_json::to_vec(&event).map_err(|e| PaymentsError::Delivery(e.to_string()))?;
-    let signed = signature::sign(&state.settings.webhook_secret, clock::unix_millis() / 1000, &body);
-    let response = state
-        .http
-        .post(state.webhook_url.as_ref())
-        .header(SIGNATURE_HEADER, signed)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| PaymentsError::Delivery(e.to_string()))?;
-    if !response.status().is_success() {
-        return Err(PaymentsError::Delivery(format!(
-            "webhook answered {}",
-            response.status()
-        )));
-    }
-    Ok(())
+    url.replace("{CHECKOUT_SESSION_ID}", &session.id)
 }

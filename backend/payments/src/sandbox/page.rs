@@ -2,12 +2,13 @@
 
 use contracts::catalog::Money;
 
-use crate::store::Session;
+use super::store::SandboxSession;
 
-/// The page for `session`; the forms post to `action`/pay and `action`/decline.
-pub fn render(session: &Session, action: &str) -> String {
-    let amount = Money::eur(session.amount_cents).display();
-    let body = if session.status == "OPEN" {
+/// The page for `session` (`open`: it can still be paid); the forms post to `action`/pay and
+/// `action`/decline.
+pub fn render(session: &SandboxSession, open: bool, action: &str) -> String {
+    let amount = amount(session);
+    let body = if open {
         format!(
             r#"<p class="amount" data-testid="amount">{amount}</p>
 <form method="post" action="{action}/pay"><button class="pay" data-testid="pay">Pay {amount}</button></form>
@@ -16,7 +17,7 @@ pub fn render(session: &Session, action: &str) -> String {
     } else {
         format!(
             r#"<p class="closed" data-testid="closed">This payment is {}.</p>"#,
-            session.status.to_lowercase()
+            outcome(session)
         )
     };
     format!(
@@ -37,11 +38,42 @@ button {{ font: inherit; font-weight: 700; width: 100%; border: 0; border-radius
 <p class="note">Order {order} · test mode, no money moves</p>
 {body}
 </main></body></html>"#,
-        order = short(&session.order_id),
+        order = html_escape(short(session.client_reference_id.as_deref().unwrap_or(""))),
+    )
+}
+
+/// The closed session in the shopper's words.
+fn outcome(session: &SandboxSession) -> &'static str {
+    match (session.status.as_str(), session.payment_status.as_str()) {
+        ("complete", "paid") => "paid",
+        ("complete", _) => "declined",
+        _ => "expired",
+    }
+}
+
+/// The amount as the store shows it (euros); another currency as `12.34 USD`.
+fn amount(session: &SandboxSession) -> String {
+    if session.currency == "eur" {
+        return Money::eur(session.amount_total).display();
+    }
+    let minor = session.amount_total;
+    format!(
+        "{}.{:02} {}",
+        minor / 100,
+        minor % 100,
+        session.currency.to_uppercase()
     )
 }
 
 /// The first block of a UUID: enough for a person to recognise the order.
 fn short(order_id: &str) -> &str {
     order_id.split('-').next().unwrap_or(order_id)
+}
+
+/// The reference is the API caller's text: never markup on the page.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -1,22 +1,25 @@
-//! `spawn_app()`: payments with its own database and nats-server, and recorders of what it
-//! publishes.
+//! `spawn_app()`: payments with its own database and nats-server, recorders of what it
+//! publishes, and [`TestApp::settle`], which waits until it is at rest.
 
 use std::time::Duration;
 
 use contracts::catalog::Money;
 use contracts::inventory::InventoryReserved;
-use contracts::messaging::Envelope;
+use contracts::messaging::{Envelope, INVENTORY_STREAM, PAYMENTS_STREAM};
 use contracts::payments::{PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
 use kit::bus::Bus;
 use kit::db::Pool;
 use kit::testing::{service_config, NatsServer, Recorder, TestDatabase};
 use mercado_payments::config::Settings;
+use mercado_payments::events::reserved::CONSUMER;
+use mercado_payments::provider::ProviderClient;
 use mercado_payments::startup::{Application, MIGRATOR};
 
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub bus: Bus,
+    pub nats: async_nats::Client,
     pub db: Pool,
     pub sessions: Recorder<PaymentSessionCreated>,
     pub succeeded: Recorder<PaymentSucceeded>,
@@ -53,7 +56,8 @@ async fn spawn(replicas: usize, customise: impl Fn(&mut Settings)) -> (TestApp, 
         bases.push(format!("http://127.0.0.1:{}", app.port()));
         tokio::spawn(app.run_until_stopped());
     }
-    let bus = Bus::new(async_nats::connect(nats.url()).await.unwrap());
+    let client = async_nats::connect(nats.url()).await.unwrap();
+    let bus = Bus::new(client.clone());
     let app = TestApp {
         base: bases[0].clone(),
         // The shopper's browser is sent back to their order: see the redirect, do not follow it.
@@ -66,6 +70,7 @@ async fn spawn(replicas: usize, customise: impl Fn(&mut Settings)) -> (TestApp, 
         succeeded: Recorder::start(&bus, "test-succeeded"),
         failed: Recorder::start(&bus, "test-failed"),
         bus,
+        nats: client,
         _nats: nats,
         _database: database,
     };
@@ -115,6 +120,16 @@ impl TestApp {
         response.text().await.unwrap()
     }
 
+    /// The provider client payments uses, pointed at this app's sandbox with `secret_key`.
+    pub fn provider(&self, secret_key: &str) -> ProviderClient {
+        ProviderClient::new(
+            reqwest::Client::new(),
+            &format!("{}/sandbox", self.base),
+            secret_key,
+        )
+        .unwrap()
+    }
+
     pub async fn webhook(&self, body: &str, signature: Option<&str>) -> reqwest::Response {
         let mut request = self
             .http
@@ -128,7 +143,51 @@ impl TestApp {
     }
 }
 
-/// Lets consumers and relays run, for asserting that something did *not* happen.
-pub async fn settle() {
-    tokio::time::sleep(Duration::from_millis(400)).await;
+/// The consumers that carry payments' work, by stream: its own on `inventory.reserved`, and
+/// the test's recorders of what it publishes.
+const CONSUMERS: [(&str, &str); 4] = [
+    (INVENTORY_STREAM.name, CONSUMER),
+    (PAYMENTS_STREAM.name, "test-sessions"),
+    (PAYMENTS_STREAM.name, "test-succeeded"),
+    (PAYMENTS_STREAM.name, "test-failed"),
+];
+
+impl TestApp {
+    /// Waits (up to 10 s) until payments is at rest, for asserting that something did *not*
+    /// happen: every event in its outbox is published, and each consumer above has been
+    /// given every message of its stream and acknowledged it. Whatever payments was going to
+    /// publish in answer to what the test did has then been recorded.
+    pub async fn settle(&self) {
+        let js = async_nats::jetstream::new(self.nats.clone());
+        for _ in 0..400 {
+            if self.at_rest(&js).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("payments did not come to rest within 10 s");
+    }
+
+    async fn at_rest(&self, js: &async_nats::jetstream::Context) -> bool {
+        let unpublished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
+            .fetch_one(&self.db)
+            .await
+            .unwrap();
+        if unpublished > 0 {
+            return false;
+        }
+        for (stream, consumer) in CONSUMERS {
+            // A stream or consumer not created yet is work not yet begun.
+            let Ok(stream) = js.get_stream(stream).await else {
+                return false;
+            };
+            let Ok(info) = stream.consumer_info(consumer).await else {
+                return false;
+            };
+            if info.num_pending > 0 || info.num_ack_pending > 0 {
+                return false;
+            }
+        }
+        true
+    }
 }

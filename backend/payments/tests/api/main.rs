@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+mod provider;
 mod replicas;
 mod sessions;
 mod webhook;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::{settle, spawn_replicas};
+use crate::helpers::spawn_replicas;
 
 /// Sessions the test lets time out.
 const ORDERS: usize = 8;
@@ -22,7 +22,7 @@ async fn two_replicas_sweeping_together_time_each_session_out_once() {
     }
 
     app.failed.wait_for(ORDERS).await;
-    settle().await;
+    app.settle().await;
     let failed = app.failed.seen();
     assert_eq!(failed.len(), ORDERS, "one payments.failed per session");
     let mut orders: Vec<_> = failed.iter().map(|e| e.event.order_id.clone()).collect();

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::{settle, spawn_app, spawn_with};
+use crate::helpers::{spawn_app, spawn_with};
 
 #[tokio::test]
 async fn paying_on_the_sandbox_page_publishes_succeeded_and_returns_to_the_order() {
@@ -26,7 +26,7 @@ async fn paying_on_the_sandbox_page_publishes_succeeded_and_returns_to_the_order
     // Pressing again changes nothing: the session is closed.
     assert_eq!(app.press(&session, "pay").await.status(), 303);
     assert!(app.page(&session).await.contains("This payment is paid."));
-    settle().await;
+    app.settle().await;
     assert_eq!(app.succeeded.seen().len(), 1);
 }
 
@@ -38,7 +38,7 @@ async fn declining_publishes_failed_with_the_reason() {
     let failed = app.failed.wait_for(1).await;
     assert_eq!(failed[0].event.order_id, "order-decline");
     assert_eq!(failed[0].event.reason, "Payment declined.");
-    settle().await;
+    app.settle().await;
     assert!(app.succeeded.seen().is_empty(), "nothing charged");
 }
 
@@ -54,7 +54,7 @@ async fn an_unpaid_session_times_out_and_cannot_be_paid_after() {
     assert_eq!(failed[0].event.reason, "Payment timed out.");
     assert!(app.page(&session).await.contains("This payment is expired."));
     app.press(&session, "pay").await;
-    settle().await;
+    app.settle().await;
     assert!(
         app.succeeded.seen().is_empty(),
         "a timed-out session is never paid"
@@ -74,7 +74,7 @@ async fn one_order_gets_one_session_even_if_reserved_twice() {
         },
     };
     app.bus.publish(&envelope).await.unwrap();
-    settle().await;
+    app.settle().await;
     assert_eq!(app.sessions.seen().len(), 1);
 }
 
@@ -86,6 +86,28 @@ async fn with_auto_pay_the_sandbox_pays_each_session_once_through_the_webhook() 
     assert_eq!(paid[0].event.order_id, "order-auto");
     assert_eq!(paid[0].event.session_id, session);
     assert!(app.page(&session).await.contains("This payment is paid."));
-    settle().await;
+    app.settle().await;
     assert_eq!(app.succeeded.seen().len(), 1);
+}
+
+#[tokio::test]
+async fn a_session_expired_at_the_provider_fails_as_timed_out() {
+    let app = spawn_with(|s| s.secret_key = "sk_test_suite".into()).await;
+    let session = app.reserve("order-expired", 800).await;
+    // As someone expiring it in Stripe's dashboard would: the provider announces it.
+    let expired = app
+        .provider("sk_test_suite")
+        .expire_checkout_session(&session)
+        .await;
+    assert!(expired.is_ok(), "{expired:?}");
+    let failed = app.failed.wait_for(1).await;
+    assert_eq!(failed[0].event.order_id, "order-expired");
+    assert_eq!(failed[0].event.reason, "Payment timed out.");
+    assert!(app.page(&session).await.contains("This payment is expired."));
+    app.press(&session, "pay").await;
+    app.settle().await;
+    assert!(
+        app.succeeded.seen().is_empty(),
+        "an expired session is never paid"
+    );
 }
