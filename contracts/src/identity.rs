@@ -22,8 +22,12 @@ pub const REFRESH_COOKIE: &str = "mercado_refresh";
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 /// Header the gateway sets to the verified user id (client-sent copies are removed).
 pub const USER_ID_HEADER: &str = "x-user-id";
+/// Header the gateway sets to the client's address as it resolved it: the peer, or behind
+/// the gateway's trusted proxies the nearest address in `X-Forwarded-For` none of them is.
+/// Services key per-client limits on it instead of repeating that walk.
+pub const CLIENT_ADDRESS_HEADER: &str = "x-client-address";
 /// Identity headers a client must never be able to set; the gateway strips them.
-pub const IDENTITY_HEADERS: [&str; 2] = [USER_ID_HEADER, "x-user-name"];
+pub const IDENTITY_HEADERS: [&str; 3] = [USER_ID_HEADER, "x-user-name", CLIENT_ADDRESS_HEADER];
 
 /// Shortest password identity accepts.
 pub const PASSWORD_MIN_CHARS: usize = 10;

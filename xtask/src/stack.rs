@@ -71,11 +71,13 @@ pub struct StackConfig {
 }
 
 /// Environment that lifts the rate limits of the gateway and identity.
-const RELAXED_LIMITS: [(&str, &str); 4] = [
+const RELAXED_LIMITS: [(&str, &str); 6] = [
     ("RATE_LIMIT_PER_SECOND", "1000000"),
     ("RATE_LIMIT_BURST", "1000000"),
     ("AUTH_RATE_LIMIT_PER_MINUTE", "100000"),
-    ("SIGN_IN_LIMIT_PER_EMAIL", "100000"),
+    ("SIGN_IN_FAILURES_PER_ACCOUNT", "100000"),
+    ("SIGN_IN_FAILURES_PER_ADDRESS", "100000"),
+    ("REGISTRATIONS_PER_ADDRESS", "100000"),
 ];
 
 impl StackConfig {

@@ -1,10 +1,14 @@
-//! The identity service's settings: token lifetimes, key rotation, cookie policy, limits.
+//! The identity service's settings: token lifetimes, key rotation, cookie policy, and how
+//! failed sign-ins and registrations are throttled.
 
 use std::time::Duration;
 
 use contracts::services::IDENTITY;
 use kit::config::{env_or, ConfigError, ServiceConfig};
 use kit::cookies::CookieSecurity;
+
+use crate::clock::Clock;
+use crate::domain::throttle::Window;
 
 /// Settings of the identity service.
 #[derive(Debug, Clone)]
@@ -22,8 +26,78 @@ pub struct Settings {
     pub public_path: String,
     /// `COOKIE_SECURE`: `auto`, `always` or `never`.
     pub cookie_security: CookieSecurity,
-    /// Sign-in and register attempts allowed per email per minute (`SIGN_IN_LIMIT_PER_EMAIL`, 5).
-    pub sign_in_per_email_per_minute: u32,
+    /// How failed sign-ins and registrations are counted and limited.
+    pub throttle: Throttle,
+    /// The throttle's time: the system clock; tests move a manual one.
+    pub clock: Clock,
+}
+
+/// Limits on what password guessing needs, counted in identity's database so every replica
+/// sees the same counts (docs/decisions/0013-sign-in-throttling.md). Successful sign-ins are
+/// not counted: shoppers behind one address sign in freely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    /// Failed sign-ins per account (normalised email, whether or not it exists)
+    /// (`SIGN_IN_FAILURES_PER_ACCOUNT`, default 10, in `SIGN_IN_FAILURE_WINDOW_SECONDS`, 900).
+    pub failures_per_account: Window,
+    /// Failed sign-ins per client address, over all accounts
+    /// (`SIGN_IN_FAILURES_PER_ADDRESS`, default 30, in the same window).
+    pub failures_per_address: Window,
+    /// Registration attempts per client address, whatever their outcome
+    /// (`REGISTRATIONS_PER_ADDRESS`, default 30, in `REGISTRATION_WINDOW_SECONDS`, 3600).
+    pub registrations_per_address: Window,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        let quarter_hour = Duration::from_secs(900);
+        Self {
+            failures_per_account: Window::new(10, quarter_hour),
+            failures_per_address: Window::new(30, quarter_hour),
+            registrations_per_address: Window::new(30, Duration::from_secs(3600)),
+        }
+    }
+}
+
+impl Throttle {
+    fn from_env() -> Result<Self, ConfigError> {
+        let default = Self::default();
+        let sign_in = Duration::from_secs(env_or(
+            "SIGN_IN_FAILURE_WINDOW_SECONDS",
+            default.failures_per_account.span.as_secs(),
+        )?);
+        let register = Duration::from_secs(env_or(
+            "REGISTRATION_WINDOW_SECONDS",
+            default.registrations_per_address.span.as_secs(),
+        )?);
+        let limit = |name, window: Window| env_or(name, window.limit);
+        Ok(Self {
+            failures_per_account: Window::new(
+                limit("SIGN_IN_FAILURES_PER_ACCOUNT", default.failures_per_account)?,
+                sign_in,
+            ),
+            failures_per_address: Window::new(
+                limit("SIGN_IN_FAILURES_PER_ADDRESS", default.failures_per_address)?,
+                sign_in,
+            ),
+            registrations_per_address: Window::new(
+                limit("REGISTRATIONS_PER_ADDRESS", default.registrations_per_address)?,
+                register,
+            ),
+        })
+    }
+
+    /// The longest window: attempts older than this are counted by none and can go.
+    pub fn longest(&self) -> Duration {
+        [
+            self.failures_per_account.span,
+            self.failures_per_address.span,
+            self.registrations_per_address.span,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or_default()
+    }
 }
 
 impl Settings {
@@ -37,7 +111,8 @@ impl Settings {
             key_rotation: Duration::from_secs(env_or("SIGNING_KEY_ROTATION_DAYS", 30u64)? * DAY),
             public_path: env_or("PUBLIC_PATH", IDENTITY.api_prefix())?,
             cookie_security: env_or("COOKIE_SECURE", CookieSecurity::Auto)?,
-            sign_in_per_email_per_minute: env_or("SIGN_IN_LIMIT_PER_EMAIL", 5u32)?,
+            throttle: Throttle::from_env()?,
+            clock: Clock::system(),
         })
     }
 
@@ -50,7 +125,8 @@ impl Settings {
             key_rotation: Duration::from_secs(30 * 24 * 3600),
             public_path: IDENTITY.api_prefix(),
             cookie_security: CookieSecurity::Auto,
-            sign_in_per_email_per_minute: 5,
+            throttle: Throttle::default(),
+            clock: Clock::system(),
         }
     }
 

@@ -7,9 +7,13 @@
 //! NATS: answers `identity.jwks` so services verify access tokens without a shared secret.
 //!
 //! Access tokens are short-lived Ed25519 JWTs; refresh tokens are random, stored hashed, rotate
-//! on every use, and a reused one revokes its whole session family. It must never log a
+//! on every use, and a reused one revokes its whole session family. Failed sign-ins are
+//! counted per account and per client address, registrations per address, in its database
+//! (shared by replicas), and over a limit answered 429 (docs/decisions/0013). It must never log a
 //! password or a token, and knows nothing of carts, orders or the catalog.
 
+pub mod attempts;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
@@ -19,3 +23,4 @@ pub mod signing;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod throttle;

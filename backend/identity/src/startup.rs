@@ -1,14 +1,12 @@
-//! Building identity on kit's foundation: signing keys, the JWKS responder, and the HTTP
-//! router.
+//! Building identity on kit's foundation: signing keys, the JWKS responder, the sweep of old
+//! credential attempts, and the HTTP router.
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use axum::routing::{delete, get, post};
 use axum::Router;
 use contracts::identity::JWKS_PATH;
 use kit::auth::Verifier;
-use kit::ratelimit::KeyedLimit;
 use kit::serve::{Server, StartupError};
 use kit::service::Foundation;
 
@@ -18,6 +16,7 @@ use crate::events;
 use crate::routes::{jwks, openapi, sessions, users};
 use crate::signing;
 use crate::state::AppState;
+use crate::throttle;
 
 /// Identity's own tables (kit adds its outbox and inbox when connecting); public so tests can
 /// open the service's database the way the service does.
@@ -28,7 +27,7 @@ pub struct Application;
 
 impl Application {
     /// On kit's foundation (port, database, NATS, streams): loads or creates the signing key,
-    /// starts the JWKS responder and key rotation.
+    /// starts the JWKS responder, key rotation and the sweep of old credential attempts.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let base = Foundation::start(&settings.service, &MIGRATOR).await?;
         let db = base.db.clone();
@@ -44,17 +43,13 @@ impl Application {
         );
         let state = AppState {
             verifier: Arc::new(own_verifier(keys.clone())),
-            per_email_limit: Arc::new(KeyedLimit::new(
-                settings.sign_in_per_email_per_minute,
-                Duration::from_secs(60),
-                settings.sign_in_per_email_per_minute,
-            )),
             db,
             nats: base.nats.clone(),
             keys,
             settings: Arc::new(settings),
         };
         events::jwks::serve(state.clone()).await?;
+        throttle::spawn_sweep(state.clone());
         base.serve(router(state))
     }
 }

@@ -1,11 +1,10 @@
-//! What every handler can reach: database, NATS, the signing keys, the verifier, the limits.
+//! What every handler can reach: database, NATS, the signing keys, the verifier, settings.
 
 use std::sync::{Arc, RwLock};
 
 use axum::extract::FromRef;
 use kit::auth::Verifier;
 use kit::db::Pool;
-use kit::ratelimit::KeyedLimit;
 
 use crate::config::Settings;
 use crate::domain::keys::KeyRing;
@@ -21,9 +20,7 @@ pub struct AppState {
     pub keys: Arc<RwLock<Arc<KeyRing>>>,
     /// Verifies access tokens against this service's own published keys.
     pub verifier: Arc<Verifier>,
-    /// Sign-in and register attempts per email (whatever address they come from).
-    pub per_email_limit: Arc<KeyedLimit<String>>,
-    /// Settings.
+    /// Settings (with the throttle's limits and clock).
     pub settings: Arc<Settings>,
 }
 

@@ -1,8 +1,10 @@
 //! Keyed rate limits (GCRA, from the `governor` crate) answered with `429` + `Retry-After`.
 //!
-//! The gateway limits each client overall and sign-in/register strictly per IP; identity limits
-//! sign-in per email. Limits live in each process's memory: with several replicas a client
-//! gets each replica's allowance, which bounds brute force well enough without shared state.
+//! The gateway limits each client overall and guards sign-in/register against floods, per IP.
+//! Limits live in each process's memory: with several replicas a client gets each replica's
+//! allowance, fine for coarse guards. Password guessing needs exact counts across replicas, so
+//! identity counts failed sign-ins in its database instead (docs/decisions/0013); it answers
+//! with [`RateLimited`] all the same.
 
 use std::hash::Hash;
 use std::num::NonZeroU32;

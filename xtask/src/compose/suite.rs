@@ -17,7 +17,8 @@ use contracts::services::{self, GATEWAY_PORT};
 const TEST_PROJECT: &str = "mercado-test";
 
 /// Browser tests that hold against a real stack: its default rate limits (about eight
-/// sign-ins and registrations in all, under the gateway's ten a minute) and its own web.
+/// sign-ins and registrations in all, under identity's 30 registrations an hour from one
+/// address) and its own web.
 const JOURNEYS: &[&str] = &[
     "e2e/test_checkout.py::test_buy_and_watch_the_order_turn_paid_then_shipped",
     "e2e/test_reviews.py::test_posting_updates_the_rating_at_once_and_tells_the_page",

@@ -1,9 +1,11 @@
 //! The gateway's access checks and rate limits, with the real identity service behind it.
 
+use std::time::Duration;
+
 use mercado_gateway::config::RateLimits;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_gateway, spawn_gateway_limited};
+use crate::helpers::{spawn_gateway, spawn_gateway_limited, TestGateway};
 
 #[tokio::test]
 async fn client_sent_identity_headers_never_reach_a_service() {
@@ -102,8 +104,62 @@ async fn a_client_over_its_allowance_gets_429_with_retry_after() {
     assert_eq!(shell.status(), 200);
 }
 
+/// `POST /api/identity/sessions` with `email` and `password`.
+async fn sign_in(gateway: &TestGateway, email: &str, password: &str) -> reqwest::Response {
+    let body = json!({"email": email, "password": password});
+    let request = gateway.post("/api/identity/sessions").json(&body);
+    request.send().await.expect("the gateway answers")
+}
+
 #[tokio::test]
-async fn sign_in_brute_force_is_429_before_reaching_identity() {
+async fn fifty_shoppers_behind_one_address_sign_in_within_a_minute() {
+    // Default limits: every request here comes from 127.0.0.1, like an office behind one address.
+    let gateway = spawn_gateway().await;
+    let emails: Vec<String> = (0..50).map(|n| format!("shopper{n}@example.com")).collect();
+    for email in &emails {
+        gateway.register(email).await;
+    }
+    let started = std::time::Instant::now();
+    for (n, email) in emails.iter().enumerate() {
+        if n % 10 == 0 {
+            // Some mistype first; failures are counted, but far from any limit.
+            let typo = sign_in(&gateway, email, "not the password").await;
+            assert_eq!(typo.status(), 401);
+        }
+        let response = sign_in(&gateway, email, "correct horse battery").await;
+        assert_eq!(response.status(), 200, "shopper {n}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[tokio::test]
+async fn guessing_one_account_through_the_gateway_is_stopped_by_identity() {
+    let gateway = spawn_gateway().await;
+    gateway.register("owner@example.com").await;
+    for _ in 0..10 {
+        let guess = sign_in(&gateway, "owner@example.com", "guess guess guess").await;
+        assert_eq!(guess.status(), 401);
+    }
+    let stopped = sign_in(&gateway, "owner@example.com", "guess guess guess").await;
+    assert_eq!(stopped.status(), 429);
+    assert_eq!(stopped.headers()["content-type"], "application/problem+json");
+    let wait: u64 = stopped.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        (850..=900).contains(&wait),
+        "identity's quarter-hour window: {wait}"
+    );
+    // Another shopper at the same address is not affected.
+    gateway.register("neighbour@example.com").await;
+    let neighbour = sign_in(&gateway, "neighbour@example.com", "correct horse battery").await;
+    assert_eq!(neighbour.status(), 200);
+}
+
+#[tokio::test]
+async fn a_flood_of_credential_posts_is_429_before_reaching_identity() {
     let gateway = spawn_gateway_limited(RateLimits {
         per_second: 100,
         burst: 100,
@@ -133,7 +189,7 @@ async fn sign_in_brute_force_is_429_before_reaching_identity() {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&wait), "Retry-After {wait}");
-    // Browsing is not affected by the sign-in limit.
+    // Browsing is not affected by the credentials guard.
     let browse = gateway.fetch("/api/catalog/products").await;
     assert_eq!(browse.status(), 200);
 }

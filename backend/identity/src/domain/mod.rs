@@ -1,10 +1,12 @@
 //! Identity's rules: what a valid email, name and password are, how passwords are hashed,
-//! and how tokens are made and keys rotated.
+//! how tokens are made and keys rotated, and how attempts are counted per address.
 
+pub mod address;
 pub mod credentials;
 pub mod keys;
 pub mod password;
 pub mod refresh;
+pub mod throttle;
 
 /// Seconds since the Unix epoch: the unit of every expiry identity stores.
 pub fn unix_now() -> i64 {

@@ -8,6 +8,7 @@ use contracts::identity::{SessionGrant, SignInRequest, UserProfile};
 use contracts::problem::Problem;
 use kit::problem::Json;
 
+use crate::domain::address::ClientAddress;
 use crate::domain::credentials::Email;
 use crate::domain::refresh::{self, RefreshToken};
 use crate::domain::{password, unix_now};
@@ -15,20 +16,23 @@ use crate::error::IdentityError;
 use crate::routes::cookie;
 use crate::state::AppState;
 use crate::store::{self, UserRow};
+use crate::throttle;
 
-/// Signs in with email and password.
+/// Signs in with email and password. Failed attempts are counted per account and per client
+/// address; over either limit the answer is 429 without the password being checked.
 #[utoipa::path(
     post, path = "/sessions", tag = "sessions", request_body = SignInRequest,
     responses(
         (status = 200, description = "Signed in; the refresh token is set as an HttpOnly cookie", body = SessionGrant),
         (status = 400, description = "Malformed email or empty password", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown email or wrong password (indistinguishable)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts for this email", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed sign-ins for this email or from this address (the same whether the account exists or not); `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[tracing::instrument(skip_all)]
 pub async fn sessions_create(
     State(state): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     Json(request): Json<SignInRequest>,
 ) -> Result<Response, IdentityError> {
@@ -45,16 +49,15 @@ pub async fn sessions_create(
             return Err(IdentityError::Invalid(problem));
         }
     };
-    state
-        .per_email_limit
-        .check(&email.as_str().to_string())
-        .map_err(IdentityError::RateLimited)?;
+    let attempt = throttle::admit_sign_in(&state, &email, &address).await?;
     let user = store::user_by_email(&state.db, email.as_str()).await?;
     let known = user.as_ref().map(|u| u.password_hash.clone());
     if !password::verify(request.password, known).await? {
+        // The attempt stays counted: that is the failure.
         return Err(IdentityError::InvalidCredentials);
     }
     let user = user.ok_or(IdentityError::InvalidCredentials)?;
+    attempt.succeeded(&state).await?;
     let (grant, cookie) = open(&state, &headers, &user).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(grant)).into_response())
 }

@@ -8,34 +8,35 @@ use contracts::problem::Problem;
 use kit::auth::AuthUser;
 use kit::problem::Json;
 
+use crate::domain::address::ClientAddress;
 use crate::domain::credentials::NewAccount;
 use crate::domain::{now_rfc3339_seconds, password};
 use crate::error::IdentityError;
 use crate::routes::sessions::{open, profile};
 use crate::state::AppState;
 use crate::store::{self, InsertUserError, UserRow};
+use crate::throttle;
 
-/// Creates an account and signs it in.
+/// Creates an account and signs it in. Registrations are counted per client address (a
+/// looser bound than sign-in failures: see docs/decisions/0013).
 #[utoipa::path(
     post, path = "/users", tag = "users", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered and signed in; the refresh token is set as an HttpOnly cookie", body = SessionGrant),
         (status = 400, description = "Invalid fields; `errors` names each", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email is already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts for this email", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many registrations from this address; `Retry-After` says when to try again", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[tracing::instrument(skip_all)]
 pub async fn users_register(
     State(state): State<AppState>,
+    address: ClientAddress,
     headers: HeaderMap,
     Json(request): Json<RegisterRequest>,
 ) -> Result<Response, IdentityError> {
     let account = NewAccount::parse(request).map_err(IdentityError::Invalid)?;
-    state
-        .per_email_limit
-        .check(&account.email.as_str().to_string())
-        .map_err(IdentityError::RateLimited)?;
+    throttle::admit_registration(&state, &account.email, &address).await?;
     if store::user_by_email(&state.db, account.email.as_str())
         .await?
         .is_some()

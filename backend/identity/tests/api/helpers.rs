@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use contracts::identity::{SessionGrant, REFRESH_COOKIE};
 use kit::testing::{service_config, NatsServer, TestDatabase};
+use mercado_identity::clock::Clock;
 use mercado_identity::{config::Settings, startup::Application, startup::MIGRATOR};
 use serde_json::{json, Value};
 
@@ -13,11 +14,21 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub nats: NatsServer,
     pub database: TestDatabase,
+    /// What it was built from, for [`TestApp::another_replica`].
+    settings: Settings,
 }
+
+/// The password [`new_user`] registers with.
+pub const PASSWORD: &str = "correct horse battery";
 
 /// A registration that passes every rule; `tag` keeps emails unique per test.
 pub fn new_user(tag: &str) -> Value {
-    json!({"name": "Ana Test", "email": format!("ana.{tag}@example.com"), "password": "correct horse battery"})
+    json!({"name": "Ana Test", "email": format!("ana.{tag}@example.com"), "password": PASSWORD})
+}
+
+/// The email [`new_user`] registers `tag`'s user with.
+pub fn email(tag: &str) -> String {
+    format!("ana.{tag}@example.com")
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -30,18 +41,77 @@ pub async fn spawn_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
     let (database, service) = service_config("identity", &nats);
     let mut settings = Settings::with_service(service);
     customise(&mut settings);
-    let app = Application::build(settings).await.expect("identity starts");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let base = start(settings.clone()).await;
     TestApp {
         base,
         http: reqwest::Client::new(),
         nats,
         database,
+        settings,
     }
 }
 
+/// Identity with a clock the test moves ([`TestApp::clock`]) and otherwise `customise`d settings.
+pub async fn spawn_with_clock(customise: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_with(|settings| {
+        settings.clock = Clock::manual();
+        customise(settings);
+    })
+    .await
+}
+
+async fn start(settings: Settings) -> String {
+    let app = Application::build(settings).await.expect("identity starts");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    base
+}
+
 impl TestApp {
+    /// A second identity process on the same database (and clock): a replica behind the
+    /// gateway. Its base URL.
+    pub async fn another_replica(&self) -> String {
+        start(self.settings.clone()).await
+    }
+
+    /// The clock the throttle reads (manual with [`spawn_with_clock`]).
+    pub fn clock(&self) -> &Clock {
+        &self.settings.clock
+    }
+
+    /// `POST /sessions` at `base` as the gateway passes on a client at `address`.
+    pub async fn sign_in_at(
+        &self,
+        base: &str,
+        email: &str,
+        password: &str,
+        address: &str,
+    ) -> reqwest::Response {
+        self.http
+            .post(format!("{base}/sessions"))
+            .header(contracts::identity::CLIENT_ADDRESS_HEADER, address)
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `POST /sessions` from a client at `address`.
+    pub async fn sign_in_from(&self, email: &str, password: &str, address: &str) -> reqwest::Response {
+        self.sign_in_at(&self.base, email, password, address).await
+    }
+
+    /// `POST /users` with `tag`'s registration from a client at `address`.
+    pub async fn register_from(&self, tag: &str, address: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{}/users", self.base))
+            .header(contracts::identity::CLIENT_ADDRESS_HEADER, address)
+            .json(&new_user(tag))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A pool on the service's database, opened the way the service opens it.
     pub async fn pool(&self) -> kit::db::Pool {
         self.database.connect(&MIGRATOR).await

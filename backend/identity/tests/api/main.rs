@@ -9,4 +9,5 @@ mod logs;
 mod refresh;
 mod register;
 mod sign_in;
+mod throttle;
 mod tokens;
