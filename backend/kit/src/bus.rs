@@ -24,6 +24,9 @@ use contracts::messaging::{
     dead_letter_headers, dead_letter_subject, stream_for, DomainEvent, Envelope, StreamSpec,
 };
 use futures::TryStreamExt;
+use tracing::Instrument;
+
+use crate::telemetry;
 
 /// How long the server de-duplicates a `Nats-Msg-Id`.
 const DUPLICATE_WINDOW: Duration = Duration::from_secs(120);
@@ -182,11 +185,29 @@ impl Bus {
         Ok(())
     }
 
-    /// Publishes an already encoded event and waits for the server to store it. Returns
-    /// whether the server recognised it as a duplicate of one it already has.
+    /// Publishes an already encoded event as part of the current span's trace and waits for
+    /// the server to store it. Returns whether the server recognised it as a duplicate of one
+    /// it already has.
     pub async fn publish_raw(&self, subject: &str, id: &str, payload: Bytes) -> Result<bool, BusError> {
-        self.publish_message(subject, PublishMessage::build().payload(payload).message_id(id))
+        let traceparent = telemetry::current_traceparent();
+        self.publish_traced(subject, id, payload, traceparent.as_deref())
             .await
+    }
+
+    /// Publishes an already encoded event carrying `traceparent` in its headers, so its
+    /// consumers' spans join that trace (the outbox relay: the writer's span is long gone).
+    pub async fn publish_traced(
+        &self,
+        subject: &str,
+        id: &str,
+        payload: Bytes,
+        traceparent: Option<&str>,
+    ) -> Result<bool, BusError> {
+        let mut message = PublishMessage::build().payload(payload).message_id(id);
+        if let Some(traceparent) = traceparent {
+            message = message.header(telemetry::TRACEPARENT, traceparent);
+        }
+        self.publish_message(subject, message).await
     }
 
     /// Publishes `envelope` on its event's subject.
@@ -260,6 +281,7 @@ impl Bus {
             .map_err(|e| e.to_string())?;
         let messages = puller.messages().await.map_err(|e| e.to_string())?;
         tracing::info!(consumer, subject = E::SUBJECT, "consuming");
+        register_outcomes(consumer);
         messages
             .map_err(|e| e.to_string())
             .try_for_each_concurrent(IN_FLIGHT, |message| async move {
@@ -270,7 +292,32 @@ impl Bus {
         Err("message stream ended".into())
     }
 
+    /// Handles one message in a span of its own: a child of the span that published it (its
+    /// `traceparent` header), so one shopper action is one trace through the whole saga.
     async fn handle_one<E, F, Fut>(&self, consumer: &str, message: &jetstream::Message, handler: &F)
+    where
+        E: DomainEvent,
+        F: Fn(Envelope<E>) -> Fut,
+        Fut: Future<Output = Result<(), HandleError>>,
+    {
+        let span = tracing::info_span!(
+            "event",
+            consumer,
+            subject = %message.subject,
+            trace_id = tracing::field::Empty,
+        );
+        let traceparent = message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(telemetry::TRACEPARENT))
+            .map(|v| v.as_str());
+        telemetry::adopt(&span, telemetry::extract(traceparent, None));
+        self.handle_in_span(consumer, message, handler)
+            .instrument(span)
+            .await;
+    }
+
+    async fn handle_in_span<E, F, Fut>(&self, consumer: &str, message: &jetstream::Message, handler: &F)
     where
         E: DomainEvent,
         F: Fn(Envelope<E>) -> Fut,
@@ -328,6 +375,16 @@ impl Bus {
         self.publish_message(&dead_letter_subject(consumer), publish)
             .await
             .map(|_| ())
+    }
+}
+
+/// Makes a consumer's outcome counters exist at zero, so a dashboard (and an alert on dead
+/// letters) has a series before the first event is handled or given up on.
+fn register_outcomes(consumer: &str) {
+    crate::health::prometheus();
+    for outcome in ["ok", "dead_letter"] {
+        metrics::counter!("events_handled_total", "consumer" => consumer.to_string(), "outcome" => outcome)
+            .increment(0);
     }
 }
 

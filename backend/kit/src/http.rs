@@ -1,9 +1,11 @@
 //! The standard HTTP layer stack every service (and the gateway) wraps its router in.
 //!
 //! Outermost first: request id (taken from `x-request-id` or generated, echoed on the
-//! response), a trace span carrying that id, request metrics, compression and a timeout
+//! response), a trace span carrying that id and the trace id (a child of the caller's
+//! `traceparent`, see [`crate::telemetry`]), request metrics, compression and a timeout
 //! answered with a problem body. Services call [`layers`] once at the end of `router()`;
-//! the gateway's proxy takes only the first three ([`observed`]).
+//! the gateway's proxy takes only the first two ([`observed`]) and counts its answers per
+//! service itself.
 
 use std::time::{Duration, Instant};
 
@@ -19,6 +21,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId
 use tower_http::trace::TraceLayer;
 
 use crate::problem::ProblemResponse;
+use crate::telemetry;
 
 /// Header carrying the request id end to end.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -38,20 +41,37 @@ pub fn layers_with_timeout(router: Router, timeout: Duration) -> Router {
             .layer(CompressionLayer::new())
             .layer(middleware::from_fn(move |req, next| {
                 with_timeout(timeout, req, next)
-            })),
+            }))
+            .layer(middleware::from_fn(record_metrics)),
     )
 }
 
-/// Only the request id, the trace span and the metrics: for routes that bring their own
-/// timeout and pass bodies on as they come (the gateway's proxy, whose services compress
-/// their own answers). Every layer costs each request CPU time, and on the proxy's path that
-/// is the gateway's whole overhead.
+/// Only the request id and the trace span: for routes that bring their own timeout, pass
+/// bodies on as they come and count their answers in their own terms (the gateway's proxy,
+/// per service). Every layer costs each request CPU time, and on the proxy's path that is the
+/// gateway's whole overhead.
 pub fn observed(router: Router) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|req: &Request| {
-        let id = req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok());
-        tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = id.unwrap_or("-"))
+        let id = req
+            .extensions()
+            .get::<RequestId>()
+            .and_then(|id| id.header_value().to_str().ok());
+        let span = tracing::info_span!(
+            "http",
+            method = %req.method(),
+            path = %req.uri().path(),
+            request_id = id.unwrap_or("-"),
+            trace_id = tracing::field::Empty,
+        );
+        // A child of the caller's span when it sent a `traceparent` (the shell, the gateway).
+        let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+        telemetry::adopt(
+            &span,
+            telemetry::extract(header(telemetry::TRACEPARENT), header(telemetry::TRACESTATE)),
+        );
+        span
     });
-    router.layer(middleware::from_fn(record_metrics)).layer(
+    router.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(trace)

@@ -31,13 +31,17 @@ pub async fn enqueue<E: DomainEvent>(tx: &mut Connection, event: E) -> Result<En
         event,
     };
     let payload = serde_json::to_vec(&envelope).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query("INSERT INTO outbox (id, subject, payload, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(&envelope.id)
-        .bind(E::SUBJECT)
-        .bind(payload)
-        .bind(crate::clock::unix_millis())
-        .execute(tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO outbox (id, subject, payload, created_at, traceparent) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&envelope.id)
+    .bind(E::SUBJECT)
+    .bind(payload)
+    .bind(crate::clock::unix_millis())
+    // The writer's trace: the relay publishes later, from a task of its own.
+    .bind(crate::telemetry::current_traceparent())
+    .execute(tx)
+    .await?;
     Ok(envelope)
 }
 
@@ -85,7 +89,7 @@ pub enum RelayError {
 /// Publishes one batch; returns how many rows it published.
 pub async fn relay_once(db: &Pool, bus: &Bus) -> Result<usize, RelayError> {
     let rows = sqlx::query(
-        "SELECT id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1",
+        "SELECT id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1",
     )
     .bind(BATCH)
     .fetch_all(db)
@@ -99,7 +103,12 @@ pub async fn relay_once(db: &Pool, bus: &Bus) -> Result<usize, RelayError> {
         let id: String = row.get(0);
         let subject: String = row.get(1);
         let payload: Vec<u8> = row.get(2);
-        async move { bus.publish_raw(&subject, &id, payload.into()).await.map(|_| id) }
+        let traceparent: Option<String> = row.get(3);
+        async move {
+            bus.publish_traced(&subject, &id, payload.into(), traceparent.as_deref())
+                .await
+                .map(|_| id)
+        }
     });
     let results = futures::future::join_all(publishes).await;
     let mut published = Vec::with_capacity(results.len());

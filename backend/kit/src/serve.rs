@@ -76,6 +76,7 @@ pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()>
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");
+    crate::telemetry::flush();
     Ok(())
 }
 
