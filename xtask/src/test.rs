@@ -99,7 +99,9 @@ pub fn run() -> Result<()> {
 pub fn run_e2e(pytest_args: &[String]) -> Result<()> {
     let tools = tools::ensure(tools::Need::Test)?;
     let build = stage("web build", || web::build(&tools))?;
-    stage("services build", || stack::ensure_services(Profile::Debug))?;
+    // Always `cargo build`: unlike in `test`, no test build just made the binaries current,
+    // and a stale one would run yesterday's code against today's tests.
+    stage("services build", || stack::build_services(Profile::Debug))?;
     stage("browser e2e", || e2e(&tools, &build, pytest_args))
 }
 
@@ -141,6 +143,17 @@ fn stage<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
     Ok(value)
 }
 
+/// Where the suite's OTLP receiver listens (e2e/test_traces.py) while it runs.
+const OTLP_ENDPOINT: &str = "http://127.0.0.1:14318";
+
+/// Every process of the e2e stack exports its spans to the suite's receiver, as OTLP/JSON in
+/// quick batches; until a test starts the receiver, the batches are dropped.
+const TRACES_TO_THE_SUITE: [(&str, &str); 3] = [
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", OTLP_ENDPOINT),
+    ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json"),
+    ("OTEL_BSP_SCHEDULE_DELAY", "200"),
+];
+
 /// Starts a private stack (ports +10000, fresh data, a copy of the web the tests may edit)
 /// and runs the pytest suite in `e2e/` against it.
 fn e2e(tools: &tools::Tools, build: &web::WebBuild, pytest_args: &[String]) -> Result<()> {
@@ -157,7 +170,7 @@ fn e2e(tools: &tools::Tools, build: &web::WebBuild, pytest_args: &[String]) -> R
         profile: Profile::Debug,
         log_dir: Some(work.join("logs")),
         relaxed_limits: true,
-        env: Vec::new(),
+        env: TRACES_TO_THE_SUITE.to_vec(),
         database_urls: Vec::new(),
     };
     let mut stack = Stack::start(tools, config.clone())?;
@@ -173,6 +186,8 @@ fn e2e(tools: &tools::Tools, build: &web::WebBuild, pytest_args: &[String]) -> R
                     config.service_port(&contracts::services::CATALOG)
                 ),
             )
+            .env("SERVICE_URLS", service_urls(&config))
+            .env("OTLP_ENDPOINT", OTLP_ENDPOINT)
             .env("WEB_DIR", &web_dir)
             .env("E2E_ARTIFACTS", work.join("artifacts")),
     );
@@ -181,4 +196,16 @@ fn e2e(tools: &tools::Tools, build: &web::WebBuild, pytest_args: &[String]) -> R
         eprintln!("  service logs: {}", work.join("logs").display());
     }
     result
+}
+
+/// `name=url` of the gateway and every service of the stack, comma-separated: where the
+/// monitoring test reads each process's `/metrics`.
+fn service_urls(config: &StackConfig) -> String {
+    let services = contracts::services::ALL
+        .iter()
+        .map(|s| format!("{}=http://127.0.0.1:{}", s.name, config.service_port(s)));
+    std::iter::once(format!("gateway={}", config.base_url()))
+        .chain(services)
+        .collect::<Vec<_>>()
+        .join(",")
 }

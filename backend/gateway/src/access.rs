@@ -1,7 +1,10 @@
-//! The route table: which `/api/<service>/…` routes anyone may call and which need a user.
+//! The route table: which `/api/<service>/…` routes anyone may call and which need a user, and
+//! how large a request body each accepts.
 //!
 //! Anything not listed needs a signed-in user, so a new endpoint is protected until someone
-//! deliberately makes it public here. Services check the token again themselves.
+//! deliberately makes it public here. Services check the token again themselves. Bodies are
+//! small JSON everywhere in this store, so the default limit is small too and the few routes
+//! that take more say so; a larger body is refused before it reaches a service.
 
 use contracts::manifest::route_matches;
 use contracts::services::{CART, CATALOG, IDENTITY, INVENTORY, PAYMENTS, REVIEWS};
@@ -54,6 +57,26 @@ const RULES: &[Rule] = &[
     public(IDENTITY.name, Some(Method::GET), "/.well-known/jwks.json"),
     public(IDENTITY.name, Some(Method::GET), "/openapi.json"),
 ];
+
+/// What a body may hold unless its route says otherwise: every JSON body the store sends
+/// (sign-in, cart lines, an order's address) is well under it.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
+
+/// Routes that accept more than [`DEFAULT_BODY_LIMIT`]: `(service, method, pattern, bytes)`.
+const BODY_LIMITS: &[(&str, Method, &str, usize)] = &[
+    // A review's text is up to 4 000 characters, each up to four bytes in UTF-8, and escaped.
+    (REVIEWS.name, Method::PUT, "/products/:id/reviews/mine", 64 * 1024),
+    // A provider's event carries the whole session object.
+    (PAYMENTS.name, Method::POST, "/webhooks/provider", 64 * 1024),
+];
+
+/// The largest request body `method path` on `service` accepts, in bytes.
+pub fn body_limit(service: &str, method: &Method, path: &str) -> usize {
+    BODY_LIMITS
+        .iter()
+        .find(|(s, m, pattern, _)| *s == service && m == method && route_matches(pattern, path))
+        .map_or(DEFAULT_BODY_LIMIT, |(.., limit)| *limit)
+}
 
 /// Sign-in and register: limited strictly per client against password guessing.
 const CREDENTIAL_ROUTES: &[(&str, &str)] = &[(IDENTITY.name, "/users"), (IDENTITY.name, "/sessions")];
@@ -110,6 +133,26 @@ mod tests {
         assert_eq!(
             required("reviews", &Method::POST, "/reviews/r1/reports"),
             Access::SignedIn
+        );
+    }
+
+    #[test]
+    fn a_review_and_a_provider_event_may_be_larger_than_the_rest() {
+        assert_eq!(
+            body_limit("identity", &Method::POST, "/sessions"),
+            DEFAULT_BODY_LIMIT
+        );
+        assert_eq!(
+            body_limit("reviews", &Method::PUT, "/products/7/reviews/mine"),
+            64 * 1024
+        );
+        assert_eq!(
+            body_limit("reviews", &Method::POST, "/reviews/r1/reports"),
+            DEFAULT_BODY_LIMIT
+        );
+        assert_eq!(
+            body_limit("payments", &Method::POST, "/webhooks/provider"),
+            64 * 1024
         );
     }
 

@@ -1,7 +1,6 @@
 //! Building the gateway: the upstream client, the token verifier, the API proxy with its
 //! limits, the static web, the layers.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::middleware;
@@ -15,9 +14,11 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::feed::Feed;
+use crate::forwarding;
 use crate::limits::{self, Limits};
 use crate::routes::{events, proxy, web};
 use crate::state::AppState;
+use crate::upstream::Upstreams;
 
 /// Builds the gateway.
 pub struct Application;
@@ -48,14 +49,16 @@ fn upstream_client() -> crate::state::UpstreamClient {
 pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Router {
     let state = AppState {
         client: upstream_client(),
-        upstreams: Arc::new(
+        upstreams: Arc::new(Upstreams::new(
             settings
                 .upstreams
                 .iter()
-                .map(|(s, url)| (s.name, url.clone()))
-                .collect::<HashMap<_, _>>(),
-        ),
+                .map(|(service, bases)| (service.name, bases.as_slice())),
+            settings.breaker,
+        )),
         timeout: settings.upstream_timeout,
+        deadline: settings.upstream_deadline,
+        forwarding: Arc::new(settings.forwarding.clone()),
         verifier: Arc::new(Verifier::from_nats(nats.clone())),
         limits: Arc::new(Limits::new(settings.limits)),
         feed,
@@ -66,6 +69,7 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         .route("/{service}/{*rest}", any(proxy::proxy_path))
         .fallback(proxy::unknown_api)
         .layer(middleware::from_fn_with_state(state.clone(), limits::limit))
+        .layer(middleware::from_fn_with_state(state.clone(), forwarding::resolve))
         .with_state(state);
     let index = settings.web_dir.join("index.html");
     let ready = kit::health::readiness(move || {
@@ -73,7 +77,7 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         let nats = nats.connection_state() == async_nats::connection::State::Connected;
         async move { vec![("web", index.is_file()), ("nats", nats)] }
     });
-    // The proxy has its own timeout (504) and passes the services' bodies on as they come
+    // The proxy has its own deadlines (504) and passes the services' bodies on as they come
     // (compressed by the services themselves): only ids, traces and metrics wrap it.
     let proxied = Router::new()
         .nest("/api", api)

@@ -1,7 +1,6 @@
-//! Shared state: one pooled HTTP client for every upstream, the routing table, the token
-//! verifier, the rate limiters and the live feed.
+//! Shared state: one pooled HTTP client for every upstream, the services' addresses with their
+//! breakers, the token verifier, the rate limiters and the live feed.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,7 +10,9 @@ use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use kit::auth::Verifier;
 
 use crate::feed::Feed;
+use crate::forwarding::Forwarding;
 use crate::limits::Limits;
+use crate::upstream::Upstreams;
 
 /// The pooled client used for every proxied request (keep-alive connections are reused).
 pub type UpstreamClient = Client<HttpConnector, Body>;
@@ -21,10 +22,14 @@ pub type UpstreamClient = Client<HttpConnector, Body>;
 pub struct AppState {
     /// Pooled HTTP/1.1 client.
     pub client: UpstreamClient,
-    /// Service name → base URL.
-    pub upstreams: Arc<HashMap<&'static str, String>>,
+    /// Each service's addresses.
+    pub upstreams: Arc<Upstreams>,
     /// Time allowed until the upstream's response head.
     pub timeout: Duration,
+    /// Time allowed for the whole proxied answer, body included.
+    pub deadline: Duration,
+    /// Who may speak for a client.
+    pub forwarding: Arc<Forwarding>,
     /// Checks access tokens with identity's published keys.
     pub verifier: Arc<Verifier>,
     /// Per-client request limits.

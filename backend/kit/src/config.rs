@@ -33,6 +33,38 @@ where
     }
 }
 
+/// Reads `key` as a comma-separated list (blank items skipped), falling back to `default`
+/// when unset; an item that cannot be parsed is an error.
+pub fn env_list<T>(key: &str, default: Vec<T>) -> Result<Vec<T>, ConfigError>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    match std::env::var(key) {
+        Ok(value) => parse_list(key, &value),
+        Err(_) => Ok(default),
+    }
+}
+
+fn parse_list<T>(key: &str, value: &str) -> Result<Vec<T>, ConfigError>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse().map_err(|e: T::Err| ConfigError {
+                key: key.into(),
+                value: value.into(),
+                reason: format!("{item:?}: {e}"),
+            })
+        })
+        .collect()
+}
+
 /// What every service needs to start.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
@@ -84,5 +116,13 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("MERCADO_TEST_BAD_PORT"), "{err}");
+    }
+
+    #[test]
+    fn a_list_skips_blanks_and_names_the_bad_item() {
+        let ports: Vec<u16> = parse_list("PORTS", " 80, ,8080,").unwrap();
+        assert_eq!(ports, [80, 8080]);
+        let err = parse_list::<u16>("PORTS", "80,eighty").unwrap_err().to_string();
+        assert!(err.contains("PORTS") && err.contains("\"eighty\""), "{err}");
     }
 }

@@ -50,16 +50,31 @@ pub fn database_and_nats<DB: sqlx::Database>(db: sqlx::Pool<DB>, nats: async_nat
 /// How often the recorder folds histogram samples into their buckets when nobody scrapes.
 const UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
+/// Upper bounds (seconds) of every histogram's buckets: from a cached read (a millisecond)
+/// to a request at its timeout, about ×2.5 apart.
+pub const LATENCY_BUCKETS: [f64; 13] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
 /// The process-wide Prometheus handle, installing the recorder on first use.
 ///
 /// A recorder from `build_recorder` keeps every histogram sample until something renders
 /// or upkeeps it: a gateway nobody scraped grew by about 17 bytes a request (25 → 123 MB
 /// over 2.7 million). One thread per process runs the upkeep instead; a thread rather than
 /// a task, because the handle outlives any one runtime (tests start many).
+///
+/// Histograms are Prometheus histograms with [`LATENCY_BUCKETS`], not the exporter's default
+/// summaries: a summary's quantiles cannot be added up across replicas (a dashboard's
+/// `histogram_quantile(… sum by (le) …)` can), and its sketches keep growing with the spread
+/// of values where a histogram is a fixed row of counters.
 pub fn prometheus() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        let recorder = PrometheusBuilder::new().build_recorder();
+        // Only an empty list is refused, and this one is not.
+        let builder = PrometheusBuilder::new()
+            .set_buckets(&LATENCY_BUCKETS)
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let recorder = builder.build_recorder();
         let handle = recorder.handle();
         // Another recorder may already be installed (e.g. by a test harness); ours still renders.
         let _ = metrics::set_global_recorder(recorder);

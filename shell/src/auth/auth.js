@@ -74,12 +74,24 @@ export async function signOut() {
   }
 }
 
-/** The `authFetch` given to MFEs: adds the token, and on a 401 refreshes once and retries. */
+/** A W3C `traceparent` that starts a trace for one call (the gateway and services continue it). */
+function newTraceparent() {
+  const hex = (n) =>
+    Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `00-${hex(16)}-${hex(8)}-01`;
+}
+
+/**
+ * The `authFetch` given to MFEs: adds the token and a `traceparent` (one trace per call, kept
+ * across the retry), and on a 401 refreshes once and retries.
+ */
 export function authFetchFor(apiBase) {
   return async (path, init = {}) => {
+    const traceparent = new Headers(init.headers).get("traceparent") ?? newTraceparent();
     const send = () => {
       const headers = new Headers(init.headers);
       if (token) headers.set("Authorization", `Bearer ${token}`);
+      headers.set("traceparent", traceparent);
       return fetch(apiBase + path, { ...init, headers });
     };
     const response = await send();

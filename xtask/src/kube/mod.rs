@@ -6,11 +6,13 @@
 //!   refuses to render without them), validates every object offline against the Kubernetes
 //!   API schemas with PyPI's `kubernetes-validate --strict`, checks what the schemas cannot
 //!   (probes, non-root, read-only roots, replicas, HPAs, PDBs, NetworkPolicies, the service
-//!   table) and that docker-compose.yml agrees with `contracts::services` too.
+//!   table) and that docker-compose.yml and the compose scrape configuration
+//!   (`deploy/prometheus/compose.yml`) agree with `contracts::services` too.
 //! - `kube secrets dev`: writes random values for the dev overlay's Secrets into
 //!   `deploy/k8s/overlays/dev/secrets/` (git-ignored), keeping the files already there.
 
 mod agree;
+mod scrape;
 mod checks;
 mod render;
 mod secrets;
@@ -87,8 +89,12 @@ pub fn check() -> Result<()> {
     let text = std::fs::read_to_string(&compose)
         .map_err(|e| anyhow::anyhow!("reading {}: {e}", compose.display()))?;
     agree::compose(&text)?;
+    let scrape = paths::root().join("deploy/prometheus/compose.yml");
+    let text = std::fs::read_to_string(&scrape)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", scrape.display()))?;
+    scrape::compose_jobs(&text)?;
     println!(
-        "  ✓ docker-compose.yml and both overlays agree with contracts::services ({} services + gateway)",
+        "  ✓ docker-compose.yml, deploy/prometheus/compose.yml and both overlays agree with contracts::services ({} services + gateway)",
         contracts::services::ALL.len()
     );
     Ok(())

@@ -1,27 +1,36 @@
-//! `/api/<service>/<rest>` → `<service url>/<rest>`: a streaming reverse proxy.
+//! `/api/<service>/<rest>` → `<service address>/<rest>`: a streaming reverse proxy.
 //!
 //! Bodies are streamed both ways (never buffered), connections to services are pooled, and
 //! hop-by-hop headers are dropped as RFC 9110 requires. The request id set by
 //! `kit::http::layers` travels in `x-request-id` like any other header.
 //!
-//! Before forwarding, the route table ([`crate::access`]) decides whether a user is needed;
-//! any client-sent identity header is removed, a bearer token is verified, and the verified
-//! user id is passed on in `x-user-id` (with the token, which the service checks again).
-
-use std::net::SocketAddr;
+//! Before forwarding, the route table ([`crate::access`]) decides whether a user is needed and
+//! how large a body may be; any client-sent identity header is removed, a bearer token is
+//! verified, and the verified user id is passed on in `x-user-id` (with the token, which the
+//! service checks again).
+//!
+//! Shielding ([`crate::upstream`]): the whole answer has a deadline, not only its head; an
+//! address whose breaker is open is not called; and a request that can be sent again safely
+//! (idempotent, no body) gets one more try at another address when the first cannot be reached.
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use http::Uri;
+use http::{Method, StatusCode, Uri};
+use http_body::Body as _;
+use tokio::time::Instant;
 
 use contracts::identity::{IDENTITY_HEADERS, USER_ID_HEADER};
 use kit::auth::AuthError;
+use kit::telemetry;
 
 use crate::access::{self, Access};
 use crate::error::GatewayError;
+use crate::forwarding::{Client, Forwarding};
 use crate::state::AppState;
+use crate::upstream::deadline::DeadlineBody;
+use crate::upstream::{metrics, Chosen, Upstream};
 
 /// Headers that describe one connection, not the message; never forwarded.
 const HOP_BY_HOP: [HeaderName; 7] = [
@@ -63,6 +72,33 @@ pub async fn unknown_api(request: Request) -> Response {
     GatewayError::UnknownService(name).into_response()
 }
 
+/// What every call of one proxied request shares.
+struct Call<'a> {
+    upstream: &'a Upstream,
+    /// Path and query on the service.
+    target: String,
+    /// When the answer's head must have arrived.
+    head_by: Instant,
+    /// The route's body limit, for the 413 when a streamed body turns out larger.
+    body_limit: usize,
+}
+
+/// How one call to one address ended, when it did not end in an answer.
+enum CallError {
+    /// The address could not be reached: nothing was sent, so another may be tried.
+    Connect(GatewayError),
+    /// Anything else.
+    Other(GatewayError),
+}
+
+impl From<CallError> for GatewayError {
+    fn from(err: CallError) -> Self {
+        match err {
+            CallError::Connect(e) | CallError::Other(e) => e,
+        }
+    }
+}
+
 // Not `#[tracing::instrument]`ed: the request's `http` span already names the path, and a
 // second span per proxied request was measurable CPU on the gateway's hottest path.
 async fn forward(
@@ -71,37 +107,186 @@ async fn forward(
     rest: &str,
     request: Request,
 ) -> Result<Response, GatewayError> {
-    let base = state
+    let started = Instant::now();
+    let upstream = state
         .upstreams
         .get(service)
         .ok_or_else(|| GatewayError::UnknownService(service.into()))?;
-    let query = request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
-    let uri: Uri = format!("{base}/{rest}{query}")
-        .parse()
-        .map_err(|_| GatewayError::UnknownService(service.into()))?;
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
+    let response = proxy(&state, upstream, rest, request, started)
+        .await
+        .into_response();
+    metrics::record_answer(upstream.name, response.status(), started.elapsed());
+    Ok(response)
+}
+
+async fn proxy(
+    state: &AppState,
+    upstream: &Upstream,
+    rest: &str,
+    request: Request,
+    started: Instant,
+) -> Result<Response, GatewayError> {
+    let service = upstream.name;
+    let deadline = started + state.deadline;
     let (mut parts, body) = request.into_parts();
     let access = access::required(service, &parts.method, rest);
-    authenticate(&state, access, &mut parts.headers).await?;
-    let host = parts.headers.get(header::HOST).cloned();
-    parts.uri = uri;
-    strip_hop_by_hop(&mut parts.headers);
-    parts.headers.remove(header::HOST);
-    add_forwarding(&mut parts.headers, peer, host);
-    let upstream = state.client.request(http::Request::from_parts(parts, body));
-    let response = tokio::time::timeout(state.timeout, upstream)
-        .await
-        .map_err(|_| GatewayError::Timeout(service.into()))?
-        .map_err(|e| GatewayError::Unavailable {
-            service: service.into(),
-            reason: e.to_string(),
-        })?;
+    authenticate(state, access, &mut parts.headers).await?;
+    let body_limit = access::body_limit(service, &parts.method, rest);
+    let body = limit_body(body, &parts.headers, body_limit)?;
+    let target = match parts.uri.query() {
+        Some(query) => format!("/{rest}?{query}"),
+        None => format!("/{rest}"),
+    };
+    prepare_headers(&mut parts);
+    // Only a request with nothing to stream can be rebuilt for a second address.
+    let again = (upstream.len() > 1 && is_idempotent(&parts.method) && body.is_end_stream())
+        .then(|| (parts.method.clone(), parts.headers.clone()));
+    let call = Call {
+        upstream,
+        target,
+        head_by: deadline.min(started + state.timeout),
+        body_limit,
+    };
+    let first = choose(upstream, None)?;
+    let first_index = first.index;
+    let response = match (send(state, &call, first, parts, body).await, again) {
+        (Err(CallError::Connect(_)), Some((method, headers))) => {
+            metrics::record_retry(service);
+            let mut retry = http::Request::new(Body::empty());
+            *retry.method_mut() = method;
+            *retry.headers_mut() = headers;
+            let (parts, body) = retry.into_parts();
+            let second = choose(upstream, Some(first_index))?;
+            send(state, &call, second, parts, body).await?
+        }
+        (result, _) => result?,
+    };
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
+    let body = DeadlineBody::new(body, deadline, upstream.name);
     Ok(Response::from_parts(parts, Body::new(body)))
+}
+
+/// What a service is sent besides the client's own headers: forwarding, and the trace
+/// context that makes its span a child of this request's (the client's `traceparent` is
+/// already this span's parent).
+fn prepare_headers(parts: &mut http::request::Parts) {
+    let host = parts.headers.remove(header::HOST);
+    strip_hop_by_hop(&mut parts.headers);
+    match parts.extensions.get::<Client>() {
+        Some(client) => Forwarding::apply(client, &mut parts.headers, host),
+        // Unreachable behind `forwarding::resolve`; never pass on what a client claimed.
+        None => Forwarding::forget(&mut parts.headers),
+    }
+    let traceparent = telemetry::current_traceparent().and_then(|t| HeaderValue::from_str(&t).ok());
+    match traceparent {
+        Some(value) => parts.headers.insert(telemetry::TRACEPARENT, value),
+        None => parts.headers.remove(telemetry::TRACEPARENT),
+    };
+}
+
+/// An address whose breaker lets the call through, or a fast 503.
+fn choose(upstream: &Upstream, avoid: Option<usize>) -> Result<Chosen<'_>, GatewayError> {
+    upstream.choose(avoid).map_err(|open| {
+        metrics::record_refusal(upstream.name);
+        GatewayError::CircuitOpen {
+            service: upstream.name.into(),
+            retry_after: open.retry_after,
+        }
+    })
+}
+
+/// Sends the request to the chosen address and reports the outcome to its breaker.
+async fn send(
+    state: &AppState,
+    call: &Call<'_>,
+    chosen: Chosen<'_>,
+    mut parts: http::request::Parts,
+    body: Body,
+) -> Result<http::Response<hyper::body::Incoming>, CallError> {
+    let service = call.upstream.name;
+    parts.uri = format!("{}{}", chosen.endpoint.base, call.target)
+        .parse::<Uri>()
+        .map_err(|_| CallError::Other(GatewayError::UnknownService(service.into())))?;
+    let sent = state.client.request(http::Request::from_parts(parts, body));
+    match tokio::time::timeout_at(call.head_by, sent).await {
+        Ok(Ok(response)) => {
+            if is_unavailable(response.status()) {
+                chosen.permit.failed();
+            } else {
+                chosen.permit.succeeded();
+            }
+            Ok(response)
+        }
+        Err(_) => {
+            chosen.permit.failed();
+            Err(CallError::Other(GatewayError::Timeout(service.into())))
+        }
+        // The client's fault, not the service's: its breaker hears nothing bad.
+        Ok(Err(err)) if body_was_too_large(&err) => {
+            chosen.permit.succeeded();
+            Err(CallError::Other(GatewayError::BodyTooLarge {
+                limit: call.body_limit,
+            }))
+        }
+        Ok(Err(err)) => {
+            chosen.permit.failed();
+            let unavailable = GatewayError::Unavailable {
+                service: service.into(),
+                reason: err.to_string(),
+            };
+            Err(if err.is_connect() {
+                CallError::Connect(unavailable)
+            } else {
+                CallError::Other(unavailable)
+            })
+        }
+    }
+}
+
+/// Refuses a declared length over `limit` at once; caps a streamed body at it.
+fn limit_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Body, GatewayError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(GatewayError::BodyTooLarge { limit });
+    }
+    if body.is_end_stream() || declared.is_some() {
+        // Empty, or its length is known and within the limit (hyper enforces the length).
+        return Ok(body);
+    }
+    Ok(Body::new(http_body_util::Limited::new(body, limit)))
+}
+
+/// Whether the body stream failed because it grew past its limit.
+fn body_was_too_large(err: &hyper_util::client::legacy::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// Methods RFC 9110 calls idempotent: sending one twice has the effect of sending it once.
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+    )
+}
+
+/// Answers that mean the service cannot serve now (counted by its breaker), as opposed to
+/// answers about the request.
+fn is_unavailable(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::BAD_GATEWAY | StatusCode::SERVICE_UNAVAILABLE | StatusCode::GATEWAY_TIMEOUT
+    )
 }
 
 /// Removes forged identity headers; verifies the token when one is sent or `access` needs one.
@@ -124,20 +309,4 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
     for name in HOP_BY_HOP {
         headers.remove(name);
     }
-}
-
-fn add_forwarding(headers: &mut HeaderMap, peer: Option<std::net::IpAddr>, host: Option<HeaderValue>) {
-    if let Some(ip) = peer {
-        let chain = match headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-            Some(previous) => format!("{previous}, {ip}"),
-            None => ip.to_string(),
-        };
-        if let Ok(value) = HeaderValue::from_str(&chain) {
-            headers.insert("x-forwarded-for", value);
-        }
-    }
-    if let Some(host) = host {
-        headers.insert("x-forwarded-host", host);
-    }
-    headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
 }

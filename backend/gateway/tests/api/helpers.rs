@@ -10,7 +10,9 @@ use contracts::identity::SessionGrant;
 use contracts::services::{CATALOG, IDENTITY};
 use kit::testing::{service_config, NatsServer};
 use mercado_gateway::config::{RateLimits, Settings};
+use mercado_gateway::forwarding::Forwarding;
 use mercado_gateway::startup::Application;
+use mercado_gateway::upstream::breaker::BreakerPolicy;
 use tokio::sync::Notify;
 
 pub struct TestGateway {
@@ -40,6 +42,9 @@ async fn echo(request: Request) -> axum::Json<serde_json::Value> {
         "query": parts.uri.query(),
         "requestId": header("x-request-id"),
         "forwardedFor": header("x-forwarded-for"),
+        "forwardedProto": header("x-forwarded-proto"),
+        "clientAddress": header("x-client-address"),
+        "traceparent": header("traceparent"),
         "userId": header("x-user-id"),
         "authorization": header("authorization"),
         "connection": header("connection"),
@@ -55,7 +60,7 @@ pub const GZIPPED_BODY: &[u8] = &[
 ];
 
 /// Starts the upstream; `/hang` never answers (it waits on a notification nobody sends).
-async fn spawn_upstream() -> String {
+pub async fn spawn_upstream() -> String {
     let never = Arc::new(Notify::new());
     let app = Router::new()
         .route(
@@ -113,18 +118,35 @@ pub async fn spawn_gateway() -> TestGateway {
 
 /// `upstream` None: a live echo server as catalog; Some(url): that URL (e.g. a closed port).
 pub async fn spawn_gateway_with(upstream: Option<String>, timeout: Duration) -> TestGateway {
-    spawn(upstream, timeout, RateLimits::default()).await
+    spawn_configured(upstream.map(|url| vec![url]), |s| s.upstream_timeout = timeout).await
 }
 
 /// A gateway with the given per-client limits in front of an echo catalog.
 pub async fn spawn_gateway_limited(limits: RateLimits) -> TestGateway {
-    spawn(None, Duration::from_secs(10), limits).await
+    spawn_configured(None, |s| s.limits = limits).await
+}
+
+/// A gateway whose catalog is at `catalog` (None: a live echo server), with settings changed
+/// by `configure`.
+pub async fn spawn_configured(
+    catalog: Option<Vec<String>>,
+    configure: impl FnOnce(&mut Settings),
+) -> TestGateway {
+    let catalog = match catalog {
+        Some(urls) => urls,
+        None => vec![spawn_upstream().await],
+    };
+    spawn(catalog, configure).await
 }
 
 /// The real identity service on a free port, publishing its keys on `nats`.
 async fn spawn_identity(nats: &NatsServer) -> (String, kit::testing::TestDatabase) {
     let (db_dir, service) = service_config(IDENTITY.name, nats);
-    let settings = mercado_identity::config::Settings::with_service(service);
+    let mut settings = mercado_identity::config::Settings::with_service(service);
+    // Every test here registers from 127.0.0.1; identity's bound on registrations per
+    // address is proved in identity's own tests.
+    settings.throttle.registrations_per_address =
+        mercado_identity::domain::throttle::Window::new(10_000, Duration::from_secs(3600));
     let app = mercado_identity::startup::Application::build(settings)
         .await
         .unwrap();
@@ -133,25 +155,27 @@ async fn spawn_identity(nats: &NatsServer) -> (String, kit::testing::TestDatabas
     (url, db_dir)
 }
 
-async fn spawn(upstream: Option<String>, timeout: Duration, limits: RateLimits) -> TestGateway {
-    let upstream = match upstream {
-        Some(url) => url,
-        None => spawn_upstream().await,
-    };
+async fn spawn(catalog: Vec<String>, configure: impl FnOnce(&mut Settings)) -> TestGateway {
+    // As the binary does: trace ids are made and passed on even with no exporter.
+    kit::telemetry::init("gateway-test");
     let nats = NatsServer::start();
     let (identity, identity_db) = spawn_identity(&nats).await;
     let web_dir = tempfile::tempdir().unwrap();
     write_web(web_dir.path());
-    let settings = Settings {
+    let mut settings = Settings {
         host: "127.0.0.1".into(),
         port: 0,
         web_dir: web_dir.path().to_path_buf(),
-        upstreams: vec![(IDENTITY, identity), (CATALOG, upstream)],
-        upstream_timeout: timeout,
+        upstreams: vec![(IDENTITY, vec![identity]), (CATALOG, catalog)],
+        upstream_timeout: Duration::from_secs(10),
+        upstream_deadline: Duration::from_secs(30),
+        breaker: BreakerPolicy::default(),
+        forwarding: Forwarding::default(),
         nats_url: nats.url(),
-        limits,
+        limits: RateLimits::default(),
         mfe_overrides: false,
     };
+    configure(&mut settings);
     let base = start_gateway(settings.clone()).await;
     let http = reqwest::Client::builder().no_gzip().build().unwrap();
     TestGateway {

@@ -6,4 +6,5 @@ mod auth;
 mod events;
 mod helpers;
 mod proxy;
+mod resilience;
 mod web;

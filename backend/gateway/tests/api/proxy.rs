@@ -99,3 +99,64 @@ async fn slow_service_is_a_504_problem() {
     let gw = spawn_gateway_with(None, Duration::from_millis(200)).await;
     assert_problem(gw.fetch("/api/catalog/hang").await, 504).await;
 }
+
+#[tokio::test]
+async fn answers_are_counted_per_service_and_status_class() {
+    let gw = spawn_gateway().await;
+    assert_eq!(gw.fetch("/api/catalog/status/404").await.status(), 404);
+    assert_eq!(gw.fetch("/api/catalog/products").await.status(), 200);
+    assert_eq!(gw.fetch("/api/nosuch/x").await.status(), 404);
+    let metrics = gw.fetch("/metrics").await.text().await.unwrap();
+    for series in [
+        r#"gateway_upstream_requests_total{service="catalog",class="2xx"}"#,
+        r#"gateway_upstream_requests_total{service="catalog",class="4xx"}"#,
+        r#"gateway_upstream_response_seconds_bucket{service="catalog",le="0.005"}"#,
+    ] {
+        assert!(metrics.contains(series), "{series} missing from\n{metrics}");
+    }
+    assert!(
+        !metrics.contains(r#"service="nosuch""#),
+        "a request cannot mint a series"
+    );
+}
+
+/// `(trace id, parent span id)` of a W3C `traceparent`.
+fn trace_parts(traceparent: &str) -> (String, String) {
+    let parts: Vec<&str> = traceparent.split('-').collect();
+    assert_eq!(parts.len(), 4, "{traceparent}");
+    assert_eq!((parts[1].len(), parts[2].len()), (32, 16), "{traceparent}");
+    (parts[1].to_string(), parts[2].to_string())
+}
+
+#[tokio::test]
+async fn a_service_is_called_as_a_child_of_the_callers_trace() {
+    let gw = spawn_gateway().await;
+    let browser = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let echoed: serde_json::Value = gw
+        .get("/api/catalog/products")
+        .header("traceparent", browser)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (trace, parent) = trace_parts(echoed["traceparent"].as_str().unwrap());
+    assert_eq!(
+        trace, "4bf92f3577b34da6a3ce929d0e0e4736",
+        "the browser's trace goes on"
+    );
+    assert_ne!(
+        parent, "00f067aa0ba902b7",
+        "the service's parent is the gateway's span"
+    );
+
+    let started: serde_json::Value = gw.fetch("/api/catalog/products").await.json().await.unwrap();
+    let (new_trace, _) = trace_parts(started["traceparent"].as_str().unwrap());
+    assert_ne!(
+        new_trace,
+        "0".repeat(32),
+        "without one from the client, the gateway starts a trace"
+    );
+    assert_ne!(new_trace, trace);
+}

@@ -1,0 +1,229 @@
+//! Who the client is, and what the gateway tells services about it.
+//!
+//! The gateway is usually the public entry, so the peer of the connection is the client and
+//! any `X-Forwarded-*` it sends is forged and dropped. Behind a load balancer or ingress that
+//! the operator lists in `TRUSTED_PROXIES`, the client is the last address in
+//! `X-Forwarded-For` that is not one of those proxies, and the scheme is what they say in
+//! `X-Forwarded-Proto`. Rate limits and the services both see that one client address: the
+//! services in `x-client-address`, so the walk is done here only.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use contracts::identity::CLIENT_ADDRESS_HEADER;
+use http::header::{HeaderMap, HeaderValue};
+use ipnet::IpNet;
+
+use crate::state::AppState;
+
+const FORWARDED_FOR: &str = "x-forwarded-for";
+const FORWARDED_PROTO: &str = "x-forwarded-proto";
+const FORWARDED_HOST: &str = "x-forwarded-host";
+
+/// The settings: which peers may speak for a client, and the scheme clients use otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forwarding {
+    /// Proxies in front of the gateway (`TRUSTED_PROXIES`, comma-separated addresses or
+    /// CIDR ranges; default none).
+    pub trusted: Vec<IpNet>,
+    /// The scheme clients reach the gateway by, unless a trusted proxy says
+    /// (`FORWARDED_PROTO`, default `http`).
+    pub proto: Scheme,
+}
+
+/// `http` or `https`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scheme {
+    /// Plain HTTP (a local stack).
+    #[default]
+    Http,
+    /// TLS, terminated in front of the gateway.
+    Https,
+}
+
+impl Scheme {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        })
+    }
+}
+
+impl std::str::FromStr for Scheme {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "http" => Ok(Scheme::Http),
+            "https" => Ok(Scheme::Https),
+            _ => Err("expected http or https"),
+        }
+    }
+}
+
+/// The client of one request, as resolved by [`resolve`]: a request extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    /// The client's address.
+    pub address: IpAddr,
+    /// The scheme it used.
+    pub proto: HeaderValue,
+    /// The `X-Forwarded-For` chain to pass on: trusted proxies' entries and the peer.
+    pub chain: HeaderValue,
+}
+
+impl Forwarding {
+    fn trusts(&self, address: IpAddr) -> bool {
+        self.trusted.iter().any(|net| net.contains(&address))
+    }
+
+    /// The client behind a request from `peer` with these headers.
+    pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> Client {
+        let own_proto = || self.proto.header();
+        if !self.trusts(peer) {
+            return Client {
+                address: peer,
+                proto: own_proto(),
+                chain: header_value(&peer.to_string()),
+            };
+        }
+        let said: Vec<&str> = headers
+            .get_all(FORWARDED_FOR)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .collect();
+        let parsed: Vec<Option<IpAddr>> = said.iter().map(|a| a.parse().ok()).collect();
+        // Walk back from the nearest hop: the first address no trusted proxy vouches for is
+        // the client; anything left of it is whatever that client claimed.
+        let mut address = peer;
+        for hop in parsed.iter().rev() {
+            match hop {
+                Some(ip) => {
+                    address = *ip;
+                    if !self.trusts(*ip) {
+                        break;
+                    }
+                }
+                None => break,
+            }
+        }
+        let proto = headers
+            .get(FORWARDED_PROTO)
+            .filter(|v| matches!(v.as_bytes(), b"http" | b"https"))
+            .cloned()
+            .unwrap_or_else(own_proto);
+        let mut chain = said.join(", ");
+        if !chain.is_empty() {
+            chain.push_str(", ");
+        }
+        chain.push_str(&peer.to_string());
+        Client {
+            address,
+            proto,
+            chain: header_value(&chain),
+        }
+    }
+
+    /// Sets the forwarding headers of a request going to a service, and the resolved client
+    /// address in [`CLIENT_ADDRESS_HEADER`].
+    pub fn apply(client: &Client, headers: &mut HeaderMap, host: Option<HeaderValue>) {
+        headers.insert(CLIENT_ADDRESS_HEADER, header_value(&client.address.to_string()));
+        headers.insert(FORWARDED_FOR, client.chain.clone());
+        headers.insert(FORWARDED_PROTO, client.proto.clone());
+        match host {
+            Some(host) => headers.insert(FORWARDED_HOST, host),
+            None => headers.remove(FORWARDED_HOST),
+        };
+    }
+}
+
+impl Forwarding {
+    /// Removes every forwarding header.
+    pub fn forget(headers: &mut HeaderMap) {
+        for name in [
+            CLIENT_ADDRESS_HEADER,
+            FORWARDED_FOR,
+            FORWARDED_PROTO,
+            FORWARDED_HOST,
+        ] {
+            headers.remove(name);
+        }
+    }
+}
+
+fn header_value(text: &str) -> HeaderValue {
+    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("0.0.0.0"))
+}
+
+/// Middleware: resolves the [`Client`] of every `/api` request before limits and the proxy.
+pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let client = state.forwarding.client(peer, request.headers());
+    request.extensions_mut().insert(client);
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn behind(trusted: &[&str]) -> Forwarding {
+        Forwarding {
+            trusted: trusted.iter().map(|t| t.parse().unwrap()).collect(),
+            proto: Scheme::Https,
+        }
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (http::HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_claims() {
+        let claims = headers(&[(FORWARDED_FOR, "1.2.3.4"), (FORWARDED_PROTO, "https")]);
+        let client = behind(&[]).client(ip("203.0.113.9"), &claims);
+        assert_eq!(client.address, ip("203.0.113.9"));
+        assert_eq!(client.chain, "203.0.113.9");
+        assert_eq!(client.proto, "https", "the configured scheme, not the claim");
+        let plain = Forwarding::default().client(ip("203.0.113.9"), &claims);
+        assert_eq!(plain.proto, "http");
+    }
+
+    #[test]
+    fn behind_trusted_proxies_the_client_is_the_nearest_untrusted_hop() {
+        let fw = behind(&["10.0.0.0/8"]);
+        let said = headers(&[
+            (FORWARDED_FOR, "6.6.6.6, 198.51.100.7, 10.1.2.3"),
+            (FORWARDED_PROTO, "http"),
+        ]);
+        let client = fw.client(ip("10.0.0.2"), &said);
+        assert_eq!(
+            client.address,
+            ip("198.51.100.7"),
+            "the forged left entry is ignored"
+        );
+        assert_eq!(client.proto, "http");
+        assert_eq!(client.chain, "6.6.6.6, 198.51.100.7, 10.1.2.3, 10.0.0.2");
+        let direct = fw.client(ip("10.0.0.2"), &HeaderMap::new());
+        assert_eq!(direct.address, ip("10.0.0.2"));
+        assert_eq!(direct.proto, "https");
+        let garbage = fw.client(ip("10.0.0.2"), &headers(&[(FORWARDED_FOR, "not-an-ip")]));
+        assert_eq!(garbage.address, ip("10.0.0.2"));
+    }
+}

@@ -1,0 +1,171 @@
+//! The services behind the gateway: each one's addresses, with a circuit breaker per address.
+//!
+//! A service may run as several replicas with their own addresses (`<NAME>_URL` lists them,
+//! comma-separated). Calls go round the addresses whose breaker lets them through; when every
+//! address of a service is failing fast, the caller is told how long to wait.
+
+pub mod breaker;
+pub mod deadline;
+pub mod metrics;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use breaker::{Breaker, BreakerPolicy, Open, Permit};
+
+/// One address of a service.
+#[derive(Debug)]
+pub struct Endpoint {
+    /// Base URL, without a trailing slash.
+    pub base: String,
+    breaker: Breaker,
+}
+
+/// One service's addresses.
+#[derive(Debug)]
+pub struct Upstream {
+    /// The service's name (`/api/<name>`).
+    pub name: &'static str,
+    endpoints: Vec<Endpoint>,
+    next: AtomicUsize,
+}
+
+/// An address chosen for one call, with the leave to call it.
+pub struct Chosen<'a> {
+    /// Its position among the service's addresses (to avoid it on a retry).
+    pub index: usize,
+    /// The address.
+    pub endpoint: &'a Endpoint,
+    /// Report the call's outcome to the address's breaker through this.
+    pub permit: Permit<'a>,
+}
+
+impl Upstream {
+    /// A service at `bases` (at least one).
+    pub fn new(name: &'static str, bases: &[String], policy: BreakerPolicy) -> Self {
+        let endpoints = bases
+            .iter()
+            .map(|base| Endpoint {
+                base: base.trim_end_matches('/').to_string(),
+                breaker: Breaker::new(policy),
+            })
+            .collect();
+        Self {
+            name,
+            endpoints,
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many addresses the service has.
+    pub fn len(&self) -> usize {
+        self.endpoints.len()
+    }
+
+    /// Whether it has none (never true for a configured service).
+    pub fn is_empty(&self) -> bool {
+        self.endpoints.is_empty()
+    }
+
+    /// The next address round the ring whose breaker admits a call, skipping `avoid`; when none
+    /// does, the shortest wait any of them asks for.
+    pub fn choose(&self, avoid: Option<usize>) -> Result<Chosen<'_>, Open> {
+        let count = self.endpoints.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut wait = Duration::MAX;
+        for offset in 0..count {
+            let index = (start + offset) % count;
+            if Some(index) == avoid {
+                continue;
+            }
+            let endpoint = &self.endpoints[index];
+            match endpoint.breaker.admit() {
+                Ok(permit) => {
+                    return Ok(Chosen {
+                        index,
+                        endpoint,
+                        permit,
+                    })
+                }
+                Err(open) => wait = wait.min(open.retry_after),
+            }
+        }
+        Err(Open {
+            retry_after: if wait == Duration::MAX {
+                Duration::ZERO
+            } else {
+                wait
+            },
+        })
+    }
+}
+
+/// Every service, by name.
+#[derive(Debug, Default)]
+pub struct Upstreams(HashMap<&'static str, Upstream>);
+
+impl Upstreams {
+    /// From `(name, addresses)` pairs.
+    pub fn new<'a>(
+        services: impl IntoIterator<Item = (&'static str, &'a [String])>,
+        policy: BreakerPolicy,
+    ) -> Self {
+        Self(
+            services
+                .into_iter()
+                .filter(|(_, bases)| !bases.is_empty())
+                .map(|(name, bases)| {
+                    metrics::register(name);
+                    (name, Upstream::new(name, bases, policy))
+                })
+                .collect(),
+        )
+    }
+
+    /// The service called `name`.
+    pub fn get(&self, name: &str) -> Option<&Upstream> {
+        self.0.get(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_addresses() -> Upstream {
+        let policy = BreakerPolicy {
+            threshold: 1,
+            open_for: Duration::from_secs(60),
+        };
+        Upstream::new("catalog", &["http://a/".into(), "http://b".into()], policy)
+    }
+
+    #[test]
+    fn calls_go_round_the_addresses() {
+        let up = two_addresses();
+        let first = up.choose(None).unwrap();
+        let (a, index) = (first.endpoint.base.clone(), first.index);
+        first.permit.succeeded();
+        let second = up.choose(None).unwrap();
+        assert_ne!(second.endpoint.base, a);
+        assert_eq!(up.choose(Some(index)).unwrap().index, second.index);
+        assert_eq!(a.trim_end_matches('/'), a, "no trailing slash kept");
+    }
+
+    #[test]
+    fn an_open_address_is_skipped_and_all_open_asks_to_wait() {
+        let up = two_addresses();
+        let broken = up.choose(None).unwrap();
+        let broken_index = broken.index;
+        broken.permit.failed();
+        for _ in 0..4 {
+            let chosen = up.choose(None).unwrap();
+            assert_ne!(chosen.index, broken_index);
+            chosen.permit.succeeded();
+        }
+        up.choose(None).unwrap().permit.failed();
+        let open = up.choose(None).err().expect("both open");
+        assert!(open.retry_after > Duration::from_secs(59));
+    }
+}
