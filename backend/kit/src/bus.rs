@@ -72,6 +72,13 @@ pub enum HandleError {
     Reject(String),
 }
 
+/// A database that fails a step may well work on the next delivery (busy, a failover).
+impl From<sqlx::Error> for HandleError {
+    fn from(err: sqlx::Error) -> Self {
+        HandleError::Retry(err.to_string())
+    }
+}
+
 /// How consumers retry: deliveries before dead-lettering, and the first backoff (doubling,
 /// capped at 30 s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

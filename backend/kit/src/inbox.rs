@@ -3,7 +3,30 @@
 //!
 //! The `inbox` table is kit's own (`backend/kit/migrations`), in every service's database.
 
-use crate::db::Connection;
+use crate::bus::HandleError;
+use crate::db::{Connection, Pool};
+
+/// One delivery of an event to an idempotent consumer, the way every saga step runs: in one
+/// write transaction the inbox admits `event_id` for `consumer`, `work` makes the effect (and
+/// writes the events that follow to the outbox), and the commit makes both happen together.
+///
+/// `Ok(None)`: a repeat of an event this consumer already handled, so nothing was done.
+/// Database errors come back as [`HandleError::Retry`]; `work` returning an error rolls all
+/// back. The caller wakes its outbox relay when `work` wrote events.
+pub async fn handle_once<T>(
+    db: &Pool,
+    consumer: &str,
+    event_id: &str,
+    work: impl AsyncFnOnce(&mut Connection) -> Result<T, HandleError>,
+) -> Result<Option<T>, HandleError> {
+    let mut tx = crate::db::begin_write(db).await?;
+    if !first_delivery(&mut tx, consumer, event_id).await? {
+        return Ok(None);
+    }
+    let done = work(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Some(done))
+}
 
 /// Records that `consumer` handles `event_id`; `false` if it already has (skip the effect).
 pub async fn first_delivery(

@@ -19,15 +19,10 @@ pub fn start(bus: &Bus, db: Pool) {
 
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn on_paid(db: Pool, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
-    let retry = |e: sqlx::Error| HandleError::Retry(e.to_string());
-    let mut tx = kit::db::begin_write(&db).await.map_err(retry)?;
-    if inbox::first_delivery(&mut tx, CONSUMER, &envelope.id)
-        .await
-        .map_err(retry)?
-    {
-        store::take_bought(&mut tx, &envelope.event.user_id, &envelope.event.items)
-            .await
-            .map_err(retry)?;
-    }
-    tx.commit().await.map_err(retry)
+    let paid = &envelope.event;
+    inbox::handle_once(&db, CONSUMER, &envelope.id, async |tx| {
+        Ok(store::take_bought(tx, &paid.user_id, &paid.items).await?)
+    })
+    .await
+    .map(drop)
 }

@@ -33,10 +33,6 @@ pub fn start(state: &AppState) {
         .consume(RELEASE, move |e: Envelope<OrderCancelled>| release(s.clone(), e));
 }
 
-fn retry(err: sqlx::Error) -> HandleError {
-    HandleError::Retry(err.to_string())
-}
-
 /// Holds every line or none, and says which.
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<(), HandleError> {
@@ -44,60 +40,48 @@ async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<()
     if order.items.is_empty() || order.items.iter().any(|i| i.quantity == 0) {
         return Err(HandleError::Reject("an order needs lines with quantities".into()));
     }
-    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
-    if !inbox::first_delivery(&mut tx, RESERVE, &envelope.id)
-        .await
-        .map_err(retry)?
-    {
-        return Ok(());
+    let done = inbox::handle_once(&state.db, RESERVE, &envelope.id, async |tx| {
+        let short = store::reserve(tx, &order.order_id, &order.items).await?;
+        if short.is_empty() {
+            let reserved = InventoryReserved {
+                order_id: order.order_id,
+                total: order.total,
+            };
+            outbox::enqueue(tx, reserved).await?;
+        } else {
+            tracing::info!(?short, "order rejected: out of stock");
+            let rejected = InventoryRejected {
+                order_id: order.order_id,
+                reason: "Some items are out of stock.".into(),
+                short,
+            };
+            outbox::enqueue(tx, rejected).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    if done.is_some() {
+        state.relay.notify();
     }
-    let short = store::reserve(&mut tx, &order.order_id, &order.items)
-        .await
-        .map_err(retry)?;
-    if short.is_empty() {
-        let reserved = InventoryReserved {
-            order_id: order.order_id,
-            total: order.total,
-        };
-        outbox::enqueue(&mut tx, reserved).await.map_err(retry)?;
-    } else {
-        tracing::info!(?short, "order rejected: out of stock");
-        let rejected = InventoryRejected {
-            order_id: order.order_id,
-            reason: "Some items are out of stock.".into(),
-            short,
-        };
-        outbox::enqueue(&mut tx, rejected).await.map_err(retry)?;
-    }
-    tx.commit().await.map_err(retry)?;
-    state.relay.notify();
     Ok(())
 }
 
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn commit(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
-    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
-    if inbox::first_delivery(&mut tx, COMMIT, &envelope.id)
-        .await
-        .map_err(retry)?
-    {
-        store::commit(&mut tx, &envelope.event.order_id)
-            .await
-            .map_err(retry)?;
-    }
-    tx.commit().await.map_err(retry)
+    let order_id = &envelope.event.order_id;
+    inbox::handle_once(&state.db, COMMIT, &envelope.id, async |tx| {
+        Ok(store::commit(tx, order_id).await?)
+    })
+    .await
+    .map(drop)
 }
 
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn release(state: AppState, envelope: Envelope<OrderCancelled>) -> Result<(), HandleError> {
-    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
-    if inbox::first_delivery(&mut tx, RELEASE, &envelope.id)
-        .await
-        .map_err(retry)?
-    {
-        store::release(&mut tx, &envelope.event.order_id)
-            .await
-            .map_err(retry)?;
-    }
-    tx.commit().await.map_err(retry)
+    let order_id = &envelope.event.order_id;
+    inbox::handle_once(&state.db, RELEASE, &envelope.id, async |tx| {
+        Ok(store::release(tx, order_id).await?)
+    })
+    .await
+    .map(drop)
 }

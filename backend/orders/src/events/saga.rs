@@ -98,10 +98,6 @@ enum Change {
     Tracking(String),
 }
 
-fn retry(err: sqlx::Error) -> HandleError {
-    HandleError::Retry(err.to_string())
-}
-
 /// Moves `order_id` to `to` if the rules allow, publishing what follows from it.
 #[tracing::instrument(skip_all, fields(consumer, order_id = %order_id, to = to.as_str()))]
 async fn advance(
@@ -112,52 +108,48 @@ async fn advance(
     to: OrderStatus,
     change: Change,
 ) -> Result<(), HandleError> {
-    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
-    if !inbox::first_delivery(&mut tx, consumer, &event_id)
-        .await
-        .map_err(retry)?
-    {
-        return Ok(());
-    }
-    let Some((from, user_id)) = store::status_of(&mut tx, &order_id).await.map_err(retry)? else {
-        return Err(HandleError::Reject(format!("no order {order_id}")));
-    };
-    match transition(from, to) {
-        Transition::Skip => {}
-        Transition::Illegal => {
-            return Err(HandleError::Reject(format!(
+    let applied = inbox::handle_once(&state.db, consumer, &event_id, async |tx| {
+        let Some((from, user_id)) = store::status_of(tx, &order_id).await? else {
+            return Err(HandleError::Reject(format!("no order {order_id}")));
+        };
+        match transition(from, to) {
+            Transition::Skip => Ok(false),
+            Transition::Illegal => Err(HandleError::Reject(format!(
                 "{} → {} is not allowed",
                 from.as_str(),
                 to.as_str()
-            )))
+            ))),
+            Transition::Apply => {
+                store::set_status(tx, &order_id, to, details(&change)).await?;
+                announce(tx, &order_id, &user_id, to, &change).await?;
+                Ok(true)
+            }
         }
-        Transition::Apply => {
-            let details = match &change {
-                Change::None => Details::default(),
-                Change::Reason(reason) => Details {
-                    reason: Some(reason),
-                    ..Details::default()
-                },
-                Change::CheckoutUrl(url) => Details {
-                    checkout_url: Some(url),
-                    ..Details::default()
-                },
-                Change::Tracking(code) => Details {
-                    tracking_code: Some(code),
-                    ..Details::default()
-                },
-            };
-            store::set_status(&mut tx, &order_id, to, details)
-                .await
-                .map_err(retry)?;
-            announce(&mut tx, &order_id, &user_id, to, &change)
-                .await
-                .map_err(retry)?;
-        }
+    })
+    .await?;
+    if applied == Some(true) {
+        state.relay.notify();
     }
-    tx.commit().await.map_err(retry)?;
-    state.relay.notify();
     Ok(())
+}
+
+/// What a change records beside the new status.
+fn details(change: &Change) -> Details<'_> {
+    match change {
+        Change::None => Details::default(),
+        Change::Reason(reason) => Details {
+            reason: Some(reason),
+            ..Details::default()
+        },
+        Change::CheckoutUrl(url) => Details {
+            checkout_url: Some(url),
+            ..Details::default()
+        },
+        Change::Tracking(code) => Details {
+            tracking_code: Some(code),
+            ..Details::default()
+        },
+    }
 }
 
 /// The events a new status publishes: always the status change, and for PAID / CANCELLED

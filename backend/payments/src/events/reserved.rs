@@ -67,7 +67,6 @@ fn idempotency_key(order_id: &str) -> String {
 
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<(), HandleError> {
-    let retry = |e: sqlx::Error| HandleError::Retry(e.to_string());
     let order = envelope.event;
     if order.total.cents <= 0 {
         return Err(HandleError::Reject(format!(
@@ -75,11 +74,7 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
             order.order_id
         )));
     }
-    if store::session_by_order(&state.db, &order.order_id)
-        .await
-        .map_err(retry)?
-        .is_some()
-    {
+    if store::session_by_order(&state.db, &order.order_id).await?.is_some() {
         return Ok(()); // A repeat: the session is open (or closed) already, and announced.
     }
     // Outside any transaction: the provider may take its time, and the key makes it safe
@@ -95,35 +90,24 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
     let checkout_url = created
         .url
         .ok_or_else(|| HandleError::Reject(format!("session {} has no pay page", created.id)))?;
-    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
-    if !inbox::first_delivery(&mut tx, CONSUMER, &envelope.id)
-        .await
-        .map_err(retry)?
-    {
-        return Ok(());
-    }
     let now = clock::unix_millis() / 1000;
     let expires = now + state.settings.payment_timeout.as_secs() as i64;
-    let new = store::insert_session(
-        &mut tx,
-        &created.id,
-        &order.order_id,
-        order.total.cents,
-        now,
-        expires,
-    )
-    .await
-    .map_err(retry)?;
-    if new {
-        let event = PaymentSessionCreated {
-            order_id: order.order_id,
-            session_id: created.id,
-            checkout_url,
-        };
-        outbox::enqueue(&mut tx, event).await.map_err(retry)?;
+    let new = inbox::handle_once(&state.db, CONSUMER, &envelope.id, async |tx| {
+        let new = store::insert_session(tx, &created.id, &order.order_id, order.total.cents, now, expires).await?;
+        if new {
+            let event = PaymentSessionCreated {
+                order_id: order.order_id,
+                session_id: created.id,
+                checkout_url,
+            };
+            outbox::enqueue(tx, event).await?;
+        }
+        Ok(new)
+    })
+    .await?;
+    if new == Some(true) {
+        state.relay.notify();
     }
-    tx.commit().await.map_err(retry)?;
-    state.relay.notify();
     Ok(())
 }
 

@@ -23,35 +23,31 @@ pub fn start(state: &AppState) {
 
 #[tracing::instrument(skip_all, fields(order_id = %envelope.event.order_id))]
 async fn create(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
-    let retry = |e: sqlx::Error| HandleError::Retry(e.to_string());
     let order = envelope.event;
-    let mut tx = kit::db::begin_write(&state.db).await.map_err(retry)?;
-    if !inbox::first_delivery(&mut tx, CONSUMER, &envelope.id)
-        .await
-        .map_err(retry)?
-    {
-        return Ok(());
-    }
     let code = tracking::new_code();
     let next = clock::unix_millis() + state.settings.tracking_step.as_millis() as i64;
-    let created = store::create(
-        &mut tx,
-        &order.order_id,
-        &order.user_id,
-        &order.shipping_address,
-        &code,
-        next,
-    )
-    .await
-    .map_err(retry)?;
-    if created {
-        let event = ShipmentCreated {
-            order_id: order.order_id,
-            tracking_code: code,
-        };
-        outbox::enqueue(&mut tx, event).await.map_err(retry)?;
+    let created = inbox::handle_once(&state.db, CONSUMER, &envelope.id, async |tx| {
+        let created = store::create(
+            tx,
+            &order.order_id,
+            &order.user_id,
+            &order.shipping_address,
+            &code,
+            next,
+        )
+        .await?;
+        if created {
+            let event = ShipmentCreated {
+                order_id: order.order_id,
+                tracking_code: code,
+            };
+            outbox::enqueue(tx, event).await?;
+        }
+        Ok(created)
+    })
+    .await?;
+    if created == Some(true) {
+        state.relay.notify();
     }
-    tx.commit().await.map_err(retry)?;
-    state.relay.notify();
     Ok(())
 }
