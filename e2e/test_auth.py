@@ -20,6 +20,11 @@ def unique_email(tag: str) -> str:
     return f"{tag}-{uuid.uuid4().hex[:10]}@example.com"
 
 
+def refresh_cookie(page: Page) -> str:
+    """The refresh token the browser holds (HttpOnly: only the browser context can read it)."""
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "mercado_refresh")
+
+
 def test_register_stay_signed_in_across_reload_and_restart_then_sign_out(page: Page, browser):
     email = unique_email("reg")
     open_page(page, "/register")
@@ -127,12 +132,16 @@ def test_the_shell_refreshes_the_token_before_it_expires(page: Page):
     open_page(page, "/login?returnTo=%2Faccount")
     fill_sign_in(page, email)
     expect(page.locator("[data-testid=profile-name]")).to_have_text("Tim Timer")
+    before = refresh_cookie(page)
     with page.expect_response(lambda r: r.url.endswith("/api/identity/sessions/refresh")) as refreshed:
         page.clock.run_for("14:30")
     assert refreshed.value.status == 200, "a minute before expiry the shell trades the cookie for a new token"
+    # The answer sets a new refresh cookie ("name=value; attributes"), and the browser keeps it.
+    rotated = (refreshed.value.header_value("set-cookie") or "").split(";")[0]
     expect_signed_in_as(page, "Tim Timer")
-    cookie = next(c for c in page.context.cookies() if c["name"] == "mercado_refresh")
-    assert cookie["value"], "the rotated refresh token replaced the old one"
+    after = refresh_cookie(page)
+    assert after and after != before, "the rotated refresh token replaced the old one"
+    assert rotated == f"mercado_refresh={after}", f"the browser keeps the token the answer set: {rotated!r}"
     # The new token works: the account MFE can still load the profile after a reload of its page.
     page.locator("a.logo").click()
     page.locator("[data-testid=user-name]").click()

@@ -157,6 +157,12 @@ pub struct Bus {
 }
 
 impl Bus {
+    /// The JetStream context, for the test helpers that inspect consumers.
+    #[cfg(feature = "testing")]
+    pub(crate) fn jetstream(&self) -> &jetstream::Context {
+        &self.js
+    }
+
     /// A bus over an existing NATS connection, with the default retry policy.
     pub fn new(client: Client) -> Self {
         Self {
@@ -337,6 +343,9 @@ impl Bus {
         };
         let ack = match outcome {
             Ok(()) => {
+                // Tests only: a test may stop the service here, committed but unacknowledged.
+                #[cfg(feature = "testing")]
+                crate::testing::faults::handled(consumer).await;
                 metrics::counter!("events_handled_total", "consumer" => consumer.to_string(), "outcome" => "ok")
                     .increment(1);
                 AckKind::Ack

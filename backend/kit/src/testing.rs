@@ -1,6 +1,7 @@
 //! Test helpers (feature `testing`): a real nats-server with JetStream on a free port, fresh
-//! databases, and services that can crash. Tests use real parts; these make them cheap to
-//! start.
+//! databases, services that can crash at a named step ([`faults`]), and waits for events that
+//! know when no more are coming (`events`: [`Recorder`], [`wait_handled`]). Tests use real
+//! parts; these make them cheap to start.
 //!
 //! A fresh database is a SQLite file in a temporary directory, or, when `MERCADO_TEST_POSTGRES`
 //! holds the URL of a throw-away PostgreSQL server (`cargo xtask test` starts one with
@@ -9,10 +10,17 @@
 //! The server binary is `NATS_SERVER_BIN`, else `nats-server` on PATH, else the project's
 //! `.tools/venv/bin/nats-server` (installed by `cargo xtask`).
 
+mod events;
+pub mod faults;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+pub use events::{wait_dead_letters, wait_handled, wait_outbox_published, Recorder};
+pub use faults::Faults;
 
 /// A nats-server process that lives as long as this value.
 pub struct NatsServer {
@@ -193,9 +201,13 @@ pub fn with_database(
 /// A service running on a Tokio runtime of its own, so a test can crash it — every task (HTTP,
 /// consumers, relay) dropped wherever it is, nothing drained, transactions in flight rolled
 /// back — and start it again on the same database, as after a process crash.
+///
+/// Where it crashes is the test's to choose: [`Crashable::faults`] stops it at a named step
+/// (see [`faults`]), and the test crashes it once it stands there.
 pub struct Crashable {
     runtime: Option<tokio::runtime::Runtime>,
     url: String,
+    faults: Arc<Faults>,
 }
 
 impl Crashable {
@@ -207,9 +219,13 @@ impl Crashable {
             + Send
             + 'static,
     {
+        let faults = Arc::new(Faults::default());
+        let installed = faults.clone();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
+            // Every thread of this runtime, and no other, sees this service's fault hooks.
+            .on_thread_start(move || Faults::install(installed.clone()))
             .build()
             .expect("a runtime for the service");
         let (started, port) = tokio::sync::oneshot::channel();
@@ -229,12 +245,18 @@ impl Crashable {
         Self {
             runtime: Some(runtime),
             url: format!("http://127.0.0.1:{port}"),
+            faults,
         }
     }
 
     /// Its base URL (a new port after every start).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The fault hooks of this run of the service (a restart starts with none armed).
+    pub fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     /// Crashes it: the runtime goes away with every task on it.
@@ -248,46 +270,5 @@ impl Crashable {
 impl Drop for Crashable {
     fn drop(&mut self) {
         self.crash();
-    }
-}
-
-/// Records every event of type `E` a test consumer receives, so a test can wait for what a
-/// service published.
-#[derive(Clone)]
-pub struct Recorder<E>(std::sync::Arc<std::sync::Mutex<Vec<contracts::messaging::Envelope<E>>>>);
-
-impl<E> Recorder<E>
-where
-    E: contracts::messaging::DomainEvent + Clone + Send + 'static,
-{
-    /// Starts a durable consumer called `name` on `bus`.
-    pub fn start(bus: &crate::bus::Bus, name: &'static str) -> Self {
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let record = seen.clone();
-        bus.consume(name, move |e: contracts::messaging::Envelope<E>| {
-            let record = record.clone();
-            async move {
-                record.lock().map(|mut r| r.push(e)).ok();
-                Ok(())
-            }
-        });
-        Self(seen)
-    }
-
-    /// Waits (up to 10 s) until `count` events have arrived; returns them. Panics otherwise.
-    pub async fn wait_for(&self, count: usize) -> Vec<contracts::messaging::Envelope<E>> {
-        for _ in 0..400 {
-            let seen = self.seen();
-            if seen.len() >= count {
-                return seen;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("timed out waiting for {count} × {}", E::SUBJECT);
-    }
-
-    /// What arrived so far.
-    pub fn seen(&self) -> Vec<contracts::messaging::Envelope<E>> {
-        self.0.lock().map(|s| s.clone()).unwrap_or_default()
     }
 }

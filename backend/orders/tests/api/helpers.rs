@@ -6,7 +6,7 @@ use contracts::messaging::{DomainEvent, Envelope};
 use contracts::orders::{OrderStatus, OrderView};
 use kit::bus::Bus;
 use kit::config::ServiceConfig;
-use kit::testing::{service_config, with_database, Crashable, NatsServer, TestDatabase};
+use kit::testing::{service_config, with_database, Crashable, Faults, NatsServer, TestDatabase};
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -133,6 +133,21 @@ pub fn address() -> Value {
 }
 
 impl TestApp {
+    /// Where a test may stop orders before crashing it (armed hooks last until its restart).
+    pub fn orders_faults(&self) -> &Faults {
+        self.orders_service.faults()
+    }
+
+    /// Where a test may stop inventory before crashing it.
+    pub fn inventory_faults(&self) -> &Faults {
+        self.inventory_service.faults()
+    }
+
+    /// The orders service's `DATABASE_URL`.
+    pub fn orders_database(&self) -> &str {
+        &self.orders_config.database_url
+    }
+
     /// Crashes the orders service (see [`Crashable`]).
     pub fn crash_orders(&mut self) {
         self.orders_service.crash();
@@ -252,7 +267,13 @@ impl TestApp {
 
     /// Waits (up to 10 s) until inventory shows `expected` of `product` available.
     pub async fn wait_available(&self, product: i64, expected: i64) {
-        for _ in 0..400 {
+        self.wait_available_within(product, expected, Duration::from_secs(10))
+            .await
+    }
+
+    /// Like [`TestApp::wait_available`], for up to `limit`.
+    pub async fn wait_available_within(&self, product: i64, expected: i64, limit: Duration) {
+        for _ in 0..limit.as_millis() / 25 {
             if self.available(product).await == expected {
                 return;
             }

@@ -1,11 +1,18 @@
 //! An order through the saga: placed, reserved, paid, shipped — or cancelled with a reason —
 //! exactly once, whatever order the answers arrive in.
 
-use contracts::orders::{OrderStatus, OrderView};
+use std::time::Duration;
+
+use contracts::messaging::dead_letter_headers;
+use contracts::orders::{OrderCancelled, OrderPaid, OrderStatus, OrderView};
 use contracts::payments::{PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
 use contracts::shipping::ShipmentCreated;
+use kit::testing::{wait_dead_letters, wait_handled, wait_outbox_published, Recorder};
 
 use crate::helpers::spawn_app;
+
+/// How long a test waits for the saga to get somewhere.
+const PATIENCE: Duration = Duration::from_secs(10);
 
 fn statuses(view: &OrderView) -> Vec<OrderStatus> {
     view.history.iter().map(|h| h.status).collect()
@@ -123,6 +130,8 @@ async fn a_declined_payment_cancels_and_releases_the_stock() {
 #[tokio::test]
 async fn late_and_repeated_answers_change_nothing() {
     let app = spawn_app().await;
+    let paid = Recorder::<OrderPaid>::start(&app.bus, "test-late-paid");
+    let cancelled = Recorder::<OrderCancelled>::start(&app.bus, "test-late-cancelled");
     let token = app.shopper("late@example.com").await;
     let total = app.fill_cart(&token, &[(8, 1)]).await;
     let placed: OrderView = app.place(&token, total, None).await.json().await.unwrap();
@@ -150,12 +159,29 @@ async fn late_and_repeated_answers_change_nothing() {
         reason: "late".into(),
     })
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let letters = wait_dead_letters(&app.bus, "orders-payment-failed", 1, PATIENCE).await;
+    let headers = letters[0].headers.as_ref().unwrap();
+    let reason = headers.get(dead_letter_headers::REASON).unwrap().to_string();
+    assert_eq!(reason, "PAID → CANCELLED is not allowed");
+
+    // Every answer handled — the repeated payment, the late session, the late failure — and
+    // everything they led to published: now "nothing changed" means something.
+    wait_handled::<PaymentSucceeded>(&app.bus, "orders-payment-succeeded", PATIENCE).await;
+    wait_handled::<PaymentSessionCreated>(&app.bus, "orders-session-created", PATIENCE).await;
+    wait_handled::<PaymentFailed>(&app.bus, "orders-payment-failed", PATIENCE).await;
+    wait_outbox_published(app.orders_database(), PATIENCE).await;
     let view: OrderView = app.order(&token, &placed.id).await.json().await.unwrap();
     assert_eq!(view.status, OrderStatus::Paid);
+    assert_eq!(
+        view.checkout_url, None,
+        "the late session did not reopen the order"
+    );
     assert_eq!(
         statuses(&view),
         [OrderStatus::Pending, OrderStatus::Paid],
         "one PAID, nothing after"
     );
+    let paid = paid.wait_for(1).await;
+    assert_eq!(paid[0].event.order_id, placed.id, "announced once");
+    assert!(cancelled.settled().await.is_empty(), "never announced cancelled");
 }

@@ -1,14 +1,21 @@
 //! `spawn_app()`: shipping (one replica or two on one database) with the real identity for
 //! tokens, on their own databases and a real nats-server.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use contracts::messaging::Envelope;
 use contracts::orders::{ItemQuantity, OrderPaid, ShippingAddress};
+use contracts::shipping::{ShipmentStatus, ShipmentStatusChanged};
 use kit::bus::Bus;
 use kit::db::Pool;
-use kit::testing::{service_config, NatsServer, TestDatabase};
+use kit::testing::{service_config, wait_handled, wait_outbox_published, NatsServer, Recorder, TestDatabase};
+use mercado_shipping::events::paid;
 use mercado_shipping::startup::MIGRATOR;
+
+/// The order [`TestApp::quiet`] ships to see the carriers move on.
+pub const MARKER: &str = "order-marker";
+/// How long a test waits for shipping to get somewhere.
+const PATIENCE: Duration = Duration::from_secs(10);
 use serde_json::{json, Value};
 
 pub struct TestApp {
@@ -21,6 +28,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// Shipping's database.
     pub db: Pool,
+    /// Its `DATABASE_URL`.
+    pub database_url: String,
     _nats: NatsServer,
     _databases: Vec<TestDatabase>,
 }
@@ -66,6 +75,7 @@ async fn spawn(replicas: usize, tracking_step: Duration) -> TestApp {
         bus: Bus::new(async_nats::connect(nats.url()).await.unwrap()),
         http: reqwest::Client::new(),
         db: shipping_db.connect(&MIGRATOR).await,
+        database_url: shipping_db.url().to_string(),
         _nats: nats,
         _databases: vec![identity_db, shipping_db],
     }
@@ -113,6 +123,36 @@ impl TestApp {
         };
         self.bus.publish(&envelope).await.unwrap();
         envelope
+    }
+
+    /// Waits until nothing more is coming from shipping about the orders shipped so far, for
+    /// asserting that something did *not* happen (no second shipment, no step after delivery).
+    ///
+    /// A parcel paid now ([`MARKER`], for `user`) is moved two steps on: each step is taken in
+    /// a carrier round that began after the one before it ended, so every carrier round that
+    /// had read an earlier parcel as due is over. Then shipping has handled every
+    /// `orders.paid` sent to it and published every event it committed, and `moved` has caught
+    /// up with them (the caller settles its other recorders).
+    ///
+    /// With two replicas each carrier has its own rounds, and the marker's steps do not say
+    /// whose they were: there it is a round of the *other* carrier still stuck after the
+    /// marker's two steps (two tracking steps) that would go unseen.
+    pub async fn quiet(&self, moved: &Recorder<ShipmentStatusChanged>, user: &str) {
+        self.paid(MARKER, user).await;
+        let deadline = Instant::now() + PATIENCE;
+        let second_step = |e: &Envelope<ShipmentStatusChanged>| {
+            e.event.order_id == MARKER && e.event.status == ShipmentStatus::OutForDelivery
+        };
+        while !moved.seen().iter().any(second_step) {
+            assert!(
+                Instant::now() < deadline,
+                "the marker parcel never made its second step"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await; // poll interval of the condition above
+        }
+        wait_handled::<OrderPaid>(&self.bus, paid::CONSUMER, PATIENCE).await;
+        wait_outbox_published(&self.database_url, PATIENCE).await;
+        moved.settled().await;
     }
 
     pub async fn shipment(&self, token: &str, order_id: &str) -> reqwest::Response {

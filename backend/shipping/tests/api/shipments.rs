@@ -1,11 +1,9 @@
 //! A paid order gets one shipment, which moves on to delivered; only its owner sees it.
 
-use std::time::Duration;
-
 use contracts::shipping::{ShipmentCreated, ShipmentStatus, ShipmentStatusChanged, ShipmentView};
 use kit::testing::Recorder;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, MARKER};
 
 #[tokio::test]
 async fn a_paid_order_is_shipped_once_and_tracked_to_delivery() {
@@ -38,9 +36,24 @@ async fn a_paid_order_is_shipped_once_and_tracked_to_delivery() {
     assert_eq!(view.status, ShipmentStatus::Delivered);
     assert_eq!(view.tracking_code, shipments[0].event.tracking_code);
     assert_eq!(view.events.len(), 4, "label, transit, van, delivered");
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(created.seen().len(), 1, "one shipment per order");
-    assert_eq!(moved.seen().len(), 3, "nothing after delivery");
+
+    // Nothing more is coming (see `quiet`); then count.
+    app.quiet(&moved, &user).await;
+    let created: Vec<_> = created
+        .settled()
+        .await
+        .into_iter()
+        .map(|e| e.event.order_id)
+        .collect();
+    assert_eq!(created, ["order-ship", MARKER], "one shipment per order");
+    let moved: Vec<_> = moved
+        .settled()
+        .await
+        .into_iter()
+        .filter(|e| e.event.order_id == "order-ship")
+        .map(|e| e.event.status)
+        .collect();
+    assert_eq!(moved.len(), 3, "nothing after delivery: {moved:?}");
 }
 
 #[tokio::test]
