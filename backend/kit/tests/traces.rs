@@ -11,6 +11,7 @@ use kit::telemetry;
 use kit::testing::{NatsServer, TestDatabase};
 use mercado_kit as kit;
 use serde::{Deserialize, Serialize};
+use tracing::Instrument;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Traced {
@@ -62,11 +63,11 @@ async fn an_event_written_in_a_request_is_handled_in_the_same_trace() {
         telemetry::current_traceparent().unwrap()
     };
     let mut tx = db.begin().await.unwrap();
-    {
-        let _inside = request.enter();
-        // The future is polled inside the span, as a handler's is.
-        futures::executor::block_on(kit::outbox::enqueue(&mut tx, Traced { n: 1 })).unwrap();
-    }
+    // Written inside the request's span, as a handler's write is.
+    kit::outbox::enqueue(&mut tx, Traced { n: 1 })
+        .instrument(request.clone())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     kit::outbox::relay_once(&db, &bus).await.unwrap();
 
