@@ -62,6 +62,27 @@ async fn an_unpaid_session_times_out_and_cannot_be_paid_after() {
 }
 
 #[tokio::test]
+async fn a_payment_whose_event_never_arrived_is_found_at_the_provider_instead_of_timing_out() {
+    // The provider's events go nowhere, as when payments was down for all of its re-sends.
+    let nowhere = format!("http://127.0.0.1:{}/webhooks/provider", kit::testing::free_port());
+    let app = spawn_with(move |s| {
+        s.payment_timeout = Duration::from_secs(1);
+        s.expiry_sweep = Duration::from_millis(100);
+        s.sandbox_webhook_url = Some(nowhere.clone());
+    })
+    .await;
+    let session = app.reserve("order-paid-unheard", 1200).await;
+    app.press(&session, "pay").await;
+    let succeeded = app.succeeded.wait_for(1).await;
+    assert_eq!(succeeded[0].event.order_id, "order-paid-unheard");
+    app.settle().await;
+    assert!(
+        app.failed.seen().is_empty(),
+        "money the shopper paid never turns into a timed-out order"
+    );
+}
+
+#[tokio::test]
 async fn one_order_gets_one_session_even_if_reserved_twice() {
     let app = spawn_app().await;
     app.reserve("order-once", 700).await;
