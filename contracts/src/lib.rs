@@ -11,11 +11,15 @@
 //! - [`catalog`]: the catalog service's HTTP DTOs and its `catalog.prices` request-reply.
 //! - [`identity`]: sign-up/sign-in DTOs, access-token claims, the JWKS and the auth headers.
 //! - [`events`]: the `storefront:*` custom events MFEs and the shell exchange on `window`.
-//! - [`inventory`]: the inventory service's saga events (stock reserved or rejected).
+//! - [`inventory`]: the inventory service's stock level and its saga events (stock reserved or
+//!   rejected).
 //! - [`messaging`]: the domain-event envelope, the trait tying events to subjects, the streams.
 //! - [`mount`]: the MFE mount ABI: export names and the context the shell passes to `mount`.
 //! - [`manifest`]: `/mfe/manifest.json`, which tells the shell what to load for which route.
 //! - [`orders`]: the orders service's DTOs and events, and the checkout saga as a whole.
+//! - [`partner`]: partner API keys and tiers, their NATS lookup, the stable `/partner/v1` DTOs.
+//! - [`pages`]: pages the gateway assembles from several services in one answer, and how such
+//!   an answer names the parts it lacks.
 //! - [`payments`]: the payments service's saga events (session opened, paid, failed).
 //! - [`problem`]: the RFC 9457 problem body every service answers errors with.
 //! - [`reviews`]: reviews and ratings: DTOs, limits, the rating event and the purchase check.
@@ -35,6 +39,8 @@ pub mod manifest;
 pub mod messaging;
 pub mod mount;
 pub mod orders;
+pub mod pages;
+pub mod partner;
 pub mod payments;
 pub mod problem;
 pub mod reviews;

@@ -6,7 +6,9 @@ use std::time::Duration;
 use contracts::services::{self, Service, GATEWAY_PORT};
 use kit::config::{env_list, env_or, ConfigError};
 
+use crate::aggregate::PageDeadlines;
 use crate::forwarding::{Forwarding, Scheme};
+use crate::partner::PartnerSettings;
 use crate::upstream::breaker::BreakerPolicy;
 
 /// Settings of the gateway.
@@ -26,6 +28,9 @@ pub struct Settings {
     /// How long a whole proxied answer may take, body included (`UPSTREAM_DEADLINE_MS`,
     /// default 30 s).
     pub upstream_deadline: Duration,
+    /// How long an assembled page may take (`PAGE_DEADLINE_MS`, default 1.5 s), and each
+    /// part it can be shown without (`PAGE_PART_DEADLINE_MS`, default 1 s).
+    pub pages: PageDeadlines,
     /// When an address of a service is failing fast (`BREAKER_FAILURES` in a row, default 5;
     /// then `BREAKER_OPEN_MS` before a probe, default 5 s).
     pub breaker: BreakerPolicy,
@@ -39,6 +44,8 @@ pub struct Settings {
     /// (`?mfe-override=name=url`; `MFE_OVERRIDES`, default off: `xtask up` turns it on, the
     /// compose and Kubernetes configurations leave it off).
     pub mfe_overrides: bool,
+    /// The partner API's key cache and tier limits (docs/decisions/0017).
+    pub partner: PartnerSettings,
 }
 
 /// Per-client-address request limits (each answered with 429 and `Retry-After`).
@@ -99,11 +106,16 @@ impl Settings {
             upstreams,
             upstream_timeout: Duration::from_millis(env_or("UPSTREAM_TIMEOUT_MS", 10_000u64)?),
             upstream_deadline: Duration::from_millis(env_or("UPSTREAM_DEADLINE_MS", 30_000u64)?),
+            pages: PageDeadlines {
+                page: Duration::from_millis(env_or("PAGE_DEADLINE_MS", 1_500u64)?),
+                part: Duration::from_millis(env_or("PAGE_PART_DEADLINE_MS", 1_000u64)?),
+            },
             breaker,
             forwarding,
             nats_url: env_or("NATS_URL", "nats://127.0.0.1:4222".to_string())?,
             limits: RateLimits::from_env()?,
             mfe_overrides: env_or("MFE_OVERRIDES", false)?,
+            partner: PartnerSettings::from_env()?,
         })
     }
 }

@@ -8,15 +8,18 @@
 //! 502/503/504 when a service is down or slow, 413 when a body is larger than its route takes. Deep links fall back to
 //! the shell so every page survives a reload. It checks access tokens against the route table
 //! ([`access`]) and limits request rates per client ([`limits`]). `/api/events` streams each
-//! signed-in user's own order updates from NATS ([`feed`]). It owns no data and holds no
-//! business rules.
+//! signed-in user's own order updates from NATS ([`feed`]). `/partner/v1/…` is the partner API:
+//! keys from identity, per-key limits, a stable shape mapped from the catalog's ([`partner`]).
+//! It owns no data and holds no business rules.
 
 pub mod access;
+pub mod aggregate;
 pub mod config;
 pub mod error;
 pub mod feed;
 pub mod forwarding;
 pub mod limits;
+pub mod partner;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -16,7 +16,8 @@ use crate::config::Settings;
 use crate::feed::Feed;
 use crate::forwarding;
 use crate::limits::{self, Limits};
-use crate::routes::{events, proxy, web};
+use crate::partner;
+use crate::routes::{events, pages, proxy, web};
 use crate::state::AppState;
 use crate::upstream::Upstreams;
 
@@ -58,13 +59,17 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         )),
         timeout: settings.upstream_timeout,
         deadline: settings.upstream_deadline,
+        pages: settings.pages,
         forwarding: Arc::new(settings.forwarding.clone()),
         verifier: Arc::new(Verifier::from_nats(nats.clone())),
         limits: Arc::new(Limits::new(settings.limits)),
         feed,
     };
+    crate::aggregate::metrics::register(pages::PRODUCT_PAGE, &pages::PRODUCT_PARTS);
+    let partner = partner::router(&settings.partner, nats.clone(), state.clone());
     let api = Router::new()
         .route("/events", get(events::order_events))
+        .route("/pages/product/{id}", pages::product_route())
         .route("/{service}", any(proxy::proxy_root))
         .route("/{service}/{*rest}", any(proxy::proxy_path))
         .fallback(proxy::unknown_api)
@@ -83,7 +88,8 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         .nest("/api", api)
         // `nest` does not cover the bare prefix; it must never fall through to the shell.
         .route("/api", any(proxy::unknown_api))
-        .route("/api/", any(proxy::unknown_api));
+        .route("/api/", any(proxy::unknown_api))
+        .merge(partner);
     let site = Router::new()
         .merge(kit::health::router(ready))
         .merge(web::router(&settings.web_dir, settings.mfe_overrides));

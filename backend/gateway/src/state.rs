@@ -9,6 +9,7 @@ use axum::extract::FromRef;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use kit::auth::Verifier;
 
+use crate::aggregate::PageDeadlines;
 use crate::feed::Feed;
 use crate::forwarding::Forwarding;
 use crate::limits::Limits;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub timeout: Duration,
     /// Time allowed for the whole proxied answer, body included.
     pub deadline: Duration,
+    /// Time allowed for an assembled page and its parts (`/api/pages/…`).
+    pub pages: PageDeadlines,
     /// Who may speak for a client.
     pub forwarding: Arc<Forwarding>,
     /// Checks access tokens with identity's published keys.

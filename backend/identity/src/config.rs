@@ -8,6 +8,7 @@ use kit::config::{env_or, ConfigError, ServiceConfig};
 use kit::cookies::CookieSecurity;
 
 use crate::clock::Clock;
+use crate::domain::partner_key::{AdminToken, MIN_ADMIN_TOKEN_CHARS};
 use crate::domain::throttle::Window;
 
 /// Settings of the identity service.
@@ -30,6 +31,9 @@ pub struct Settings {
     pub throttle: Throttle,
     /// The throttle's time: the system clock; tests move a manual one.
     pub clock: Clock,
+    /// The secret the admin API (partner keys) requires (`ADMIN_TOKEN`, at least 32
+    /// characters; unset: the admin API answers 403).
+    pub admin_token: Option<AdminToken>,
 }
 
 /// Limits on what password guessing needs, counted in identity's database so every replica
@@ -113,6 +117,7 @@ impl Settings {
             cookie_security: env_or("COOKIE_SECURE", CookieSecurity::Auto)?,
             throttle: Throttle::from_env()?,
             clock: Clock::system(),
+            admin_token: admin_token_from_env()?,
         })
     }
 
@@ -127,6 +132,7 @@ impl Settings {
             cookie_security: CookieSecurity::Auto,
             throttle: Throttle::default(),
             clock: Clock::system(),
+            admin_token: None,
         }
     }
 
@@ -134,4 +140,19 @@ impl Settings {
     pub fn cookie_path(&self) -> String {
         format!("{}/sessions", self.public_path.trim_end_matches('/'))
     }
+}
+
+/// `ADMIN_TOKEN`: unset or empty turns the admin API off; a short one is refused at start, so
+/// a guessable token never guards key issuing.
+fn admin_token_from_env() -> Result<Option<AdminToken>, ConfigError> {
+    let raw: String = env_or("ADMIN_TOKEN", String::new())?;
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    AdminToken::new(&raw).map(Some).ok_or_else(|| ConfigError {
+        key: "ADMIN_TOKEN".into(),
+        // Never echo a secret into a log, even a bad one.
+        value: "<redacted>".into(),
+        reason: format!("must be at least {MIN_ADMIN_TOKEN_CHARS} characters"),
+    })
 }

@@ -3,6 +3,7 @@
 //! Wrong password and unknown email are one variant with one answer, so the API cannot be
 //! used to find out who has an account.
 
+use axum::http::header::{HeaderValue, WWW_AUTHENTICATE};
 use axum::response::{IntoResponse, Response};
 use contracts::problem::Problem;
 use kit::auth::AuthError;
@@ -31,6 +32,15 @@ pub enum IdentityError {
     /// Too many attempts.
     #[error("rate limited")]
     RateLimited(RateLimited),
+    /// The admin API was called without the admin token.
+    #[error("not an admin")]
+    NotAdmin,
+    /// The admin API is off: no `ADMIN_TOKEN` is configured.
+    #[error("admin API disabled")]
+    AdminDisabled,
+    /// No partner key has this id.
+    #[error("no such partner key")]
+    NoSuchKey,
     /// The access token was refused.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -73,6 +83,20 @@ impl IntoResponse for IdentityError {
             }
             IdentityError::NoSession => Problem::new("no-session", "Not signed in", 401)
                 .with_detail("Your session has ended; please sign in again."),
+            IdentityError::NotAdmin => {
+                let problem = Problem::new("unauthorized", "Admin token required", 401)
+                    .with_detail("Send the admin token as `Authorization: Bearer <token>`.");
+                let mut response = ProblemResponse(problem).into_response();
+                response
+                    .headers_mut()
+                    .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                return response;
+            }
+            IdentityError::AdminDisabled => Problem::new("admin-disabled", "Admin API is off", 403)
+                .with_detail("This identity service has no ADMIN_TOKEN configured."),
+            IdentityError::NoSuchKey => {
+                Problem::new("not-found", "No such key", 404).with_detail("No partner key has this id.")
+            }
             IdentityError::RateLimited(limited) => return limited.into_response(),
             IdentityError::Auth(err) => return err.into_response(),
             IdentityError::Database(err) => return kit::problem::database_error(&err).into_response(),

@@ -5,6 +5,9 @@
 //! `DELETE /sessions/current` (sign out), `GET /me`, `GET /.well-known/jwks.json`,
 //! `GET /openapi.json`, plus health and metrics.
 //! NATS: answers `identity.jwks` so services verify access tokens without a shared secret.
+//! Partner API keys (docs/decisions/0017): issued, listed and revoked at `/admin/partner-keys`
+//! with `ADMIN_TOKEN`, stored as SHA-256 hashes, looked up by the gateway on
+//! `identity.partner-key` (which also adds the gateway's batch of counted requests).
 //!
 //! Access tokens are short-lived Ed25519 JWTs; refresh tokens are random, stored hashed, rotate
 //! on every use, and a reused one revokes its whole session family. Failed sign-ins are
@@ -18,6 +21,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod partner_keys;
 pub mod routes;
 pub mod signing;
 pub mod startup;

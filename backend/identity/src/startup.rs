@@ -13,7 +13,7 @@ use kit::service::Foundation;
 use crate::config::Settings;
 use crate::domain::keys::KeyRing;
 use crate::events;
-use crate::routes::{jwks, openapi, sessions, users};
+use crate::routes::{admin, jwks, openapi, sessions, users};
 use crate::signing;
 use crate::state::AppState;
 use crate::throttle;
@@ -49,6 +49,7 @@ impl Application {
             settings: Arc::new(settings),
         };
         events::jwks::serve(state.clone()).await?;
+        events::partner_keys::serve(state.clone()).await?;
         throttle::spawn_sweep(state.clone());
         base.serve(router(state))
     }
@@ -72,6 +73,11 @@ pub fn router(state: AppState) -> Router {
         .route("/sessions/refresh", post(sessions::sessions_refresh))
         .route("/sessions/current", delete(sessions::sessions_delete))
         .route(JWKS_PATH, get(jwks::jwks_get))
+        .route(
+            "/admin/partner-keys",
+            post(admin::partner_keys_issue).get(admin::partner_keys_list),
+        )
+        .route("/admin/partner-keys/{id}", delete(admin::partner_keys_revoke))
         .route("/openapi.json", get(openapi::openapi_json))
         .with_state(state);
     kit::http::layers(api.merge(kit::health::router(ready)))

@@ -72,15 +72,17 @@ pub async fn unknown_api(request: Request) -> Response {
     GatewayError::UnknownService(name).into_response()
 }
 
-/// What every call of one proxied request shares.
-struct Call<'a> {
-    upstream: &'a Upstream,
+/// What every call of one proxied request shares (also each part of an assembled page,
+/// [`crate::aggregate`]).
+pub(crate) struct Call<'a> {
+    /// The service.
+    pub(crate) upstream: &'a Upstream,
     /// Path and query on the service.
-    target: String,
+    pub(crate) target: String,
     /// When the answer's head must have arrived.
-    head_by: Instant,
+    pub(crate) head_by: Instant,
     /// The route's body limit, for the 413 when a streamed body turns out larger.
-    body_limit: usize,
+    pub(crate) body_limit: usize,
 }
 
 /// How one call to one address ended, when it did not end in an answer.
@@ -147,30 +149,43 @@ async fn proxy(
         head_by: deadline.min(started + state.timeout),
         body_limit,
     };
-    let first = choose(upstream, None)?;
-    let first_index = first.index;
-    let response = match (send(state, &call, first, parts, body).await, again) {
-        (Err(CallError::Connect(_)), Some((method, headers))) => {
-            metrics::record_retry(service);
-            let mut retry = http::Request::new(Body::empty());
-            *retry.method_mut() = method;
-            *retry.headers_mut() = headers;
-            let (parts, body) = retry.into_parts();
-            let second = choose(upstream, Some(first_index))?;
-            send(state, &call, second, parts, body).await?
-        }
-        (result, _) => result?,
-    };
+    let response = exchange(state, &call, parts, body, again).await?;
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     let body = DeadlineBody::new(body, deadline, upstream.name);
     Ok(Response::from_parts(parts, Body::new(body)))
 }
 
+/// Sends the request to an address of `call.upstream` whose breaker admits it and, when that
+/// address cannot be reached and `again` holds a bodiless copy (method and headers), once
+/// more to another address. Its breaker hears how each call went.
+pub(crate) async fn exchange(
+    state: &AppState,
+    call: &Call<'_>,
+    parts: http::request::Parts,
+    body: Body,
+    again: Option<(Method, HeaderMap)>,
+) -> Result<http::Response<hyper::body::Incoming>, GatewayError> {
+    let first = choose(call.upstream, None)?;
+    let first_index = first.index;
+    match (send(state, call, first, parts, body).await, again) {
+        (Err(CallError::Connect(_)), Some((method, headers))) => {
+            metrics::record_retry(call.upstream.name);
+            let mut retry = http::Request::new(Body::empty());
+            *retry.method_mut() = method;
+            *retry.headers_mut() = headers;
+            let (parts, body) = retry.into_parts();
+            let second = choose(call.upstream, Some(first_index))?;
+            Ok(send(state, call, second, parts, body).await?)
+        }
+        (result, _) => Ok(result?),
+    }
+}
+
 /// What a service is sent besides the client's own headers: forwarding, and the trace
 /// context that makes its span a child of this request's (the client's `traceparent` is
 /// already this span's parent).
-fn prepare_headers(parts: &mut http::request::Parts) {
+pub(crate) fn prepare_headers(parts: &mut http::request::Parts) {
     let host = parts.headers.remove(header::HOST);
     strip_hop_by_hop(&mut parts.headers);
     match parts.extensions.get::<Client>() {
@@ -290,7 +305,11 @@ fn is_unavailable(status: StatusCode) -> bool {
 }
 
 /// Removes forged identity headers; verifies the token when one is sent or `access` needs one.
-async fn authenticate(state: &AppState, access: Access, headers: &mut HeaderMap) -> Result<(), AuthError> {
+pub(crate) async fn authenticate(
+    state: &AppState,
+    access: Access,
+    headers: &mut HeaderMap,
+) -> Result<(), AuthError> {
     for name in IDENTITY_HEADERS {
         headers.remove(name);
     }

@@ -147,6 +147,8 @@ async fn spawn_identity(nats: &NatsServer) -> (String, kit::testing::TestDatabas
     // address is proved in identity's own tests.
     settings.throttle.registrations_per_address =
         mercado_identity::domain::throttle::Window::new(10_000, Duration::from_secs(3600));
+    // Partner keys are issued through identity's admin API (tests/api/partner.rs).
+    settings.admin_token = mercado_identity::domain::partner_key::AdminToken::new(ADMIN_TOKEN);
     let app = mercado_identity::startup::Application::build(settings)
         .await
         .unwrap();
@@ -169,11 +171,13 @@ async fn spawn(catalog: Vec<String>, configure: impl FnOnce(&mut Settings)) -> T
         upstreams: vec![(IDENTITY, vec![identity]), (CATALOG, catalog)],
         upstream_timeout: Duration::from_secs(10),
         upstream_deadline: Duration::from_secs(30),
+        pages: mercado_gateway::aggregate::PageDeadlines::default(),
         breaker: BreakerPolicy::default(),
         forwarding: Forwarding::default(),
         nats_url: nats.url(),
         limits: RateLimits::default(),
         mfe_overrides: false,
+        partner: mercado_gateway::partner::PartnerSettings::default(),
     };
     configure(&mut settings);
     let base = start_gateway(settings.clone()).await;
@@ -233,5 +237,20 @@ impl TestGateway {
             .unwrap();
         assert_eq!(response.status(), 201);
         response.json().await.unwrap()
+    }
+}
+
+/// The admin token the test identity accepts on its admin API.
+pub const ADMIN_TOKEN: &str = "the-test-admin-token-of-at-least-32-chars";
+
+impl TestGateway {
+    /// The identity service behind this gateway (its admin API is reached directly).
+    pub fn identity_url(&self) -> String {
+        self.settings
+            .upstreams
+            .iter()
+            .find(|(service, _)| service.name == IDENTITY.name)
+            .map(|(_, urls)| urls[0].clone())
+            .expect("identity is configured")
     }
 }

@@ -5,6 +5,8 @@
 mod auth;
 mod events;
 mod helpers;
+mod pages;
+mod partner;
 mod proxy;
 mod resilience;
 mod web;

@@ -4,6 +4,7 @@
 pub mod address;
 pub mod credentials;
 pub mod keys;
+pub mod partner_key;
 pub mod password;
 pub mod refresh;
 pub mod throttle;

@@ -1,5 +1,6 @@
 //! HTTP routes of identity and its OpenAPI document.
 
+pub mod admin;
 pub mod client;
 pub mod cookie;
 pub mod jwks;

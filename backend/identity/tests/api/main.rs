@@ -6,6 +6,7 @@
 
 mod helpers;
 mod logs;
+mod partner_keys;
 mod refresh;
 mod register;
 mod sign_in;

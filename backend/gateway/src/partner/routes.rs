@@ -1,0 +1,141 @@
+//! The v1 endpoints: `GET /partner/v1/products` (paged, by category, searched) and
+//! `GET /partner/v1/products/{id}`. Each asks the catalog's own API (with the breaker and
+//! deadlines every proxied call has) and answers the v1 shape from [`super::map`].
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use contracts::catalog::{ProductDetail, ProductPage};
+use contracts::partner::{PartnerProductDetail, PartnerProductPage};
+use contracts::services::CATALOG;
+use http_body_util::BodyExt;
+use kit::problem::{Json, Path, Query};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+use super::error::PartnerError;
+use super::map::{self, RawListQuery};
+use super::PartnerState;
+use crate::error::GatewayError;
+use crate::upstream::metrics;
+
+/// The most a catalog answer may hold (a page of 100 products is ~30 KB).
+const MAX_CATALOG_BODY: usize = 1 << 20;
+
+/// One page of products.
+#[tracing::instrument(skip_all)]
+pub async fn products_list(
+    State(state): State<PartnerState>,
+    Query(raw): Query<RawListQuery>,
+    headers: HeaderMap,
+) -> Result<Json<PartnerProductPage>, PartnerError> {
+    let path = map::catalog_list_path(&raw).map_err(PartnerError::Invalid)?;
+    let page: ProductPage = catalog_get(&state, &path, &headers)
+        .await?
+        .ok_or_else(|| PartnerError::Unexpected("404 for a list".into()))?;
+    Ok(Json(map::page(page)))
+}
+
+/// One product.
+#[tracing::instrument(skip_all, fields(product = %id))]
+pub async fn products_get(
+    State(state): State<PartnerState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<PartnerProductDetail>, PartnerError> {
+    let id = id
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(PartnerError::NotFound)?;
+    let detail: ProductDetail = catalog_get(&state, &format!("/products/{id}"), &headers)
+        .await?
+        .ok_or(PartnerError::NotFound)?;
+    Ok(Json(map::detail(detail)))
+}
+
+/// Any other path under `/partner` (with a working key).
+pub async fn not_found() -> PartnerError {
+    PartnerError::NotFound
+}
+
+/// `GET target` on the catalog: its decoded answer, `None` for a 404.
+async fn catalog_get<T: DeserializeOwned>(
+    state: &PartnerState,
+    target: &str,
+    incoming: &HeaderMap,
+) -> Result<Option<T>, PartnerError> {
+    let started = Instant::now();
+    let (status, body) = fetch(state, target, incoming, started).await?;
+    metrics::record_answer(CATALOG.name, status, started.elapsed());
+    match status {
+        StatusCode::NOT_FOUND => Ok(None),
+        s if s.is_success() => serde_json::from_slice(&body)
+            .map(Some)
+            .map_err(|e| PartnerError::Unexpected(format!("{target}: {e}"))),
+        s if s.is_server_error() => Err(GatewayError::Unavailable {
+            service: CATALOG.name.into(),
+            reason: format!("answered {s}"),
+        }
+        .into()),
+        s => Err(PartnerError::Unexpected(format!("{target}: {s}"))),
+    }
+}
+
+/// Sends the request to an address the catalog's breakers admit, within the head timeout
+/// and the whole-answer deadline, and reads the (bounded) body.
+async fn fetch(
+    state: &PartnerState,
+    target: &str,
+    incoming: &HeaderMap,
+    started: Instant,
+) -> Result<(StatusCode, bytes::Bytes), GatewayError> {
+    let app = &state.app;
+    let unavailable = |reason: String| GatewayError::Unavailable {
+        service: CATALOG.name.into(),
+        reason,
+    };
+    let upstream = app
+        .upstreams
+        .get(CATALOG.name)
+        .ok_or_else(|| GatewayError::UnknownService(CATALOG.name.into()))?;
+    let chosen = upstream.choose(None).map_err(|open| GatewayError::CircuitOpen {
+        service: CATALOG.name.into(),
+        retry_after: open.retry_after,
+    })?;
+    let uri: Uri = format!("{}{target}", chosen.endpoint.base)
+        .parse()
+        .map_err(|_| unavailable("bad address".into()))?;
+    let mut request = http::Request::get(uri).header(header::ACCEPT, "application/json");
+    if let Some(id) = incoming.get("x-request-id") {
+        request = request.header("x-request-id", id);
+    }
+    let request = request
+        .body(Body::empty())
+        .map_err(|e| unavailable(e.to_string()))?;
+    let deadline = started + app.deadline;
+    let head_by = deadline.min(started + app.timeout);
+    let response = match tokio::time::timeout_at(head_by, app.client.request(request)).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(err)) => {
+            chosen.permit.failed();
+            return Err(unavailable(err.to_string()));
+        }
+        Err(_) => {
+            chosen.permit.failed();
+            return Err(GatewayError::Timeout(CATALOG.name.into()));
+        }
+    };
+    let status = response.status();
+    if matches!(status.as_u16(), 502..=504) {
+        chosen.permit.failed();
+    } else {
+        chosen.permit.succeeded();
+    }
+    let body = http_body_util::Limited::new(response.into_body(), MAX_CATALOG_BODY).collect();
+    let body = tokio::time::timeout_at(deadline, body)
+        .await
+        .map_err(|_| GatewayError::Timeout(CATALOG.name.into()))?
+        .map_err(|e| unavailable(e.to_string()))?;
+    Ok((status, body.to_bytes()))
+}
