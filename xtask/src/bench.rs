@@ -21,11 +21,15 @@
 //!   beside the same through the bench stack's (`bench/compose.rs`);
 //! - the order saga end to end on SQLite and on PostgreSQL: orders/s completed, lost and
 //!   doubled, placing → PAID latency, and each process's CPU time per order with the ceiling
-//!   it implies (`bench/orders.rs`).
+//!   it implies (`bench/orders.rs`);
+//! - the product page assembled by the gateway in one call against the three separate calls
+//!   for the same data: page latency, pages/s and CPU per page, as ratios (`bench/pages.rs`);
+//! - shoppers: `cargo xtask load`'s Locust-style profile for a minute, per step rps, p50,
+//!   p99 and errors, and the CPU per request and per paid order (`bench/shoppers.rs`).
 //!
 //! Ratings and orders drive `bench/load`. `cargo xtask bench <section>…` runs only those
-//! sections (sizes, delivery, rss, http, auth, browser, ratings, compose, soak, orders) and
-//! replaces just them in BENCHMARKS.md.
+//! sections (sizes, delivery, rss, http, auth, browser, ratings, compose, soak, load, pages,
+//! orders) and replaces just them in BENCHMARKS.md.
 
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
@@ -39,18 +43,24 @@ mod compose;
 mod cpu;
 mod delivery;
 mod orders;
+mod pages;
 mod ratings;
 mod reference_proxy;
+mod shoppers;
 mod sizes;
 mod soak;
 use contracts::services;
 
 /// Every section, in the order they run.
-const SECTIONS: [&str; 10] = [
-    "sizes", "delivery", "rss", "http", "auth", "browser", "ratings", "compose", "soak", "orders",
+const SECTIONS: [&str; 12] = [
+    "sizes", "delivery", "rss", "http", "auth", "browser", "ratings", "compose", "soak", "load", "pages",
+    "orders",
 ];
 /// The sections that measure builds, not a running stack.
 const WITHOUT_A_STACK: [&str; 2] = ["sizes", "delivery"];
+/// The sections that need the web built now; the others only call the API (the gateway
+/// serves whatever `dist/` holds), so naming only those skips trunk and wasm builds.
+const NEED_THE_WEB: [&str; 4] = ["sizes", "delivery", "browser", "compose"];
 
 pub(crate) const CONNECTIONS: u32 = 64;
 const ROUND_SECONDS: u32 = 8;
@@ -69,13 +79,20 @@ pub fn run(chosen: &[String]) -> Result<()> {
     if cmd::works("wrk", &["-v"]).is_none() && !Path::new("/usr/bin/wrk").exists() {
         tools::apt_install(&["wrk"], "wrk for HTTP load")?;
     }
-    let build = web::build(&tools)?;
+    let needs_web = NEED_THE_WEB.iter().any(|section| wanted(section));
+    let build = if needs_web {
+        Some(web::build(&tools)?)
+    } else {
+        None
+    };
     let mut report = String::new();
-    if wanted("sizes") {
-        sizes::section(&build, &mut report)?;
-    }
-    if wanted("delivery") {
-        delivery::measure(&tools, &build, &mut report)?;
+    if let Some(build) = &build {
+        if wanted("sizes") {
+            sizes::section(build, &mut report)?;
+        }
+        if wanted("delivery") {
+            delivery::measure(&tools, build, &mut report)?;
+        }
     }
     if SECTIONS
         .iter()
@@ -141,6 +158,12 @@ fn on_a_stack(tools: &tools::Tools, wanted: &dyn Fn(&str) -> bool, report: &mut 
     }
     if wanted("soak") {
         soak::measure(&config, &running, report)?;
+    }
+    if wanted("load") {
+        shoppers::measure(&config, &running, report)?;
+    }
+    if wanted("pages") {
+        pages::measure(&config, &running, report)?;
     }
     // Last: it leaves thousands of orders behind in the stack.
     if wanted("orders") {

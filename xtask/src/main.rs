@@ -16,17 +16,25 @@
 //!   the suite's compose stage alone.
 //! - `kube [check | secrets dev]`: render and validate deploy/k8s/ offline (a stage of `test`),
 //!   or generate the dev overlay's secrets.
+//! - `load [--users N] [--duration D] [--think-ms MIN..MAX] [--target URL]`: virtual shoppers
+//!   (browse, search, cart, checkout) against a running stack, a live progress line, and a
+//!   summary per step (rps, p50, p99, errors).
+//! - `partner-key issue --partner NAME --tier free|partner | list | revoke ID`: partner API
+//!   keys through identity's admin API (`ADMIN_TOKEN`, `IDENTITY_URL`).
 //! - `tools`: only install/check the tool chain.
 //!
 //! It never holds product logic: it drives cargo, trunk, wasm-bindgen, wasm-opt and processes.
 
 mod bench;
+mod chaos;
 mod cmd;
 mod compose;
 mod kube;
 mod legacy_fixture;
+mod load;
 mod mfe;
 mod mfe_store;
+mod partner_key;
 mod paths;
 mod postgres;
 mod precompress;
@@ -38,7 +46,7 @@ mod web;
 use anyhow::Result;
 
 const USAGE: &str =
-    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | test-postgres [cargo test args] | bench [section…] | mfe … | compose … | kube … | tools>";
+    "usage: cargo xtask <up [--release] | build | test | e2e [pytest args] | test-postgres [cargo test args] | bench [section…] | mfe … | compose … | kube … | load [--users N --duration D …] | chaos [--orders N --seed S] | partner-key … | tools>";
 
 fn main() {
     if let Err(err) = run() {
@@ -64,6 +72,9 @@ fn run() -> Result<()> {
         Some("compose") => compose::run(&args[1..]),
         Some("mfe") => mfe::run(&args[1..]),
         Some("kube") => kube::run(&args[1..]),
+        Some("partner-key") => partner_key::run(&args[1..]),
+        Some("load") => load::run(&args[1..]),
+        Some("chaos") => chaos::run(&args[1..]),
         Some("tools") => tools::ensure(tools::Need::Test).map(|_| ()),
         _ => {
             eprintln!("{USAGE}");

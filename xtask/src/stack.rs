@@ -91,6 +91,11 @@ impl StackConfig {
         format!("nats://127.0.0.1:{}", self.nats_port)
     }
 
+    /// The port of nats-server's monitoring endpoint (its health check).
+    pub fn nats_monitor_port(&self) -> u16 {
+        self.nats_port + 4000
+    }
+
     /// Port a service listens on in this stack.
     pub fn service_port(&self, service: &services::Service) -> u16 {
         service.default_port + self.port_offset
@@ -100,6 +105,8 @@ impl StackConfig {
 /// A running set of processes.
 pub struct Stack {
     children: Vec<(String, Child)>,
+    /// The nats-server binary, to start it again after a restart.
+    nats_bin: PathBuf,
     /// The settings it was started with.
     pub config: StackConfig,
 }
@@ -162,6 +169,7 @@ impl Stack {
         std::fs::create_dir_all(&config.data_dir)?;
         let mut stack = Stack {
             children: Vec::new(),
+            nats_bin: PathBuf::new(),
             config,
         };
         let result = stack.start_all(tools);
@@ -173,52 +181,109 @@ impl Stack {
     }
 
     fn start_all(&mut self, tools: &tools::Tools) -> Result<()> {
-        let cfg = self.config.clone();
-        let monitor = cfg.nats_port + 4000;
-        let store = cfg.data_dir.join("nats");
-        let mut nats = cmd::new(tools.nats_server.to_string_lossy().as_ref());
-        nats.args([
-            "-js",
-            "-a",
-            "127.0.0.1",
-            "-p",
-            &cfg.nats_port.to_string(),
-            "-m",
-            &monitor.to_string(),
-        ])
-        .arg("-sd")
-        .arg(&store);
-        self.spawn("nats", nats)?;
-        wait_http(monitor, "/healthz", "nats")?;
-        let nats_url = cfg.nats_url();
+        self.ports_are_free()?;
+        self.nats_bin = tools.nats_server.clone();
+        self.spawn("nats", self.command_for("nats")?)?;
+        self.wait_ready("nats")?;
         for service in services::ALL {
-            let port = cfg.service_port(service);
-            let mut command = cmd::new(&bin(cfg.profile, &format!("mercado-{}", service.name)));
-            command
-                .env("PORT", port.to_string())
-                .env("NATS_URL", &nats_url)
-                .env("DATA_DIR", &cfg.data_dir);
-            if let Some((_, url)) = cfg.database_urls.iter().find(|(name, _)| *name == service.name) {
-                command.env("DATABASE_URL", url);
+            self.spawn(service.name, self.command_for(service.name)?)?;
+        }
+        for service in services::ALL {
+            self.wait_ready(service.name)?;
+        }
+        self.spawn("gateway", self.command_for("gateway")?)?;
+        self.wait_ready("gateway")
+    }
+
+    /// Fails when another program holds one of the stack's ports: its readiness checks would
+    /// otherwise pass against someone else's servers (another stack still running).
+    fn ports_are_free(&self) -> Result<()> {
+        let cfg = &self.config;
+        let ports = [cfg.nats_port, cfg.nats_monitor_port(), cfg.gateway_port]
+            .into_iter()
+            .chain(services::ALL.iter().map(|s| cfg.service_port(s)));
+        for port in ports {
+            if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+                bail!("port {port} is in use: is another stack (bench, e2e, up) still running?");
             }
-            self.spawn(service.name, command)?;
         }
-        for service in services::ALL {
-            wait_http(cfg.service_port(service), "/readyz", service.name)?;
+        Ok(())
+    }
+
+    /// The command that starts the process called `name` ("nats", a service, "gateway").
+    fn command_for(&self, name: &str) -> Result<std::process::Command> {
+        let cfg = &self.config;
+        if name == "nats" {
+            let mut nats = cmd::new(self.nats_bin.to_string_lossy().as_ref());
+            nats.args(["-js", "-a", "127.0.0.1", "-p", &cfg.nats_port.to_string()])
+                .args(["-m", &cfg.nats_monitor_port().to_string()])
+                .arg("-sd")
+                .arg(cfg.data_dir.join("nats"));
+            return Ok(nats);
         }
-        let mut gateway = cmd::new(&bin(cfg.profile, "mercado-gateway"));
-        gateway
-            .env("PORT", cfg.gateway_port.to_string())
-            .env("NATS_URL", &nats_url)
-            .env("WEB_DIR", &cfg.web_dir)
-            // A developer's machine: one MFE may be pointed at a local `trunk serve` build.
-            .env("MFE_OVERRIDES", "true");
-        for service in services::ALL {
-            let url = format!("http://127.0.0.1:{}", cfg.service_port(service));
-            gateway.env(format!("{}_URL", service.name.to_uppercase()), url);
+        if name == "gateway" {
+            let mut gateway = cmd::new(&bin(cfg.profile, "mercado-gateway"));
+            gateway
+                .env("PORT", cfg.gateway_port.to_string())
+                .env("NATS_URL", cfg.nats_url())
+                .env("WEB_DIR", &cfg.web_dir)
+                // A developer's machine: one MFE may be pointed at a local `trunk serve` build.
+                .env("MFE_OVERRIDES", "true");
+            for service in services::ALL {
+                let url = format!("http://127.0.0.1:{}", cfg.service_port(service));
+                gateway.env(format!("{}_URL", service.name.to_uppercase()), url);
+            }
+            return Ok(gateway);
         }
-        self.spawn("gateway", gateway)?;
-        wait_http(cfg.gateway_port, "/readyz", "gateway")
+        let service = services::ALL
+            .iter()
+            .find(|s| s.name == name)
+            .with_context(|| format!("no process called {name}"))?;
+        let mut command = cmd::new(&bin(cfg.profile, &format!("mercado-{}", service.name)));
+        command
+            .env("PORT", cfg.service_port(service).to_string())
+            .env("NATS_URL", cfg.nats_url())
+            .env("DATA_DIR", &cfg.data_dir);
+        if let Some((_, url)) = cfg.database_urls.iter().find(|(n, _)| *n == service.name) {
+            command.env("DATABASE_URL", url);
+        }
+        Ok(command)
+    }
+
+    /// Waits until the process called `name` answers its readiness check.
+    fn wait_ready(&self, name: &str) -> Result<()> {
+        let cfg = &self.config;
+        match name {
+            "nats" => wait_http(cfg.nats_monitor_port(), "/healthz", "nats"),
+            "gateway" => wait_http(cfg.gateway_port, "/readyz", "gateway"),
+            _ => {
+                let service = services::ALL
+                    .iter()
+                    .find(|s| s.name == name)
+                    .with_context(|| format!("no process called {name}"))?;
+                wait_http(cfg.service_port(service), "/readyz", name)
+            }
+        }
+    }
+
+    /// Stops the process called `name` — with SIGKILL when `kill`, else SIGTERM and a wait —
+    /// leaves it down for `down`, starts it again and waits until it is ready.
+    pub fn restart(&mut self, name: &str, kill: bool, down: Duration) -> Result<()> {
+        let index = self
+            .children
+            .iter()
+            .position(|(n, _)| n == name)
+            .with_context(|| format!("no running process called {name}"))?;
+        let (_, mut child) = self.children.remove(index);
+        if kill {
+            let _ = child.kill();
+        } else {
+            let _ = cmd::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        }
+        let _ = child.wait();
+        std::thread::sleep(down);
+        self.spawn(name, self.command_for(name)?)?;
+        self.wait_ready(name)
     }
 
     fn spawn(&mut self, name: &str, mut command: std::process::Command) -> Result<()> {

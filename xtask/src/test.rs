@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use crate::postgres::PostgresCluster;
 use crate::stack::{self, Profile, Stack, StackConfig};
-use crate::{cmd, compose, kube, paths, tools, web};
+use crate::{chaos, cmd, compose, kube, paths, tools, web};
 
 /// Every browser crate: clippy checks them for wasm32.
 const BROWSER: &[&str] = &[
@@ -89,6 +89,7 @@ pub fn run() -> Result<()> {
     let build = stage("web build", || web::build(&tools))?;
     stage("services build", || stack::ensure_services(Profile::Debug))?;
     stage("browser e2e", || e2e(&tools, &build, &[]))?;
+    stage("chaos (short)", || chaos::run_plan(&tools, &chaos::Plan::short()))?;
     stage("compose stack", || compose::test(&tools))?;
     println!("\nxtask test: every stage passed in {:.0?}", started.elapsed());
     Ok(())

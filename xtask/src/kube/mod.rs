@@ -12,9 +12,9 @@
 //!   `deploy/k8s/overlays/dev/secrets/` (git-ignored), keeping the files already there.
 
 mod agree;
-mod scrape;
 mod checks;
 mod render;
+mod scrape;
 mod secrets;
 
 use anyhow::{bail, Result};
@@ -90,8 +90,8 @@ pub fn check() -> Result<()> {
         .map_err(|e| anyhow::anyhow!("reading {}: {e}", compose.display()))?;
     agree::compose(&text)?;
     let scrape = paths::root().join("deploy/prometheus/compose.yml");
-    let text = std::fs::read_to_string(&scrape)
-        .map_err(|e| anyhow::anyhow!("reading {}: {e}", scrape.display()))?;
+    let text =
+        std::fs::read_to_string(&scrape).map_err(|e| anyhow::anyhow!("reading {}: {e}", scrape.display()))?;
     scrape::compose_jobs(&text)?;
     println!(
         "  ✓ docker-compose.yml, deploy/prometheus/compose.yml and both overlays agree with contracts::services ({} services + gateway)",

@@ -40,7 +40,11 @@ pub fn compose_jobs(config: &str) -> Result<()> {
 }
 
 fn job_targets(job: &Value) -> (String, Vec<String>) {
-    let name = job.get("job_name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let name = job
+        .get("job_name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let targets = job
         .get("static_configs")
         .and_then(Value::as_sequence)
