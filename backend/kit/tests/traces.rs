@@ -82,7 +82,13 @@ async fn an_event_written_in_a_request_is_handled_in_the_same_trace() {
     let consumer_context = consumer_context.expect("the consumer handled the event");
     let (request_trace, request_span) = ids(&written_in);
     let (consumer_trace, consumer_span) = ids(&consumer_context);
-    assert_eq!(request_trace, "0af7651916cd43dd8448eb211c80319c", "the browser's trace");
-    assert_eq!(consumer_trace, request_trace, "the consumer is in the writer's trace");
+    assert_eq!(
+        request_trace, "0af7651916cd43dd8448eb211c80319c",
+        "the browser's trace"
+    );
+    assert_eq!(
+        consumer_trace, request_trace,
+        "the consumer is in the writer's trace"
+    );
     assert_ne!(consumer_span, request_span, "in a span of its own");
 }

@@ -49,7 +49,11 @@ async fn sweep(state: &AppState) -> Result<(), sqlx::Error> {
             continue;
         };
         if paid {
-            tracing::warn!(order_id, session = id, "payment found at the provider after its event was lost");
+            tracing::warn!(
+                order_id,
+                session = id,
+                "payment found at the provider after its event was lost"
+            );
             let succeeded = PaymentSucceeded {
                 order_id,
                 session_id: id,

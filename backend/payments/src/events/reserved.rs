@@ -74,7 +74,10 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
             order.order_id
         )));
     }
-    if store::session_by_order(&state.db, &order.order_id).await?.is_some() {
+    if store::session_by_order(&state.db, &order.order_id)
+        .await?
+        .is_some()
+    {
         return Ok(()); // A repeat: the session is open (or closed) already, and announced.
     }
     // Outside any transaction: the provider may take its time, and the key makes it safe
@@ -93,7 +96,8 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
     let now = clock::unix_millis() / 1000;
     let expires = now + state.settings.payment_timeout.as_secs() as i64;
     let new = inbox::handle_once(&state.db, CONSUMER, &envelope.id, async |tx| {
-        let new = store::insert_session(tx, &created.id, &order.order_id, order.total.cents, now, expires).await?;
+        let new =
+            store::insert_session(tx, &created.id, &order.order_id, order.total.cents, now, expires).await?;
         if new {
             let event = PaymentSessionCreated {
                 order_id: order.order_id,
