@@ -11,13 +11,7 @@ pub const REQUESTS: &str = "gateway_partner_requests_total";
 
 /// Counts one answer for the key with id `key` (`None`: no working key).
 pub fn record(key: Option<&str>, status: StatusCode) {
-    let class = match status.as_u16() {
-        100..=199 => "1xx",
-        200..=299 => "2xx",
-        300..=399 => "3xx",
-        400..=499 => "4xx",
-        _ => "5xx",
-    };
+    let class = crate::upstream::metrics::status_class(status);
     let key = key.unwrap_or("none").to_string();
     metrics::counter!(REQUESTS, "key" => key, "class" => class).increment(1);
 }

@@ -29,15 +29,20 @@ pub fn register(service: &'static str) {
     }
 }
 
-/// Counts one answer for `service` and how long its head took.
-pub fn record_answer(service: &'static str, status: StatusCode, took: Duration) {
-    let class = match status.as_u16() {
+/// The label of `status`'s class: `1xx` … `5xx` (five values, whatever the answers).
+pub fn status_class(status: StatusCode) -> &'static str {
+    match status.as_u16() {
         100..=199 => "1xx",
         200..=299 => "2xx",
         300..=399 => "3xx",
         400..=499 => "4xx",
         _ => "5xx",
-    };
+    }
+}
+
+/// Counts one answer for `service` and how long its head took.
+pub fn record_answer(service: &'static str, status: StatusCode, took: Duration) {
+    let class = status_class(status);
     metrics::counter!(REQUESTS, "service" => service, "class" => class).increment(1);
     metrics::histogram!(RESPONSE_SECONDS, "service" => service).record(took.as_secs_f64());
 }
