@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
+use crate::load::checkout::{address, path_of};
+
 /// How long one call may keep being retried before the shopper gives up on it.
 const RETRY_FOR: Duration = Duration::from_secs(90);
 /// How long an order may take to reach the state a shopper waits for.
@@ -169,9 +171,7 @@ impl Shopper {
         let intent = if page.is_empty() {
             Intent::Rejected
         } else {
-            let pay_path = reqwest::Url::parse(&page)
-                .map(|u| u.path().to_string())
-                .unwrap_or(page.clone());
+            let pay_path = path_of(&page);
             let button = if pay { "pay" } else { "decline" };
             self.client
                 .call("POST", &format!("{pay_path}/{button}"), None, None)
@@ -198,11 +198,6 @@ impl Shopper {
             .await?;
         Ok(Placed { order_id: id, intent })
     }
-}
-
-fn address() -> Value {
-    json!({"name": "Chaos Shopper", "line1": "Rua Augusta 1", "line2": "", "postalCode": "1100-048",
-           "city": "Lisboa", "country": "PT"})
 }
 
 #[derive(Clone)]

@@ -105,14 +105,15 @@ fn is_settled(status: OrderStatus) -> bool {
 
 /// The path of the pay page's URL: the sandbox gives a same-origin path, a stack with a
 /// public base URL an absolute one on the same gateway.
-fn path_of(url: &str) -> &str {
+pub(crate) fn path_of(url: &str) -> &str {
     match url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |slash| &rest[slash..]),
         None => url,
     }
 }
 
-fn address() -> ShippingAddress {
+/// Where a test shopper's orders go (the load's and the chaos run's).
+pub(crate) fn address() -> ShippingAddress {
     ShippingAddress {
         name: "Load Shopper".into(),
         line1: "Rua Augusta 1".into(),

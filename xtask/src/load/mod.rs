@@ -13,7 +13,7 @@
 mod accounts;
 mod api;
 mod args;
-mod checkout;
+pub(crate) mod checkout;
 mod profile;
 mod progress;
 mod shopper;
