@@ -11,7 +11,6 @@
 use std::time::Duration;
 
 use kit::ratelimit::RateLimited;
-use ring::digest::{digest, SHA256};
 
 use crate::attempts::{self, By, Kind};
 use crate::domain::address::ClientAddress;
@@ -103,11 +102,7 @@ async fn admit(
 /// The account an email names, as counted: a hash, so the table keeps no address of anyone
 /// who merely mistyped theirs.
 fn account_key(email: &Email) -> String {
-    digest(&SHA256, email.as_str().as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    kit::digest::sha256_hex(email.as_str())
 }
 
 /// Forgets, every minute, the attempts no window counts any more.

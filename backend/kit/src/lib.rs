@@ -16,6 +16,7 @@
 //! - [`outbox`] / [`inbox`]: events written with the state change; consumers that handle each
 //!   event once.
 //! - [`clock`]: timestamps as events and tables want them.
+//! - [`digest`]: fingerprints of secrets (SHA-256 hex), stored instead of them.
 //! - [`cookies`]: HttpOnly cookies with the right attributes (refresh token, anonymous cart).
 //! - [`openapi`]: pieces shared by the services' OpenAPI documents.
 //! - [`db`]: the service's database, SQLite or PostgreSQL behind one pool, and its migrations.
@@ -30,6 +31,7 @@ pub mod clock;
 pub mod config;
 pub mod cookies;
 pub mod db;
+pub mod digest;
 pub mod health;
 pub mod http;
 pub mod inbox;

@@ -18,7 +18,6 @@ use contracts::partner::{
     PartnerKeyGrant, PartnerKeyLookup, PartnerKeyReply, Tier, UsageReport, KEY_LENGTH, KEY_PREFIX,
 };
 use futures::future::BoxFuture;
-use ring::digest::{digest, SHA256};
 
 /// Asks identity about one key hash (NATS in the service; tests may substitute).
 pub type LookupSource =
@@ -54,11 +53,7 @@ pub fn key_hash(sent: &str) -> Result<String, KeyError> {
     if sent.len() != KEY_LENGTH || !sent.starts_with(KEY_PREFIX) {
         return Err(KeyError::Unknown);
     }
-    Ok(digest(&SHA256, sent.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(kit::digest::sha256_hex(sent))
 }
 
 /// A key as the cache has it.

@@ -43,11 +43,7 @@ impl NewKey {
 
 /// SHA-256 of `text` in lower-case hex: how keys are stored and looked up.
 pub fn hash_hex(text: &str) -> String {
-    digest(&SHA256, text.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    kit::digest::sha256_hex(text)
 }
 
 /// Who a key is for: trimmed, 1 to 100 characters, no control characters.

@@ -2,7 +2,6 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ring::digest::{digest, SHA256};
 use ring::rand::{SecureRandom, SystemRandom};
 
 /// A refresh token as handed to the browser (in the HttpOnly cookie only).
@@ -31,11 +30,7 @@ impl RefreshToken {
 
 /// The stored form of a token's secret.
 pub fn hash(secret: &str) -> String {
-    digest(&SHA256, secret.as_bytes())
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    kit::digest::sha256_hex(secret)
 }
 
 #[cfg(test)]
