@@ -324,11 +324,14 @@ pub(crate) fn median(mut values: Vec<f64>) -> f64 {
 
 /// The catalog read the HTTP sections load: a page of 24 in price order.
 const CATALOG_QUERY: &str = "/products?page=2&limit=24&sort=price_asc";
+/// A search: the catalog never keeps those in memory, so it shows what building a page costs.
+const CATALOG_SEARCH: &str = "/products?q=board&limit=24";
 
 fn throughput(config: &StackConfig, running: &Stack, work: &Path, report: &mut String) -> Result<()> {
     let query = CATALOG_QUERY;
     let catalog_port = config.service_port(&services::CATALOG);
     let direct = format!("http://127.0.0.1:{catalog_port}{query}");
+    let search = format!("http://127.0.0.1:{catalog_port}{CATALOG_SEARCH}");
     let gateway = format!("{}/api/catalog{query}", config.base_url());
     // The port next to the gateway's is free: services sit at their own offsets.
     let nginx_port = config.gateway_port + 1;
@@ -344,8 +347,9 @@ fn throughput(config: &StackConfig, running: &Stack, work: &Path, report: &mut S
         ("proxy".into(), cpu::with_children(nginx_proxy.pid())),
     ];
     println!("==> HTTP load: {ROUNDS} alternating rounds of {ROUND_SECONDS}s at {CONNECTIONS} connections");
-    let (mut d, mut g, mut n) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut d, mut g, mut n, mut s) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
+        s.push(Hop::measure(&search, &watched)?);
         d.push(Hop::measure(&direct, &watched)?);
         g.push(Hop::measure(&gateway, &watched)?);
         n.push(Hop::measure(&nginx, &nginx_watched)?);
@@ -357,6 +361,11 @@ fn throughput(config: &StackConfig, running: &Stack, work: &Path, report: &mut S
     writeln!(report, "| path | requests/s | p99 | catalog CPU per request | proxy CPU per request |\n|---|---|---|---|---|")?;
     for (path, hops, proxied) in [
         ("direct to catalog", &d, false),
+        (
+            "direct to catalog, a search (`?q=board`, never kept in memory)",
+            &s,
+            false,
+        ),
         ("through the gateway", &g, true),
         ("through nginx (reference proxy, same hop)", &n, true),
     ] {
@@ -373,6 +382,11 @@ fn throughput(config: &StackConfig, running: &Stack, work: &Path, report: &mut S
             median(hops.iter().map(|h| h.catalog_us).collect()),
         )?;
     }
+    writeln!(
+        report,
+        "\nThe catalog keeps browse pages and product details serialized in memory and drops them on every \
+         rating change (`backend/catalog/src/cache.rs`); the search row is what building a page costs."
+    )?;
     writeln!(
         report,
         "\nGateway / direct throughput ratio: **{:.2}** (target ≥ 0.9). For scale, nginx / direct: {:.2}; gateway / nginx: **{:.2}**. \

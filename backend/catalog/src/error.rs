@@ -16,6 +16,9 @@ pub enum CatalogError {
     /// The database failed (details are logged, not sent).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// An answer could not be encoded (a bug, not the caller's fault).
+    #[error("encoding the answer: {0}")]
+    Encode(#[from] serde_json::Error),
 }
 
 impl IntoResponse for CatalogError {
@@ -26,6 +29,11 @@ impl IntoResponse for CatalogError {
                 kit::problem::not_found(format!("There is no product with id {id}.")).into_response()
             }
             CatalogError::Database(err) => kit::problem::database_error(&err).into_response(),
+            CatalogError::Encode(err) => {
+                tracing::error!(error = %err, "encoding an answer failed");
+                ProblemResponse(Problem::new("internal", "The answer could not be encoded", 500))
+                    .into_response()
+            }
         }
     }
 }

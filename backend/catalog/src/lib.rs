@@ -6,6 +6,7 @@
 //! NATS: answers `catalog.prices` (`contracts::catalog::PricesRequest`) for cart and orders.
 //! It publishes no events yet. It must not know about carts, orders or stock.
 
+pub mod cache;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -1,10 +1,13 @@
 //! Building the catalog: database, NATS, responders, and the HTTP router.
 
+use std::sync::Arc;
+
 use axum::routing::get;
 use axum::Router;
 use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
 
+use crate::cache::ResponseCache;
 use crate::config::Settings;
 use crate::routes::{categories, images, openapi, products};
 use crate::state::AppState;
@@ -17,15 +20,19 @@ pub struct Application;
 
 impl Application {
     /// Opens the database (migrating and seeding), connects NATS, starts the price responder
-    /// and the rating follower, and binds the port.
+    /// and the rating follower (which drops the answer cache on each change), and binds the
+    /// port.
     pub async fn build(settings: Settings) -> Result<Server, StartupError> {
         let db = kit::db::connect_sqlite(&settings.service.database_url, &MIGRATOR).await?;
         store::seed_if_empty(&db).await?;
         let nats = kit::nats::connect(&settings.service.nats_url).await?;
         events::prices::serve(nats.clone(), db.clone()).await?;
-        events::ratings::follow(&kit::bus::Bus::new(nats.clone()), db.clone()).await?;
+        // Made after seeding: the seed is the one change that is not followed by `invalidate`.
+        let cache = Arc::new(ResponseCache::default());
+        ResponseCache::describe_metrics();
+        events::ratings::follow(&kit::bus::Bus::new(nats.clone()), db.clone(), cache.clone()).await?;
         let listener = TcpListener::bind(settings.service.bind_address()).await?;
-        Ok(Server::new(listener, router(AppState { db, nats }))?)
+        Ok(Server::new(listener, router(AppState { db, cache, nats }))?)
     }
 }
 

@@ -26,7 +26,7 @@ pub struct RawListQuery {
 }
 
 /// A validated list request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListQuery {
     /// 1-based page.
     pub page: u32,
@@ -48,7 +48,7 @@ impl ListQuery {
 }
 
 /// Search words, reduced to letters and digits, as an FTS5 prefix query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchText {
     /// e.g. `"kett"* "blue"*`: every word must match as a prefix.
     pub fts_query: String,

@@ -103,6 +103,41 @@ async fn the_grid_shows_ratings_and_sorts_best_rated_first() {
 }
 
 #[tokio::test]
+async fn a_page_already_served_shows_a_new_rating() {
+    let app = spawn_app().await;
+    let path = "/products?sort=price_asc&limit=24";
+    let before: ProductPage = app.get_json(path).await;
+    let served_again: ProductPage = app.get_json(path).await;
+    assert_eq!(served_again, before, "served again from memory, the same page");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("catalog_cache_lookups_total{result=\"hit\"}"),
+        "the second request was a hit: {metrics}"
+    );
+    let product = before.items[0].id;
+    assert_eq!(before.items[0].rating, ProductRating::default());
+    publish(&bus_of(&app).await, changed(product, 4.0, 3, 1)).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let page: ProductPage = app.get_json(path).await;
+        if page.items[0].rating.revision == 1 {
+            assert_eq!(
+                (page.items[0].rating.average, page.items[0].rating.count),
+                (4.0, 3)
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the kept page never showed the rating"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let detail: ProductDetail = app.get_json(&format!("/products/{product}")).await;
+    assert_eq!(detail.summary.rating.revision, 1, "the detail too");
+}
+
+#[tokio::test]
 async fn impossible_or_malformed_ratings_are_dead_lettered_and_change_nothing() {
     let app = spawn_app().await;
     let bus = bus_of(&app).await;
