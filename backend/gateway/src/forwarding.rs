@@ -161,15 +161,24 @@ fn header_value(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("0.0.0.0"))
 }
 
-/// Middleware: resolves the [`Client`] of every `/api` request before limits and the proxy.
+/// Middleware: resolves the [`Client`] of every partner request before its limits
+/// (`/api` requests get theirs from [`crate::limits::AdmitLayer`]).
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    attach(&state.forwarding, &mut request);
+    next.run(request).await
+}
+
+/// Resolves the [`Client`] of `request`, records it as the request's extension and returns its
+/// address.
+pub fn attach(forwarding: &Forwarding, request: &mut Request) -> IpAddr {
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-    let client = state.forwarding.client(peer, request.headers());
+    let client = forwarding.client(peer, request.headers());
+    let address = client.address;
     request.extensions_mut().insert(client);
-    next.run(request).await
+    address
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod error;
 pub mod feed;
 pub mod forwarding;
 pub mod limits;
+pub mod observe;
 pub mod partner;
 pub mod routes;
 pub mod startup;

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use axum::middleware;
 use axum::routing::{any, get};
 use axum::Router;
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
@@ -14,11 +13,10 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 use crate::feed::Feed;
-use crate::forwarding;
-use crate::limits::{self, Limits};
+use crate::limits::{AdmitLayer, Limits};
 use crate::partner;
 use crate::routes::{events, pages, proxy, web};
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use crate::upstream::Upstreams;
 
 /// Builds the gateway.
@@ -48,7 +46,7 @@ fn upstream_client() -> crate::state::UpstreamClient {
 /// The whole gateway: `/api/*` proxy (access checks, limits), `/api/events`, health, and the
 /// web as fallback.
 pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Router {
-    let state = AppState {
+    let state = AppState::new(Shared {
         client: upstream_client(),
         upstreams: Arc::new(Upstreams::new(
             settings
@@ -64,7 +62,7 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         verifier: Arc::new(Verifier::from_nats(nats.clone())),
         limits: Arc::new(Limits::new(settings.limits)),
         feed,
-    };
+    });
     crate::aggregate::metrics::register(pages::PRODUCT_PAGE, &pages::PRODUCT_PARTS);
     let partner = partner::router(&settings.partner, nats.clone(), state.clone());
     let api = Router::new()
@@ -73,8 +71,7 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         .route("/{service}", any(proxy::proxy_root))
         .route("/{service}/{*rest}", any(proxy::proxy_path))
         .fallback(proxy::unknown_api)
-        .layer(middleware::from_fn_with_state(state.clone(), limits::limit))
-        .layer(middleware::from_fn_with_state(state.clone(), forwarding::resolve))
+        .layer(AdmitLayer::new(state.clone()))
         .with_state(state);
     let index = settings.web_dir.join("index.html");
     let ready = kit::health::readiness(move || {
@@ -83,7 +80,8 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
         async move { vec![("web", index.is_file()), ("nats", nats)] }
     });
     // The proxy has its own deadlines (504) and passes the services' bodies on as they come
-    // (compressed by the services themselves): only ids, traces and metrics wrap it.
+    // (compressed by the services themselves): only ids and traces wrap it (`observe`), and it
+    // counts its answers per service itself.
     let proxied = Router::new()
         .nest("/api", api)
         // `nest` does not cover the bare prefix; it must never fall through to the shell.
@@ -93,5 +91,5 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
     let site = Router::new()
         .merge(kit::health::router(ready))
         .merge(web::router(&settings.web_dir, settings.mfe_overrides));
-    kit::http::observed(proxied).merge(kit::http::layers(site))
+    crate::observe::observed(proxied).merge(kit::http::layers(site))
 }

@@ -18,9 +18,28 @@ use crate::upstream::Upstreams;
 /// The pooled client used for every proxied request (keep-alive connections are reused).
 pub type UpstreamClient = Client<HttpConnector, Body>;
 
-/// Gateway state (cheap to clone).
+/// Gateway state: one `Arc`, so the clone each handler and middleware takes per request is one
+/// reference count, not one per field (those clones and drops were ~1.5% of the proxy's CPU).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    /// State holding `shared`.
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What every request of the gateway shares.
+pub struct Shared {
     /// Pooled HTTP/1.1 client.
     pub client: UpstreamClient,
     /// Each service's addresses.

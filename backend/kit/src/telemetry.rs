@@ -70,8 +70,9 @@ pub fn flush() {
     }
 }
 
-/// Whether the standard variables ask for OTLP export.
-fn exporting() -> bool {
+/// Whether the standard variables ask for OTLP export (the gateway skips its per-request span
+/// when they do not: nothing would be recorded, and the span was its costliest layer).
+pub fn exporting() -> bool {
     let set = |key: &str| std::env::var(key).is_ok_and(|v| !v.trim().is_empty());
     let disabled = std::env::var("OTEL_SDK_DISABLED").is_ok_and(|v| v.eq_ignore_ascii_case("true"))
         || std::env::var("OTEL_TRACES_EXPORTER").is_ok_and(|v| v.eq_ignore_ascii_case("none"));

@@ -26,6 +26,7 @@ use kit::http::REQUEST_ID;
 use crate::access::Access;
 use crate::error::GatewayError;
 use crate::forwarding::Client;
+use crate::observe::TraceContext;
 use crate::routes::proxy::{self, Call};
 use crate::state::AppState;
 use crate::upstream::metrics as upstream_metrics;
@@ -63,6 +64,8 @@ const ERROR_BODY_LIMIT: usize = 16 * 1024;
 pub struct Origin {
     client: Option<Client>,
     request_id: Option<HeaderValue>,
+    /// The page request's hop in its trace (when spans are not exported, `observe`).
+    trace: Option<TraceContext>,
     /// The verified caller's token and user id, for the parts that answer per user.
     user: Option<(HeaderValue, HeaderValue)>,
 }
@@ -82,6 +85,7 @@ impl Origin {
             .zip(headers.get(USER_ID_HEADER).cloned());
         Ok(Origin {
             client: request.extensions.get::<Client>().cloned(),
+            trace: request.extensions.get::<TraceContext>().copied(),
             request_id: request.headers.get(REQUEST_ID).cloned(),
             user,
         })
@@ -102,6 +106,9 @@ impl Origin {
         }
         if let Some(client) = &self.client {
             request.extensions_mut().insert(client.clone());
+        }
+        if let Some(trace) = self.trace {
+            request.extensions_mut().insert(trace);
         }
         let (mut parts, ()) = request.into_parts();
         proxy::prepare_headers(&mut parts);

@@ -23,11 +23,13 @@ use tokio::time::Instant;
 
 use contracts::identity::{IDENTITY_HEADERS, USER_ID_HEADER};
 use kit::auth::AuthError;
+use kit::http::REQUEST_ID;
 use kit::telemetry;
 
 use crate::access::{self, Access};
 use crate::error::GatewayError;
 use crate::forwarding::{Client, Forwarding};
+use crate::observe::TraceContext;
 use crate::state::AppState;
 use crate::upstream::deadline::DeadlineBody;
 use crate::upstream::{metrics, Chosen, Upstream};
@@ -114,10 +116,17 @@ async fn forward(
         .upstreams
         .get(service)
         .ok_or_else(|| GatewayError::UnknownService(service.into()))?;
-    let response = proxy(&state, upstream, rest, request, started)
-        .await
-        .into_response();
-    metrics::record_answer(upstream.name, response.status(), started.elapsed());
+    let trace = request.extensions().get::<TraceContext>().copied();
+    let request_id = trace.and_then(|_| request.headers().get(REQUEST_ID).cloned());
+    let response = match (proxy(&state, upstream, rest, request, started).await, trace) {
+        (Ok(response), _) => response,
+        // Without a span per request (`observe`), the lines a failure logs get one here.
+        (Err(err), Some(trace)) => trace
+            .span(request_id.as_ref(), service, rest)
+            .in_scope(|| err.into_response()),
+        (Err(err), None) => err.into_response(),
+    };
+    upstream.answers.record(response.status(), started.elapsed());
     Ok(response)
 }
 
@@ -193,7 +202,11 @@ pub(crate) fn prepare_headers(parts: &mut http::request::Parts) {
         // Unreachable behind `forwarding::resolve`; never pass on what a client claimed.
         None => Forwarding::forget(&mut parts.headers),
     }
-    let traceparent = telemetry::current_traceparent().and_then(|t| HeaderValue::from_str(&t).ok());
+    let traceparent = match parts.extensions.get::<TraceContext>() {
+        Some(trace) => Some(trace.traceparent()),
+        // Spans are exported: the current one is this request's.
+        None => telemetry::current_traceparent().and_then(|t| HeaderValue::from_str(&t).ok()),
+    };
     match traceparent {
         Some(value) => parts.headers.insert(telemetry::TRACEPARENT, value),
         None => parts.headers.remove(telemetry::TRACEPARENT),

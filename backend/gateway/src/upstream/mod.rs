@@ -27,6 +27,8 @@ pub struct Endpoint {
 pub struct Upstream {
     /// The service's name (`/api/<name>`).
     pub name: &'static str,
+    /// Its answer metrics, resolved once.
+    pub answers: metrics::Answers,
     endpoints: Vec<Endpoint>,
     next: AtomicUsize,
 }
@@ -53,6 +55,7 @@ impl Upstream {
             .collect();
         Self {
             name,
+            answers: metrics::Answers::new(name),
             endpoints,
             next: AtomicUsize::new(0),
         }
