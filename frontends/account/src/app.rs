@@ -3,7 +3,7 @@
 
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
-use web_kit::events::{keep_until_cleanup, listen};
+use web_kit::events::{keep_until_cleanup, listen_decoded};
 use web_kit::location::{current_location, on_location_change, request_sign_in};
 
 use crate::api::Api;
@@ -31,7 +31,7 @@ fn follow_location() -> ReadSignal<String> {
 pub fn App(api: Api, signed_in: bool) -> impl IntoView {
     let signed_in = RwSignal::new(signed_in);
     // Signing out elsewhere on the page ends access to these pages at once.
-    let listener = listen::<AuthChanged, _>(move |event| signed_in.set(event.user.is_some()));
+    let listener = listen_decoded::<AuthChanged, _>(move |event| signed_in.set(event.user.is_some()));
     keep_until_cleanup(listener);
     // An effect, not a direct call: it runs after mount() has returned to the shell, so the
     // shell is not asked to navigate while it is still in the middle of mounting us.

@@ -9,6 +9,7 @@ use wasm_bindgen::JsValue;
 use web_kit::fetch::{FetchError, ShellContext};
 use web_kit::mount::MountedApi;
 
+use crate::decode;
 use crate::route::ListView;
 
 /// A mounted instance's way to the catalog API.
@@ -40,16 +41,19 @@ impl Api {
 
     /// One page of products for a grid.
     pub async fn products(self, list: &ListView) -> Result<ProductPage, FetchError> {
-        self.mounted.get_json(&list.api_path()).await
+        let answer = self.mounted.get_value(&list.api_path()).await?;
+        decode::product_page(answer).map_err(FetchError::Decode)
     }
 
     /// One product.
     pub async fn product(self, id: i64) -> Result<ProductDetail, FetchError> {
-        self.mounted.get_json(&format!("/catalog/products/{id}")).await
+        let answer = self.mounted.get_value(&format!("/catalog/products/{id}")).await?;
+        decode::product_detail(answer).map_err(FetchError::Decode)
     }
 
     /// All categories (for headings and links).
     pub async fn categories(self) -> Result<Vec<Category>, FetchError> {
-        self.mounted.get_json("/catalog/categories").await
+        let answer = self.mounted.get_value("/catalog/categories").await?;
+        decode::categories(answer).map_err(FetchError::Decode)
     }
 }

@@ -1,6 +1,7 @@
 //! The catalog's top component: follows the URL and shows the matching page.
 
 use contracts::catalog::Category;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use web_kit::events::keep_until_cleanup;
 use web_kit::location::{current_location, on_location_change};
@@ -76,9 +77,9 @@ pub fn App(api: Api) -> impl IntoView {
         <style>{STYLE}</style>
         <div class="catalog" data-testid="catalog">
             {move || match kind.get() {
-                PageKind::List => view! { <ProductListPage api list categories /> }.into_any(),
-                PageKind::Product => view! { <ProductDetailPage api id=product /> }.into_any(),
-                PageKind::NotFound => view! { <crate::components::not_found::ProductNotFound /> }.into_any(),
+                PageKind::List => EitherOf3::A(view! { <ProductListPage api list categories /> }),
+                PageKind::Product => EitherOf3::B(view! { <ProductDetailPage api id=product /> }),
+                PageKind::NotFound => EitherOf3::C(view! { <crate::components::not_found::ProductNotFound /> }),
             }}
         </div>
     }

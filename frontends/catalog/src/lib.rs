@@ -8,6 +8,7 @@
 mod api;
 mod app;
 mod components;
+mod decode;
 mod pages;
 pub mod route;
 

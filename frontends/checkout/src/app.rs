@@ -2,7 +2,7 @@
 
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
-use web_kit::events::{keep_until_cleanup, listen};
+use web_kit::events::{keep_until_cleanup, listen_decoded};
 use web_kit::location::request_sign_in;
 
 use crate::api::Api;
@@ -15,7 +15,7 @@ const STYLE: &str = web_kit::scoped_css!("style.css");
 #[component]
 pub fn App(api: Api, signed_in: bool) -> impl IntoView {
     let signed_in = RwSignal::new(signed_in);
-    let listener = listen::<AuthChanged, _>(move |event| signed_in.set(event.user.is_some()));
+    let listener = listen_decoded::<AuthChanged, _>(move |event| signed_in.set(event.user.is_some()));
     keep_until_cleanup(listener);
     // After mount has returned: the shell is not asked to navigate while mounting us.
     Effect::new(move |_| {

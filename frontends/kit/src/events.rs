@@ -4,6 +4,9 @@
 
 use contracts::events::StorefrontEvent;
 use gloo_events::EventListener;
+
+use crate::decode::Decode;
+use crate::encode::Encode;
 use wasm_bindgen::JsCast;
 
 /// Dispatches `event` on `window` as a `CustomEvent` named [`StorefrontEvent::NAME`].
@@ -14,6 +17,17 @@ pub fn emit<E: StorefrontEvent>(event: &E) {
     };
     let init = web_sys::CustomEventInit::new();
     init.set_detail(&detail);
+    if let Ok(custom) = web_sys::CustomEvent::new_with_event_init_dict(E::NAME, &init) {
+        let _ = window.dispatch_event(&custom);
+    }
+}
+
+/// [`emit`] for the events MFEs send, built by hand ([`crate::encode`]) instead of by serde:
+/// the same detail object, for less of every module's download.
+pub fn emit_encoded<E: StorefrontEvent + Encode>(event: &E) {
+    let Some(window) = web_sys::window() else { return };
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&event.encode());
     if let Ok(custom) = web_sys::CustomEvent::new_with_event_init_dict(E::NAME, &init) {
         let _ = window.dispatch_event(&custom);
     }
@@ -34,6 +48,27 @@ where
             return;
         };
         match serde_wasm_bindgen::from_value::<E>(custom.detail()) {
+            Ok(payload) => handler(payload),
+            Err(err) => {
+                web_sys::console::warn_2(&format!("ignoring malformed {}", E::NAME).into(), &err.into())
+            }
+        }
+    })
+}
+
+/// [`listen`] for the events MFEs follow, read by hand ([`crate::decode`]) instead of by
+/// serde: the same payloads, for less of every module's download.
+pub fn listen_decoded<E, F>(mut handler: F) -> EventListener
+where
+    E: StorefrontEvent + Decode + 'static,
+    F: FnMut(E) + 'static,
+{
+    let window = web_sys::window().expect("a browser window");
+    EventListener::new(&window, E::NAME, move |event| {
+        let Some(custom) = event.dyn_ref::<web_sys::CustomEvent>() else {
+            return;
+        };
+        match E::decode(custom.detail()) {
             Ok(payload) => handler(payload),
             Err(err) => {
                 web_sys::console::warn_2(&format!("ignoring malformed {}", E::NAME).into(), &err.into())

@@ -7,7 +7,8 @@ use contracts::problem::Problem;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::json::{from_json_text, js_error_text, to_json_text};
+use crate::decode::Decode;
+use crate::json::{js_error_text, to_json_text};
 
 /// Why an API call made through the shell's `authFetch` failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,9 +37,10 @@ impl FetchError {
     /// should be shown or retried.
     ///
     /// Browsers' abort messages are ASCII; `to_lowercase` would bring Unicode's case tables
-    /// (≈ 8 KB gzip) into every MFE.
+    /// (≈ 8 KB gzip) into every MFE, and even a lowercased copy searched with `contains`
+    /// brings the two-way string searcher: the word is looked for byte window by byte window.
     pub fn is_unmounted(&self) -> bool {
-        matches!(self, FetchError::Network(reason) if reason == "unmounted" || reason.to_ascii_lowercase().contains("abort"))
+        matches!(self, FetchError::Network(reason) if reason == "unmounted" || mentions_abort(reason))
     }
 
     /// HTTP status, when the service answered.
@@ -48,6 +50,14 @@ impl FetchError {
             _ => None,
         }
     }
+}
+
+/// `reason` contains "abort" in any ASCII case (as `to_ascii_lowercase().contains("abort")`).
+fn mentions_abort(reason: &str) -> bool {
+    reason
+        .as_bytes()
+        .windows(5)
+        .any(|window| window.eq_ignore_ascii_case(b"abort"))
 }
 
 /// The technical reason, for the console (shoppers get [`FetchError::user_message`]).
@@ -72,7 +82,7 @@ pub struct ShellContext {
 impl ShellContext {
     /// Decodes the JS context object given to `mount`.
     pub fn from_js(context: &JsValue) -> Result<Self, JsValue> {
-        let data: MountContext = serde_wasm_bindgen::from_value(context.clone())
+        let data = MountContext::decode(context.clone())
             .map_err(|e| JsValue::from_str(&format!("invalid mount context: {e}")))?;
         let auth_fetch = js_sys::Reflect::get(context, &JsValue::from_str(AUTH_FETCH_PROPERTY))?
             .dyn_into::<js_sys::Function>()
@@ -114,6 +124,27 @@ impl ShellContext {
             .send_text(method, path, body.as_deref(), headers, signal)
             .await?;
         serde_wasm_bindgen::from_value(answer).map_err(|e| FetchError::Decode(e.to_string()))
+    }
+
+    /// `{method} {apiBase}{path}` with an optional JSON `body` already built as a JS value
+    /// ([`crate::encode`]), answering the parsed JSON itself (`null` for an answer without a
+    /// body) for a module that reads it with [`crate::decode`]: neither side through serde.
+    pub async fn send_value(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&JsValue>,
+        signal: Option<&web_sys::AbortSignal>,
+    ) -> Result<JsValue, FetchError> {
+        let body = body
+            .map(|b| {
+                js_sys::JSON::stringify(b)
+                    .map(String::from)
+                    .map_err(|e| js_error_text(&e))
+            })
+            .transpose()
+            .map_err(FetchError::Decode)?;
+        self.send_text(method, path, body.as_deref(), &[], signal).await
     }
 
     /// Sends `body` (JSON text) and reads the answer as a parsed JSON value, or the problem.
@@ -186,7 +217,25 @@ async fn read_answer(response: web_sys::Response) -> Result<JsValue, FetchError>
         let json = if text.is_empty() { "null" } else { text.as_str() };
         return js_sys::JSON::parse(json).map_err(|e| FetchError::Decode(js_error_text(&e)));
     }
-    let problem = from_json_text::<Problem>(&text)
+    let problem = crate::decode::from_json_text::<Problem>(&text)
         .unwrap_or_else(|_| Problem::new("http-error", format!("The store answered {status}"), status));
     Err(FetchError::Problem(problem))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FetchError;
+
+    #[test]
+    fn aborted_and_unmounted_calls_are_recognised_in_any_case() {
+        let network = |reason: &str| FetchError::Network(reason.into());
+        assert!(network("unmounted").is_unmounted());
+        assert!(network("The user aborted a request.").is_unmounted());
+        assert!(network("AbortError: signal is aborted without reason").is_unmounted());
+        assert!(network("ABORT").is_unmounted());
+        assert!(!network("Failed to fetch").is_unmounted());
+        assert!(!network("abor").is_unmounted());
+        assert!(!network("").is_unmounted());
+        assert!(!FetchError::Decode("aborted".into()).is_unmounted());
+    }
 }

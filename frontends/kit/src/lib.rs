@@ -9,6 +9,9 @@
 //!   as long as the view that made it.
 //! - [`location`]: the page's path and query, following them as they change, and the sign-in
 //!   guard that brings the shopper back.
+//! - [`decode`]: reading parsed JSON field by field, smaller than serde's derived decoding
+//!   for the answers an MFE reads most.
+//! - [`encode`]: the same by hand the other way: request bodies and events as JS objects.
 //! - [`json`]: JSON text through the browser's own parser and serializer, and JS error texts.
 //! - [`timer`]: a sleep for polling.
 //! - [`style`]: [`scoped_css!`], an MFE's stylesheet confined to the MFE's own elements.
@@ -17,6 +20,8 @@
 //! UI components (each MFE owns its look). Only wasm code depends on it — the shell, MFEs and
 //! their dev harnesses; services never compile it.
 
+pub mod decode;
+pub mod encode;
 pub mod events;
 pub mod fetch;
 pub mod json;

@@ -8,7 +8,7 @@ use contracts::events::AuthRequired;
 use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::events::emit;
+use crate::events::emit_encoded;
 
 /// The page's path and query string now (`("/search", "?q=mug")`), which MFEs route on.
 pub fn current_location() -> (String, String) {
@@ -43,7 +43,7 @@ pub fn location_of(event: &web_sys::Event) -> (String, String) {
 /// (`storefront:auth-required` with the current path and query).
 pub fn request_sign_in() {
     let (path, search) = current_location();
-    emit(&AuthRequired {
+    emit_encoded(&AuthRequired {
         return_to: format!("{path}{search}"),
     });
 }

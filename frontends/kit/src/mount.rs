@@ -7,7 +7,7 @@ use contracts::mount::MountContext;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
-use crate::events::emit;
+use crate::events::emit_encoded;
 use crate::fetch::{FetchError, ShellContext};
 
 /// Makes this MFE's panics known to the shell: each one is logged and reported as
@@ -21,7 +21,7 @@ pub fn report_panics(slot: &str) {
     std::panic::set_hook(Box::new(move |info| {
         let message = info.to_string();
         web_sys::console::error_1(&format!("panic in the MFE in slot {slot}: {message}").into());
-        emit(&MfeCrashed {
+        emit_encoded(&MfeCrashed {
             slot: slot.clone(),
             message,
         });
@@ -100,6 +100,27 @@ impl MountedApi {
         body: Option<&B>,
     ) -> Result<T, FetchError> {
         self.send_json_with(method, path, body, &[]).await
+    }
+
+    /// `GET {apiBase}{path}` answering the parsed JSON itself, to be read with
+    /// [`crate::decode`] (aborted if the MFE unmounts meanwhile).
+    pub async fn get_value(self, path: &str) -> Result<JsValue, FetchError> {
+        self.send_value("GET", path, None).await
+    }
+
+    /// [`MountedApi::send_json`] with a body built by [`crate::encode`], answering the parsed
+    /// JSON itself (`null` without a body).
+    pub async fn send_value(
+        self,
+        method: &str,
+        path: &str,
+        body: Option<&JsValue>,
+    ) -> Result<JsValue, FetchError> {
+        let found = self.with(|mounted| (mounted.shell.clone(), mounted.abort.signal()));
+        let Some((shell, signal)) = found else {
+            return Err(FetchError::Network("unmounted".into()));
+        };
+        shell.send_value(method, path, body, Some(&signal)).await
     }
 
     /// [`MountedApi::send_json`] with extra request `headers`.

@@ -6,8 +6,11 @@
 
 use contracts::reviews::{ReviewSort, ReviewView, ReviewsPage, WriteReviewRequest};
 use wasm_bindgen::JsValue;
+use web_kit::encode::Encode;
 use web_kit::fetch::{FetchError, ShellContext};
 use web_kit::mount::MountedApi;
+
+use crate::decode;
 
 /// A mounted instance's way to the reviews API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +40,8 @@ impl Api {
             "/reviews/products/{product_id}/reviews?page={page}&sort={}",
             sort.as_str()
         );
-        self.mounted.get_json(&path).await
+        let answer = self.mounted.get_value(&path).await?;
+        decode::reviews_page(answer).map_err(FetchError::Decode)
     }
 
     /// Writes the caller's review of a product, or rewrites it.
@@ -47,20 +51,30 @@ impl Api {
         request: &WriteReviewRequest,
     ) -> Result<ReviewView, FetchError> {
         let path = format!("/reviews/products/{product_id}/reviews/mine");
-        self.mounted.send_json("PUT", &path, Some(request)).await
+        let answer = self
+            .mounted
+            .send_value("PUT", &path, Some(&request.encode()))
+            .await?;
+        decode::review(answer).map_err(FetchError::Decode)
     }
 
     /// Marks someone else's review helpful; answers the review with its new count.
     pub async fn mark_helpful(self, review_id: &str) -> Result<ReviewView, FetchError> {
         let path = format!("/reviews/reviews/{}/helpful", encode(review_id));
-        self.mounted.send_json::<(), _>("POST", &path, None).await
+        let answer = self.mounted.send_value("POST", &path, None).await?;
+        decode::review(answer).map_err(FetchError::Decode)
     }
 
     /// Reports a review as inappropriate.
     pub async fn report(self, review_id: &str) -> Result<(), FetchError> {
         let path = format!("/reviews/reviews/{}/reports", encode(review_id));
-        // 204 without a body: decoded as `()`.
-        self.mounted.send_json::<(), ()>("POST", &path, None).await
+        // 204 without a body, read as `null` (anything else is not the contract's answer).
+        let answer = self.mounted.send_value("POST", &path, None).await?;
+        if answer.is_null() || answer.is_undefined() {
+            Ok(())
+        } else {
+            Err(FetchError::Decode("expected no body".into()))
+        }
     }
 }
 

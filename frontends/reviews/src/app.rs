@@ -3,7 +3,7 @@
 
 use contracts::events::AuthChanged;
 use leptos::prelude::*;
-use web_kit::events::{keep_until_cleanup, listen};
+use web_kit::events::{keep_until_cleanup, listen_decoded};
 use web_kit::location::{current_location, on_location_change};
 
 use crate::api::Api;
@@ -26,7 +26,7 @@ fn follow_location() -> ReadSignal<String> {
 /// elsewhere on the page changes what may be done here, and what a read returns).
 fn follow_auth(signed_in: bool) -> ReadSignal<bool> {
     let (signed_in, set_signed_in) = signal(signed_in);
-    let listener = listen::<AuthChanged, _>(move |event| set_signed_in.set(event.user.is_some()));
+    let listener = listen_decoded::<AuthChanged, _>(move |event| set_signed_in.set(event.user.is_some()));
     keep_until_cleanup(listener);
     signed_in
 }

@@ -14,6 +14,7 @@
 mod api;
 mod app;
 mod components;
+mod decode;
 pub mod format;
 pub mod route;
 pub mod rules;

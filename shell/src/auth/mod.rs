@@ -150,7 +150,8 @@ fn form_error(status: u16, body: &str, retry_after: Option<String>) -> FormError
             "Too many attempts. Please wait {wait} seconds and try again."
         ));
     }
-    match web_kit::json::from_json_text::<Problem>(body) {
+    // Read by hand, as web_kit reads every problem body: no serde visitor for `Problem`.
+    match web_kit::decode::from_json_text::<Problem>(body) {
         Ok(problem) if !problem.errors.is_empty() => FormError {
             fields: problem.errors.into_iter().map(|e| (e.field, e.message)).collect(),
             message: None,

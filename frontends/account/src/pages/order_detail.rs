@@ -8,7 +8,7 @@ use contracts::events::{OrderUpdated, PageShown};
 use contracts::orders::{OrderStatus, OrderView};
 use contracts::shipping::ShipmentView;
 use leptos::prelude::*;
-use web_kit::events::{emit, keep_until_cleanup, listen};
+use web_kit::events::{emit_encoded, keep_until_cleanup, listen_decoded};
 use web_kit::fetch::FetchError;
 
 use crate::api::Api;
@@ -24,7 +24,7 @@ pub fn OrderDetail(api: Api, id: String) -> impl IntoView {
     let shipment = RwSignal::new(None::<ShipmentView>);
     let reload = RwSignal::new(0_u32);
     let watched = id.clone();
-    let listener = listen::<OrderUpdated, _>(move |update| {
+    let listener = listen_decoded::<OrderUpdated, _>(move |update| {
         if update.order_id == watched {
             reload.update(|n| *n += 1);
         }
@@ -71,7 +71,7 @@ async fn load(
         _ => false,
     };
     if order.try_with_untracked(older) == Some(false) && order.try_set(Some(result)).is_none() {
-        emit(&PageShown {
+        emit_encoded(&PageShown {
             href: format!("/account/orders/{id}"),
         });
     }

@@ -2,28 +2,35 @@
 
 use contracts::events::PageShown;
 use leptos::prelude::*;
-use web_kit::events::emit;
+use web_kit::events::emit_encoded;
 
 use crate::api::Api;
 
 /// A list of orders with their status and total, each a link to its page.
+///
+/// Read into a signal by one task, as the profile is (see `ProfilePage`).
 #[component]
 pub fn OrdersList(api: Api) -> impl IntoView {
-    let orders = LocalResource::new(move || api.orders());
+    let orders = RwSignal::new(None);
+    leptos::task::spawn_local(async move {
+        let read = api.orders().await;
+        orders.try_set(Some(read));
+    });
     // Once the list is on screen the shell may write `/account` into the history.
     Effect::new(move |_| {
         if orders.with(Option::is_some) {
-            emit(&PageShown {
+            emit_encoded(&PageShown {
                 href: "/account".into(),
             });
         }
     });
     let body = move || {
-        orders.get().map(|result| match result {
-            Ok(list) if list.is_empty() => {
+        match orders.get() {
+            None => view! { <p class="account-note">"Loading your orders…"</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => {
                 view! { <p class="account-note">"Your orders will appear here once you have placed one."</p> }.into_any()
             }
-            Ok(list) => view! {
+            Some(Ok(list)) => view! {
                 <ul class="orders-list" data-testid="orders-list">
                     {list
                         .into_iter()
@@ -41,13 +48,13 @@ pub fn OrdersList(api: Api) -> impl IntoView {
                 </ul>
             }
             .into_any(),
-            Err(error) => view! { <p class="account-error">{error.user_message()}</p> }.into_any(),
-        })
+            Some(Err(error)) => view! { <p class="account-error">{error.user_message()}</p> }.into_any(),
+        }
     };
     view! {
         <section class="account-card">
             <h2>"Your orders"</h2>
-            <Suspense fallback=|| view! { <p class="account-note">"Loading your orders…"</p> }>{body}</Suspense>
+            {body}
         </section>
     }
 }

@@ -4,7 +4,7 @@
 use contracts::cart::CartView;
 use contracts::events::CartChanged;
 use leptos::prelude::*;
-use web_kit::events::emit;
+use web_kit::events::emit_encoded;
 use web_kit::fetch::FetchError;
 
 use crate::api::Api;
@@ -19,7 +19,7 @@ pub fn CartPage(api: Api) -> impl IntoView {
     let apply = move |result: Result<CartView, FetchError>| {
         match result {
             Ok(view) => {
-                emit(&CartChanged {
+                emit_encoded(&CartChanged {
                     count: view.item_count,
                 });
                 cart.set(Some(view));

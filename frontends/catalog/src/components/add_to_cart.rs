@@ -4,7 +4,7 @@
 
 use contracts::events::AddToCart;
 use leptos::prelude::*;
-use web_kit::events::emit;
+use web_kit::events::emit_encoded;
 
 /// The button for one product (the product page's; grid cards are HTML and the grid handles
 /// their buttons with [`add_to_cart`]).
@@ -29,7 +29,7 @@ pub fn AddToCartButton(product_id: i64, name: String, #[prop(optional)] large: b
 
 /// Asks the shell to add one of `product_id` to the cart.
 pub fn add_to_cart(product_id: i64, name: String) {
-    emit(&AddToCart {
+    emit_encoded(&AddToCart {
         product_id,
         quantity: 1,
         name,

@@ -3,7 +3,7 @@
 use contracts::catalog::ProductSort;
 use contracts::events::Navigate;
 use leptos::prelude::*;
-use web_kit::events::emit;
+use web_kit::events::emit_encoded;
 
 use crate::route::ListView;
 
@@ -13,7 +13,7 @@ pub fn SortSelect(list: Signal<ListView>) -> impl IntoView {
     let change = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
         if let Some(sort) = ProductSort::parse(&value) {
-            emit(&Navigate {
+            emit_encoded(&Navigate {
                 to: list.with_untracked(|l| l.href("", 1, sort)),
             });
         }

@@ -7,7 +7,7 @@
 use contracts::catalog::{ProductDetail, ProductRating};
 use contracts::events::{PageShown, ReviewPosted};
 use leptos::prelude::*;
-use web_kit::events::{emit, keep_until_cleanup, listen};
+use web_kit::events::{emit_encoded, keep_until_cleanup, listen_decoded};
 use web_kit::fetch::FetchError;
 use web_kit::timer::sleep;
 
@@ -38,7 +38,7 @@ pub fn ProductDetailPage(api: Api, id: Signal<i64>) -> impl IntoView {
                 rating.try_set(product.summary.rating);
             }
             if result.try_set(Some(outcome)).is_none() {
-                emit(&PageShown {
+                emit_encoded(&PageShown {
                     href: format!("{}/products/{id}", api.base_path()),
                 });
             }
@@ -60,7 +60,7 @@ pub fn ProductDetailPage(api: Api, id: Signal<i64>) -> impl IntoView {
 /// rating reaches the posted revision, and shows the new rating in place. Stops when the
 /// page is gone.
 fn follow_posted_reviews(api: Api, id: Signal<i64>, rating: RwSignal<ProductRating>) {
-    let listener = listen(move |posted: ReviewPosted| {
+    let listener = listen_decoded(move |posted: ReviewPosted| {
         if posted.product_id != id.get_untracked() {
             return;
         }

@@ -12,7 +12,7 @@ use contracts::catalog::{Category, ProductPage, ProductSummary};
 use contracts::events::PageShown;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_kit::events::emit;
+use web_kit::events::emit_encoded;
 use web_kit::fetch::FetchError;
 
 use crate::api::Api;
@@ -55,7 +55,7 @@ pub fn ProductListPage(
                 let shown = view.href(&api.base_path(), view.page, view.sort);
                 result.try_set(Some(Loaded { list: view, outcome }));
                 busy.try_set(false);
-                emit(&PageShown { href: shown });
+                emit_encoded(&PageShown { href: shown });
             }
         });
     });

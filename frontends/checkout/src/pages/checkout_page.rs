@@ -1,9 +1,9 @@
 //! `/checkout`: address, review, place the order, then on to the payment provider's page.
 
 use contracts::events::CartChanged;
-use contracts::orders::{OrderStatus, PlaceOrderRequest, ShippingAddress};
+use contracts::orders::{OrderPreview, OrderStatus, PlaceOrderRequest, ShippingAddress};
 use leptos::prelude::*;
-use web_kit::events::{keep_until_cleanup, listen};
+use web_kit::events::{keep_until_cleanup, listen_decoded};
 use web_kit::fetch::FetchError;
 use web_kit::timer::sleep;
 use web_sys::SubmitEvent;
@@ -23,14 +23,30 @@ fn idempotency_key() -> String {
 #[component]
 pub fn CheckoutPage(api: Api) -> impl IntoView {
     let reload = RwSignal::new(0u32);
-    let preview = LocalResource::new(move || {
+    // The priced cart, read again on every `reload`; the fallback shows while a read is on its
+    // way. Signals and one task per read rather than a `LocalResource` under `<Suspense>`: the
+    // same page for several KB less of async-derived and suspense code (decision 0001).
+    let preview = RwSignal::new(None::<Result<OrderPreview, FetchError>>);
+    let loading = RwSignal::new(true);
+    let latest = StoredValue::new(0u32);
+    Effect::new(move |_| {
         reload.track();
-        api.preview()
+        let ticket = latest.get_value().wrapping_add(1);
+        latest.set_value(ticket);
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let read = api.preview().await;
+            // Only the latest read counts; none once the page is gone.
+            if latest.try_get_value() == Some(ticket) {
+                preview.try_set(Some(read));
+                loading.try_set(false);
+            }
+        });
     });
     // The cart can change under the page: right after signing in, the shell merges the
     // visitor's cart into the user's and says so — the review must follow, not show the
     // empty cart the user had a moment before.
-    let listener = listen::<CartChanged, _>(move |_| reload.update(|n| *n += 1));
+    let listener = listen_decoded::<CartChanged, _>(move |_| reload.update(|n| *n += 1));
     keep_until_cleanup(listener);
     let fields = AddressFields::new();
     let server = RwSignal::new(Vec::<(String, String)>::new());
@@ -81,8 +97,12 @@ pub fn CheckoutPage(api: Api) -> impl IntoView {
         });
     };
     let content = move || {
-        preview.get().map(|result| match result {
-            Ok(current) => view! {
+        if loading.get() {
+            return view! { <p class="checkout-note">"Loading your order…"</p> }.into_any();
+        }
+        match preview.get() {
+            None => ().into_any(),
+            Some(Ok(current)) => view! {
                 <form class="checkout-grid" on:submit=on_submit.clone() novalidate>
                     <section class="checkout-address">
                         <h2>"Shipping address"</h2>
@@ -98,19 +118,19 @@ pub fn CheckoutPage(api: Api) -> impl IntoView {
                 </form>
             }
             .into_any(),
-            Err(error) if error.status() == Some(409) => view! {
+            Some(Err(error)) if error.status() == Some(409) => view! {
                 <p class="checkout-note" data-testid="checkout-empty">
                     {error.user_message()} " " <a href="/cart">"Back to your cart"</a>
                 </p>
             }
             .into_any(),
-            Err(error) => view! { <p class="checkout-message" role="alert">{error.user_message()}</p> }.into_any(),
-        })
+            Some(Err(error)) => view! { <p class="checkout-message" role="alert">{error.user_message()}</p> }.into_any(),
+        }
     };
     view! {
         <section class="checkout-page">
             <h1>"Checkout"</h1>
-            <Suspense fallback=|| view! { <p class="checkout-note">"Loading your order…"</p> }>{content}</Suspense>
+            {content}
         </section>
     }
 }

@@ -6,7 +6,7 @@ use web_kit::location::request_sign_in;
 
 use crate::api::Api;
 use crate::components::{
-    error_view::error_view, review_form::ReviewForm, review_list::ReviewList, summary::summary,
+    error_view::error_view, review_form::ReviewForm, review_list::ReviewList, summary::summary_html,
 };
 use crate::state::ReviewsState;
 
@@ -30,7 +30,7 @@ pub fn ProductReviews(api: Api, product_id: i64, signed_in: ReadSignal<bool>) ->
             <p class="reviews-note" aria-busy="true" hidden=move || !loading()>"Loading reviews…"</p>
             {error_view(state)}
             <div class="reviews-grid" hidden=move || !ready()>
-                <aside>{move || state.data.with(|d| d.as_ref().map(|p| summary(p.summary.clone())))}</aside>
+                <aside inner_html=move || state.data.with(|d| d.as_ref().map(|p| summary_html(&p.summary)).unwrap_or_default())></aside>
                 <div class="reviews-main">
                     {compose(state)}
                     <ReviewList state />

@@ -9,7 +9,7 @@ use contracts::events::ReviewPosted;
 use contracts::reviews::{ReviewView, WriteReviewRequest, BODY_MAX_CHARS, BODY_MIN_CHARS, TITLE_MAX_CHARS};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
-use web_kit::events::emit;
+use web_kit::events::emit_encoded;
 use web_kit::fetch::FetchError;
 use web_kit::location::request_sign_in;
 
@@ -138,7 +138,7 @@ async fn posted(state: ReviewsState, editing: bool) {
     };
     state.notice.try_set(Some(text.into()));
     if let Some(rating_revision) = state.read().await {
-        emit(&ReviewPosted {
+        emit_encoded(&ReviewPosted {
             product_id: state.product_id,
             rating_revision,
         });
