@@ -195,15 +195,19 @@ impl Stack {
         self.wait_ready("gateway")
     }
 
-    /// Fails when another program holds one of the stack's ports: its readiness checks would
-    /// otherwise pass against someone else's servers (another stack still running).
+    /// Fails when another program listens on one of the stack's ports: its readiness checks
+    /// would otherwise pass against someone else's servers (another stack still running).
+    /// A connection, not a bind: a port held only by a closed connection in TIME_WAIT, or as
+    /// the local end of someone's outgoing connection, is no server (the services bind with
+    /// `SO_REUSEADDR`), and a bind test failed on those.
     fn ports_are_free(&self) -> Result<()> {
         let cfg = &self.config;
         let ports = [cfg.nats_port, cfg.nats_monitor_port(), cfg.gateway_port]
             .into_iter()
             .chain(services::ALL.iter().map(|s| cfg.service_port(s)));
         for port in ports {
-            if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+            let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
                 bail!("port {port} is in use: is another stack (bench, e2e, up) still running?");
             }
         }

@@ -98,9 +98,11 @@ pub fn run_plan(tools: &tools::Tools, plan: &Plan) -> Result<()> {
     std::fs::write(web_dir.join("index.html"), "<!doctype html><title>chaos</title>")?;
     let config = StackConfig {
         // Clear of the e2e stack (18xxx) and the bench's (28xxx).
-        gateway_port: 38080,
-        port_offset: 30000,
-        nats_port: 34222,
+        // Below Linux's ephemeral range (32768 and up), where any outgoing connection may hold
+        // a port for a while: 21xxx, NATS 25222 (monitor 29222).
+        gateway_port: 21080,
+        port_offset: 13000,
+        nats_port: 25222,
         data_dir: work.join("data"),
         web_dir,
         profile: Profile::Debug,
