@@ -29,7 +29,6 @@ use crate::forwarding::Client;
 use crate::observe::TraceContext;
 use crate::routes::proxy::{self, Call};
 use crate::state::AppState;
-use crate::upstream::metrics as upstream_metrics;
 
 /// How long a page, and each part it can be shown without, may take from the request's
 /// arrival.
@@ -216,7 +215,7 @@ pub async fn fetch<T: DeserializeOwned>(
     let status = outcome
         .as_ref()
         .map_or_else(PartError::status, |_| StatusCode::OK);
-    upstream_metrics::record_answer(upstream.name, status, started.elapsed());
+    upstream.answers.record(status, started.elapsed());
     outcome
 }
 

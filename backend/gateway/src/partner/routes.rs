@@ -17,7 +17,6 @@ use super::error::PartnerError;
 use super::map::{self, RawListQuery};
 use super::PartnerState;
 use crate::error::GatewayError;
-use crate::upstream::metrics;
 
 /// The most a catalog answer may hold (a page of 100 products is ~30 KB).
 const MAX_CATALOG_BODY: usize = 1 << 20;
@@ -67,7 +66,9 @@ async fn catalog_get<T: DeserializeOwned>(
 ) -> Result<Option<T>, PartnerError> {
     let started = Instant::now();
     let (status, body) = fetch(state, target, incoming, started).await?;
-    metrics::record_answer(CATALOG.name, status, started.elapsed());
+    if let Some(catalog) = state.app.upstreams.get(CATALOG.name) {
+        catalog.answers.record(status, started.elapsed());
+    }
     match status {
         StatusCode::NOT_FOUND => Ok(None),
         s if s.is_success() => serde_json::from_slice(&body)

@@ -63,7 +63,7 @@ impl Answers {
         }
     }
 
-    /// Counts one answer and how long its head took, as [`record_answer`] does.
+    /// Counts one answer and how long its head took.
     pub fn record(&self, status: StatusCode, took: Duration) {
         self.by_class[class_index(status)].increment(1);
         self.seconds.record(took.as_secs_f64());
@@ -74,13 +74,6 @@ impl std::fmt::Debug for Answers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Answers").finish_non_exhaustive()
     }
-}
-
-/// Counts one answer for `service` and how long its head took.
-pub fn record_answer(service: &'static str, status: StatusCode, took: Duration) {
-    let class = status_class(status);
-    metrics::counter!(REQUESTS, "service" => service, "class" => class).increment(1);
-    metrics::histogram!(RESPONSE_SECONDS, "service" => service).record(took.as_secs_f64());
 }
 
 /// Counts a call refused by the breakers.
