@@ -29,7 +29,6 @@ impl Application {
         events::prices::serve(nats.clone(), db.clone()).await?;
         // Made after seeding: the seed is the one change that is not followed by `invalidate`.
         let cache = Arc::new(ResponseCache::default());
-        ResponseCache::describe_metrics();
         events::ratings::follow(&kit::bus::Bus::new(nats.clone()), db.clone(), cache.clone()).await?;
         let listener = TcpListener::bind(settings.service.bind_address()).await?;
         Ok(Server::new(listener, router(AppState { db, cache, nats }))?)
