@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod feed;
 pub mod forwarding;
+pub mod headers;
 pub mod limits;
 pub mod observe;
 pub mod partner;

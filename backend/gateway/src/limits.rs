@@ -46,13 +46,13 @@ impl Limits {
 }
 
 /// Takes `request` from `client`'s allowances (and, for sign-in and register, the flood
-/// guard's), or the 429 answer (paths arrive as `/<service>/<rest>`).
+/// guard's), or the 429 answer (paths arrive as `/api/<service>/<rest>`).
 fn admit(limits: &Limits, client: IpAddr, request: &Request) -> Result<(), Response> {
     limits
         .client
         .check(&client)
         .map_err(IntoResponse::into_response)?;
-    let path = request.uri().path().trim_start_matches('/');
+    let path = request.uri().path().trim_start_matches("/api/");
     let (service, rest) = path.split_once('/').unwrap_or((path, ""));
     if access::submits_credentials(service, request.method(), rest) {
         if let Err(limited) = limits.credentials.check(&client) {

@@ -20,8 +20,9 @@ use axum::response::Response;
 use axum::Router;
 use http::header::HeaderValue;
 use kit::http::REQUEST_ID;
-use kit::telemetry::TRACEPARENT;
 use tower::{Layer, Service};
+
+use crate::headers::TRACEPARENT;
 
 /// Wraps `router` in the request id and trace context layers: the light ones of this module
 /// when spans are not exported, `kit::http::observed` when they are.
@@ -56,8 +57,12 @@ impl TraceContext {
     /// The `traceparent` that makes a service a child of this hop. Not sampled: nothing is
     /// recorded without an exporter, as the sampler in `kit::telemetry` decides too.
     pub fn traceparent(&self) -> HeaderValue {
-        let text = format!("00-{:032x}-{:016x}-00", self.trace_id, self.span_id);
-        HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
+        // Written by hand: `format!` with two hex fields took about 2 400 instructions, on
+        // every proxied request.
+        let mut text = *b"00-00000000000000000000000000000000-0000000000000000-00";
+        write_hex(&mut text[3..35], self.trace_id);
+        write_hex(&mut text[36..52], u128::from(self.span_id));
+        HeaderValue::from_bytes(&text).unwrap_or(HeaderValue::from_static(""))
     }
 
     /// A span carrying the request's ids, for the log lines of a request that went wrong.
@@ -70,6 +75,15 @@ impl TraceContext {
             request_id,
             trace_id = %format_args!("{:032x}", self.trace_id),
         )
+    }
+}
+
+/// Fills `digits` with the low `digits.len()` hex digits of `value`, lowercase, most
+/// significant first.
+fn write_hex(digits: &mut [u8], mut value: u128) {
+    for digit in digits.iter_mut().rev() {
+        *digit = b"0123456789abcdef"[(value & 0xf) as usize];
+        value >>= 4;
     }
 }
 
@@ -214,6 +228,8 @@ mod tests {
         assert!(sent.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "{sent}");
         assert_eq!(sent.len(), 55);
         assert!(!sent.contains("00f067aa0ba902b7"), "a span of its own: {sent}");
+        let expected = format!("00-{:032x}-{:016x}-00", hop.trace_id, hop.span_id);
+        assert_eq!(sent, expected);
         assert_eq!(parent_trace_id(sent.as_bytes()), Some(hop.trace_id));
     }
 

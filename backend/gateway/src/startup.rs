@@ -65,12 +65,12 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
     });
     crate::aggregate::metrics::register(pages::PRODUCT_PAGE, &pages::PRODUCT_PARTS);
     let partner = partner::router(&settings.partner, nats.clone(), state.clone());
+    // Routed in full rather than `nest("/api", …)`: nesting rebuilds every request's URI
+    // without the prefix, measurable on the proxy's path.
     let api = Router::new()
-        .route("/events", get(events::order_events))
-        .route("/pages/product/{id}", pages::product_route())
-        .route("/{service}", any(proxy::proxy_root))
-        .route("/{service}/{*rest}", any(proxy::proxy_path))
-        .fallback(proxy::unknown_api)
+        .route("/api/events", get(events::order_events))
+        .route("/api/pages/product/{id}", pages::product_route())
+        .route("/api/{*rest}", any(proxy::proxy))
         .layer(AdmitLayer::new(state.clone()))
         .with_state(state);
     let index = settings.web_dir.join("index.html");
@@ -82,9 +82,8 @@ pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Rout
     // The proxy has its own deadlines (504) and passes the services' bodies on as they come
     // (compressed by the services themselves): only ids and traces wrap it (`observe`), and it
     // counts its answers per service itself.
-    let proxied = Router::new()
-        .nest("/api", api)
-        // `nest` does not cover the bare prefix; it must never fall through to the shell.
+    let proxied = api
+        // The bare prefix names no service; it must never fall through to the shell.
         .route("/api", any(proxy::unknown_api))
         .route("/api/", any(proxy::unknown_api))
         .merge(partner);

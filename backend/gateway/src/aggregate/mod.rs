@@ -18,7 +18,6 @@ use http_body_util::{BodyExt, Limited};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use contracts::identity::USER_ID_HEADER;
 use contracts::pages::MissingReason;
 use kit::auth::AuthError;
 use kit::http::REQUEST_ID;
@@ -81,7 +80,7 @@ impl Origin {
         let user = headers
             .get(header::AUTHORIZATION)
             .cloned()
-            .zip(headers.get(USER_ID_HEADER).cloned());
+            .zip(headers.get(crate::headers::USER_ID).cloned());
         Ok(Origin {
             client: request.extensions.get::<Client>().cloned(),
             trace: request.extensions.get::<TraceContext>().copied(),
@@ -101,7 +100,7 @@ impl Origin {
         }
         if let (true, Some((token, user))) = (personal, &self.user) {
             headers.insert(header::AUTHORIZATION, token.clone());
-            headers.insert(USER_ID_HEADER, user.clone());
+            headers.insert(crate::headers::USER_ID, user.clone());
         }
         if let Some(client) = &self.client {
             request.extensions_mut().insert(client.clone());
@@ -198,7 +197,7 @@ pub async fn fetch<T: DeserializeOwned>(
         .ok_or_else(|| GatewayError::UnknownService(part.service.into()))?;
     let call = Call {
         upstream,
-        target: part.target,
+        target: &part.target,
         head_by: started + state.timeout,
         body_limit: 0,
     };

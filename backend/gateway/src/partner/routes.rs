@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode};
 use contracts::catalog::{ProductDetail, ProductPage};
 use contracts::partner::{PartnerProductDetail, PartnerProductPage};
 use contracts::services::CATALOG;
@@ -104,9 +104,10 @@ async fn fetch(
         service: CATALOG.name.into(),
         retry_after: open.retry_after,
     })?;
-    let uri: Uri = format!("{}{target}", chosen.endpoint.base)
-        .parse()
-        .map_err(|_| unavailable("bad address".into()))?;
+    let uri = chosen
+        .endpoint
+        .uri(target)
+        .map_err(|e| unavailable(e.to_string()))?;
     let mut request = http::Request::get(uri).header(header::ACCEPT, "application/json");
     if let Some(id) = incoming.get("x-request-id") {
         request = request.header("x-request-id", id);

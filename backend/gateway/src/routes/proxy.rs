@@ -13,15 +13,16 @@
 //! address whose breaker is open is not called; and a request that can be sent again safely
 //! (idempotent, no body) gets one more try at another address when the first cannot be reached.
 
+use std::borrow::Cow;
+
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode, Uri};
 use http_body::Body as _;
 use tokio::time::Instant;
 
-use contracts::identity::{IDENTITY_HEADERS, USER_ID_HEADER};
 use kit::auth::AuthError;
 use kit::http::REQUEST_ID;
 use kit::telemetry;
@@ -29,6 +30,7 @@ use kit::telemetry;
 use crate::access::{self, Access};
 use crate::error::GatewayError;
 use crate::forwarding::{Client, Forwarding};
+use crate::headers;
 use crate::observe::TraceContext;
 use crate::state::AppState;
 use crate::upstream::deadline::DeadlineBody;
@@ -45,33 +47,50 @@ const HOP_BY_HOP: [HeaderName; 7] = [
     header::UPGRADE,
 ];
 
-/// `/api/{service}/{*rest}`.
-pub async fn proxy_path(
-    State(state): State<AppState>,
-    Path((service, rest)): Path<(String, String)>,
-    request: Request,
-) -> Response {
-    forward(state, &service, &rest, request).await.into_response()
+/// `/api/{service}` and everything under it.
+///
+/// The service and its path are read from the request's own URI rather than extracted: an
+/// extractor would allocate and percent-decode both, and the service must get the path as the
+/// client sent it (a `%2F` stays one segment).
+pub async fn proxy(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, body) = request.into_parts();
+    // Taken out, so that the target can borrow from it while the parts are sent on.
+    let uri = std::mem::take(&mut parts.uri);
+    let Some((service, target)) = split_api_path(&uri) else {
+        return unknown(uri.path());
+    };
+    let Some(upstream) = state.upstreams.get(service) else {
+        return unknown(uri.path());
+    };
+    forward(&state, upstream, &target, parts, body).await
 }
 
-/// `/api/{service}` (the service's root).
-pub async fn proxy_root(
-    State(state): State<AppState>,
-    Path(service): Path<String>,
-    request: Request,
-) -> Response {
-    forward(state, &service, "", request).await.into_response()
+/// `/api/<service><target>` → the service and the path and query to send it (`/` at least).
+fn split_api_path(uri: &Uri) -> Option<(&str, Cow<'_, str>)> {
+    let after = uri.path_and_query()?.as_str().strip_prefix("/api/")?;
+    let end = after.find(['/', '?']).unwrap_or(after.len());
+    let (service, target) = after.split_at(end);
+    if service.is_empty() {
+        return None;
+    }
+    let target = if target.starts_with('/') {
+        Cow::Borrowed(target)
+    } else {
+        Cow::Owned(format!("/{target}"))
+    };
+    Some((service, target))
 }
 
 /// Any other `/api…` path.
 pub async fn unknown_api(request: Request) -> Response {
-    let name = request
-        .uri()
-        .path()
-        .trim_start_matches("/api")
-        .trim_matches('/')
-        .to_string();
-    GatewayError::UnknownService(name).into_response()
+    unknown(request.uri().path())
+}
+
+/// The 404 for an `/api` path that names no service.
+fn unknown(path: &str) -> Response {
+    let name = path.trim_start_matches("/api").trim_matches('/');
+    let name = name.split('/').next().unwrap_or_default();
+    GatewayError::UnknownService(name.to_string()).into_response()
 }
 
 /// What every call of one proxied request shares (also each part of an assembled page,
@@ -79,8 +98,8 @@ pub async fn unknown_api(request: Request) -> Response {
 pub(crate) struct Call<'a> {
     /// The service.
     pub(crate) upstream: &'a Upstream,
-    /// Path and query on the service.
-    pub(crate) target: String,
+    /// Path and query on the service, starting with `/`.
+    pub(crate) target: &'a str,
     /// When the answer's head must have arrived.
     pub(crate) head_by: Instant,
     /// The route's body limit, for the 413 when a streamed body turns out larger.
@@ -106,48 +125,50 @@ impl From<CallError> for GatewayError {
 // Not `#[tracing::instrument]`ed: the request's `http` span already names the path, and a
 // second span per proxied request was measurable CPU on the gateway's hottest path.
 async fn forward(
-    state: AppState,
-    service: &str,
-    rest: &str,
-    request: Request,
-) -> Result<Response, GatewayError> {
+    state: &AppState,
+    upstream: &Upstream,
+    target: &str,
+    parts: http::request::Parts,
+    body: Body,
+) -> Response {
     let started = Instant::now();
-    let upstream = state
-        .upstreams
-        .get(service)
-        .ok_or_else(|| GatewayError::UnknownService(service.into()))?;
-    let trace = request.extensions().get::<TraceContext>().copied();
-    let request_id = trace.and_then(|_| request.headers().get(REQUEST_ID).cloned());
-    let response = match (proxy(&state, upstream, rest, request, started).await, trace) {
+    let trace = parts.extensions.get::<TraceContext>().copied();
+    let request_id = trace.and_then(|_| parts.headers.get(REQUEST_ID).cloned());
+    // The route table reads the path as sent, as the services' routers do: `%70roducts` is
+    // not `products` to either.
+    let path = target.split('?').next().unwrap_or_default();
+    let response = match (
+        call(state, upstream, path, target, parts, body, started).await,
+        trace,
+    ) {
         (Ok(response), _) => response,
         // Without a span per request (`observe`), the lines a failure logs get one here.
         (Err(err), Some(trace)) => trace
-            .span(request_id.as_ref(), service, rest)
+            .span(request_id.as_ref(), upstream.name, path)
             .in_scope(|| err.into_response()),
         (Err(err), None) => err.into_response(),
     };
     upstream.answers.record(response.status(), started.elapsed());
-    Ok(response)
+    response
 }
 
-async fn proxy(
+/// Checks the request against the route table (`path` is its decoded path on the service)
+/// and sends it to `target` on the service.
+async fn call(
     state: &AppState,
     upstream: &Upstream,
-    rest: &str,
-    request: Request,
+    path: &str,
+    target: &str,
+    mut parts: http::request::Parts,
+    body: Body,
     started: Instant,
 ) -> Result<Response, GatewayError> {
     let service = upstream.name;
     let deadline = started + state.deadline;
-    let (mut parts, body) = request.into_parts();
-    let access = access::required(service, &parts.method, rest);
+    let access = access::required(service, &parts.method, path);
     authenticate(state, access, &mut parts.headers).await?;
-    let body_limit = access::body_limit(service, &parts.method, rest);
+    let body_limit = access::body_limit(service, &parts.method, path);
     let body = limit_body(body, &parts.headers, body_limit)?;
-    let target = match parts.uri.query() {
-        Some(query) => format!("/{rest}?{query}"),
-        None => format!("/{rest}"),
-    };
     prepare_headers(&mut parts);
     // Only a request with nothing to stream can be rebuilt for a second address.
     let again = (upstream.len() > 1 && is_idempotent(&parts.method) && body.is_end_stream())
@@ -208,8 +229,8 @@ pub(crate) fn prepare_headers(parts: &mut http::request::Parts) {
         None => telemetry::current_traceparent().and_then(|t| HeaderValue::from_str(&t).ok()),
     };
     match traceparent {
-        Some(value) => parts.headers.insert(telemetry::TRACEPARENT, value),
-        None => parts.headers.remove(telemetry::TRACEPARENT),
+        Some(value) => parts.headers.insert(headers::TRACEPARENT, value),
+        None => parts.headers.remove(headers::TRACEPARENT),
     };
 }
 
@@ -233,8 +254,9 @@ async fn send(
     body: Body,
 ) -> Result<http::Response<hyper::body::Incoming>, CallError> {
     let service = call.upstream.name;
-    parts.uri = format!("{}{}", chosen.endpoint.base, call.target)
-        .parse::<Uri>()
+    parts.uri = chosen
+        .endpoint
+        .uri(call.target)
         .map_err(|_| CallError::Other(GatewayError::UnknownService(service.into())))?;
     let sent = state.client.request(http::Request::from_parts(parts, body));
     match tokio::time::timeout_at(call.head_by, sent).await {
@@ -323,7 +345,7 @@ pub(crate) async fn authenticate(
     access: Access,
     headers: &mut HeaderMap,
 ) -> Result<(), AuthError> {
-    for name in IDENTITY_HEADERS {
+    for name in crate::headers::IDENTITY {
         headers.remove(name);
     }
     let token = headers.get(header::AUTHORIZATION);
@@ -333,7 +355,7 @@ pub(crate) async fn authenticate(
     let user = state.verifier.verify_header(token).await?;
     let id = HeaderValue::from_str(&user.id)
         .map_err(|_| AuthError::Invalid("user id is not a header value".into()))?;
-    headers.insert(USER_ID_HEADER, id);
+    headers.insert(crate::headers::USER_ID, id);
     Ok(())
 }
 

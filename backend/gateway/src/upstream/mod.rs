@@ -8,19 +8,70 @@ pub mod breaker;
 pub mod deadline;
 pub mod metrics;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use breaker::{Breaker, BreakerPolicy, Open, Permit};
+use http::uri::{Authority, PathAndQuery, Scheme, Uri};
 
 /// One address of a service.
 #[derive(Debug)]
 pub struct Endpoint {
     /// Base URL, without a trailing slash.
     pub base: String,
+    /// `base` parsed once: a request's URI is put together from these parts rather than
+    /// formatted and parsed again per call.
+    parts: Option<BaseParts>,
     breaker: Breaker,
 }
+
+/// What every URI sent to one address shares.
+#[derive(Debug)]
+struct BaseParts {
+    scheme: Scheme,
+    authority: Authority,
+    /// A path the service is mounted under (usually empty), without a trailing slash.
+    prefix: String,
+}
+
+impl BaseParts {
+    /// `None` unless `base` is an absolute URL.
+    fn parse(base: &str) -> Option<Self> {
+        let parts = base.parse::<Uri>().ok()?.into_parts();
+        let prefix = parts
+            .path_and_query
+            .map(|p| p.path().trim_end_matches('/').to_string())
+            .unwrap_or_default();
+        Some(Self {
+            scheme: parts.scheme?,
+            authority: parts.authority?,
+            prefix,
+        })
+    }
+}
+
+impl Endpoint {
+    /// The URI of `target` (a path and query starting with `/`) at this address.
+    pub fn uri(&self, target: &str) -> Result<Uri, BadAddress> {
+        let base = self.parts.as_ref().ok_or(BadAddress)?;
+        let path_and_query = if base.prefix.is_empty() {
+            PathAndQuery::try_from(target)
+        } else {
+            PathAndQuery::try_from(format!("{}{target}", base.prefix))
+        }
+        .map_err(|_| BadAddress)?;
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(base.scheme.clone());
+        parts.authority = Some(base.authority.clone());
+        parts.path_and_query = Some(path_and_query);
+        Uri::from_parts(parts).map_err(|_| BadAddress)
+    }
+}
+
+/// A configured address that is not an absolute URL, or a target that is not a path.
+#[derive(Debug, thiserror::Error)]
+#[error("not a usable address or path")]
+pub struct BadAddress;
 
 /// One service's addresses.
 #[derive(Debug)]
@@ -48,9 +99,13 @@ impl Upstream {
     pub fn new(name: &'static str, bases: &[String], policy: BreakerPolicy) -> Self {
         let endpoints = bases
             .iter()
-            .map(|base| Endpoint {
-                base: base.trim_end_matches('/').to_string(),
-                breaker: Breaker::new(policy),
+            .map(|base| {
+                let base = base.trim_end_matches('/').to_string();
+                Endpoint {
+                    parts: BaseParts::parse(&base),
+                    base,
+                    breaker: Breaker::new(policy),
+                }
             })
             .collect();
         Self {
@@ -105,8 +160,11 @@ impl Upstream {
 }
 
 /// Every service, by name.
+///
+/// A list searched in order, not a hash map: with a dozen short names, comparing them is
+/// cheaper than hashing the one asked for, on every proxied request.
 #[derive(Debug, Default)]
-pub struct Upstreams(HashMap<&'static str, Upstream>);
+pub struct Upstreams(Vec<Upstream>);
 
 impl Upstreams {
     /// From `(name, addresses)` pairs.
@@ -120,7 +178,7 @@ impl Upstreams {
                 .filter(|(_, bases)| !bases.is_empty())
                 .map(|(name, bases)| {
                     metrics::register(name);
-                    (name, Upstream::new(name, bases, policy))
+                    Upstream::new(name, bases, policy)
                 })
                 .collect(),
         )
@@ -128,7 +186,7 @@ impl Upstreams {
 
     /// The service called `name`.
     pub fn get(&self, name: &str) -> Option<&Upstream> {
-        self.0.get(name)
+        self.0.iter().find(|upstream| upstream.name == name)
     }
 }
 
@@ -154,6 +212,22 @@ mod tests {
         assert_ne!(second.endpoint.base, a);
         assert_eq!(up.choose(Some(index)).unwrap().index, second.index);
         assert_eq!(a.trim_end_matches('/'), a, "no trailing slash kept");
+    }
+
+    #[test]
+    fn uris_are_put_together_from_the_address_and_the_target() {
+        let policy = BreakerPolicy::default();
+        let plain = Upstream::new("catalog", &["http://a:81/".into()], policy);
+        let mounted = Upstream::new("catalog", &["http://b/shop/".into()], policy);
+        let relative = Upstream::new("catalog", &["/nowhere".into()], policy);
+        let uri = |up: &Upstream, target: &str| up.endpoints[0].uri(target).map(|u| u.to_string());
+        assert_eq!(
+            uri(&plain, "/products?page=2").unwrap(),
+            "http://a:81/products?page=2"
+        );
+        assert_eq!(uri(&mounted, "/products").unwrap(), "http://b/shop/products");
+        assert!(uri(&plain, "/a b").is_err(), "a space is not a path");
+        assert!(uri(&relative, "/products").is_err());
     }
 
     #[test]

@@ -77,6 +77,32 @@ async fn assert_problem(response: reqwest::Response, status: u16) -> serde_json:
     assert_eq!(body["status"], status);
     body
 }
+#[tokio::test]
+async fn a_path_reaches_the_service_as_the_client_wrote_it() {
+    let gw = spawn_gateway().await;
+    // An encoded slash stays inside its segment, and the bare service root is its `/`.
+    let echoed: serde_json::Value = gw
+        .fetch("/api/catalog/products/a%2Fb%20c?q=x%26y")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(echoed["path"], "/products/a%2Fb%20c");
+    assert_eq!(echoed["query"], "q=x%26y");
+    let root: serde_json::Value = gw.fetch("/api/catalog?page=1").await.json().await.unwrap();
+    assert_eq!(root["path"], "/");
+    assert_eq!(root["query"], "page=1");
+}
+
+#[tokio::test]
+async fn routes_are_matched_as_sent_like_the_services_do() {
+    let gw = spawn_gateway().await;
+    // Identity's API description is public; an encoded spelling of it is not that route (the
+    // service's router would not take it for one either), so it gets the default: a user is
+    // needed.
+    assert_eq!(gw.fetch("/api/identity/openapi.json").await.status(), 200);
+    assert_problem(gw.fetch("/api/identity/%6Fpenapi.json").await, 401).await;
+}
 
 #[tokio::test]
 async fn unknown_service_and_bare_api_are_404_problems() {
