@@ -5,7 +5,7 @@ use contracts::events::AuthRequired;
 use contracts::manifest::SLOT_MAIN;
 use leptos::either::Either;
 use leptos::prelude::*;
-use web_kit::events::listen;
+use web_kit::events::listen_decoded;
 
 use crate::auth::provide_auth;
 use crate::components::{
@@ -31,7 +31,7 @@ pub fn App() -> impl IntoView {
     crate::devtools::serve(slots);
     crate::prefetch::start();
     // The page lives as long as the shell: keep the listener with it.
-    std::mem::forget(listen::<AuthRequired, _>(|event| {
+    std::mem::forget(listen_decoded::<AuthRequired, _>(|event| {
         navigate(&auth_page_href("/login", &event.return_to))
     }));
     Effect::new(move |_| {

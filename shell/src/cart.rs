@@ -5,7 +5,7 @@
 use contracts::cart::AddItemRequest;
 use contracts::events::{AddToCart, CartChanged, Toast, ToastLevel};
 use leptos::prelude::*;
-use web_kit::events::{emit, listen};
+use web_kit::events::{emit_encoded, listen_decoded};
 
 use crate::api;
 use crate::auth::Auth;
@@ -21,14 +21,14 @@ pub fn start(auth: Auth) {
         }
     });
     // The shell lives as long as the page; so does this listener.
-    std::mem::forget(listen::<AddToCart, _>(|request| {
+    std::mem::forget(listen_decoded::<AddToCart, _>(|request| {
         leptos::task::spawn_local(add(request))
     }));
 }
 
 async fn refresh_count() {
     match api::cart_count().await {
-        Ok(cart) => emit(&CartChanged {
+        Ok(cart) => emit_encoded(&CartChanged {
             count: cart.item_count,
         }),
         Err(error) => web_sys::console::warn_1(&format!("cart count unavailable: {error}").into()),
@@ -42,15 +42,15 @@ async fn add(request: AddToCart) {
     };
     match api::add_to_cart(&body).await {
         Ok(cart) => {
-            emit(&CartChanged {
+            emit_encoded(&CartChanged {
                 count: cart.item_count,
             });
-            emit(&Toast {
+            emit_encoded(&Toast {
                 level: ToastLevel::Info,
                 text: format!("Added {} to your cart.", request.name),
             });
         }
-        Err(error) => emit(&Toast {
+        Err(error) => emit_encoded(&Toast {
             level: ToastLevel::Error,
             text: error.user_message(),
         }),

@@ -9,8 +9,8 @@ use std::rc::Rc;
 use contracts::events::{OrderUpdated, StorefrontEvent};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_kit::events::emit;
-use web_kit::json::from_json_text;
+use web_kit::decode::from_json_text;
+use web_kit::events::emit_encoded;
 
 use crate::auth::{follow_events, Auth};
 
@@ -37,7 +37,7 @@ pub fn start(auth: Auth) {
 fn redispatch(name: String, data: String) {
     if name == OrderUpdated::NAME {
         match from_json_text::<OrderUpdated>(&data) {
-            Ok(update) => emit(&update),
+            Ok(update) => emit_encoded(&update),
             Err(error) => web_sys::console::warn_1(&format!("unreadable order update: {error}").into()),
         }
     }

@@ -6,6 +6,7 @@
 use contracts::events::UserSummary;
 use contracts::manifest::MfeEntry;
 use wasm_bindgen::prelude::*;
+use web_kit::encode::Encode;
 
 // Cargo does not see the snippet as an input: without this, a change to it alone keeps the
 // old copy embedded in the wasm.
@@ -112,8 +113,7 @@ pub fn mount(
     user: &Option<UserSummary>,
 ) -> Result<JsValue, String> {
     // `null` (not `undefined`) for "signed out", as the mount ABI documents.
-    let as_null = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
-    let user = serde::Serialize::serialize(user, &as_null).unwrap_or(JsValue::NULL);
+    let user = user.encode();
     let context = make_context("", API_BASE, slot, user, crate::auth::auth_fetch(API_BASE));
     mount_mfe(module, host, &context).map_err(|e| web_kit::json::js_error_text(&e))
 }

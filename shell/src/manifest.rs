@@ -59,7 +59,7 @@ pub async fn fetch_manifest() -> Result<Rc<Manifest>, String> {
         .await
         .as_string()
         .unwrap_or_default();
-    let manifest: Rc<Manifest> = web_kit::json::from_json_text::<Manifest>(&text)
+    let manifest: Rc<Manifest> = web_kit::decode::from_json_text::<Manifest>(&text)
         .map_err(|e| format!("manifest: {e}"))?
         .into();
     LATEST.set(Some(manifest.clone()));

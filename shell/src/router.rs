@@ -18,7 +18,7 @@ use contracts::events::{Navigate, PageShown};
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_kit::events::listen;
+use web_kit::events::listen_decoded;
 use web_kit::location::location_of;
 
 pub mod focus;
@@ -95,8 +95,8 @@ pub fn provide_router() -> Router {
     // Not passive (gloo's default): the handler must be able to preventDefault the click.
     let active = gloo_events::EventListenerOptions::enable_prevent_default();
     gloo_events::EventListener::new_with_options(&document, "click", active, intercept_link_click).forget();
-    std::mem::forget(listen::<Navigate, _>(|event| navigate(&event.to)));
-    std::mem::forget(listen::<PageShown, _>(|_| after_next_frame(page_shown)));
+    std::mem::forget(listen_decoded::<Navigate, _>(|event| navigate(&event.to)));
+    std::mem::forget(listen_decoded::<PageShown, _>(|_| after_next_frame(page_shown)));
     let router = Router { location };
     provide_context(router);
     router

@@ -275,7 +275,7 @@ fn fail(view: RwSignal<SlotView>, mfe: Option<Shown>, error: String) {
 /// [`apply`] shows the fallback from `mount`'s error.
 pub fn contain_crashes(slots: Slots) {
     // The page lives as long as the shell: keep the listener with it.
-    std::mem::forget(web_kit::events::listen::<MfeCrashed, _>(move |crash| {
+    std::mem::forget(web_kit::events::listen_decoded::<MfeCrashed, _>(move |crash| {
         let Some(slot) = SLOTS.into_iter().find(|s| *s == crash.slot) else {
             return;
         };

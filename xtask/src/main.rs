@@ -38,6 +38,7 @@ mod partner_key;
 mod paths;
 mod postgres;
 mod precompress;
+mod short_imports;
 mod stack;
 mod test;
 mod tools;

@@ -14,7 +14,7 @@ pub fn root() -> PathBuf {
     manifest_dir.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Project-local tools: the Python venv (nats-server, pytest, playwright) and npm binaryen.
+/// Project-local tools: the Python venv (nats-server, pytest, playwright), npm binaryen and esbuild.
 pub fn tools_dir() -> PathBuf {
     root().join(".tools")
 }

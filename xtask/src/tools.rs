@@ -1,6 +1,6 @@
 //! Installs what is missing, once, and says so: the wasm target, trunk, wasm-bindgen-cli at
-//! exactly the Cargo.lock version, wasm-opt (npm binaryen), nats-server/pytest/playwright
-//! (a project venv), and for tests Debian's Chromium.
+//! exactly the Cargo.lock version, wasm-opt (npm binaryen), esbuild (npm),
+//! nats-server/pytest/playwright (a project venv), and for tests Debian's Chromium.
 //!
 //! Versions are pinned here because each has bitten us (TOOLCHAIN.md): trunk 0.22 needs a
 //! newer rustc, a wasm-bindgen CLI that differs from the crate makes trunk try to download
@@ -15,6 +15,8 @@ use crate::{cmd, paths};
 const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen release whose wasm-opt handles our modules (Debian's 108 does not).
 const BINARYEN_VERSION: &str = "132";
+/// esbuild release that minifies the wasm-bindgen glue of the shell and every MFE.
+pub const ESBUILD_VERSION: &str = "0.28.2";
 /// axe-core release the e2e suite audits every page with (accessibility).
 const AXE_VERSION: &str = "4.14.1";
 
@@ -36,6 +38,8 @@ pub struct Tools {
     pub wasm_bindgen: PathBuf,
     /// `wasm-opt` from binaryen 132.
     pub wasm_opt: PathBuf,
+    /// `esbuild`, the JS glue's minifier.
+    pub esbuild: PathBuf,
     /// The project venv's python (pytest, playwright).
     pub python: PathBuf,
     /// `nats-server` with JetStream.
@@ -49,6 +53,7 @@ pub fn ensure(need: Need) -> Result<Tools> {
     let wasm_bindgen = wasm_bindgen_cli()?;
     trunk()?;
     let wasm_opt = wasm_opt()?;
+    let esbuild = esbuild()?;
     let python = venv()?;
     let nats_server = paths::venv_bin().join("nats-server");
     if need >= Need::Test {
@@ -58,6 +63,7 @@ pub fn ensure(need: Need) -> Result<Tools> {
     Ok(Tools {
         wasm_bindgen,
         wasm_opt,
+        esbuild,
         python,
         nats_server,
     })
@@ -151,6 +157,18 @@ fn wasm_opt() -> Result<PathBuf> {
     }
     println!("  installing binaryen {BINARYEN_VERSION} from npm for wasm-opt (seconds)");
     npm_install(&format!("binaryen@{BINARYEN_VERSION}"))?;
+    Ok(path)
+}
+
+fn esbuild() -> Result<PathBuf> {
+    let path = paths::node_bin().join("esbuild");
+    let current = cmd::works(path.to_string_lossy().as_ref(), &["--version"]);
+    if current.as_deref() == Some(ESBUILD_VERSION) {
+        println!("  ✓ esbuild {ESBUILD_VERSION}");
+        return Ok(path);
+    }
+    println!("  installing esbuild {ESBUILD_VERSION} from npm for the JS glue (seconds)");
+    npm_install(&format!("esbuild@{ESBUILD_VERSION}"))?;
     Ok(path)
 }
 

@@ -13,6 +13,8 @@ use contracts::mount::MountContext;
 use contracts::problem::{FieldError, Problem};
 use wasm_bindgen::{JsCast, JsValue};
 
+mod shell;
+
 /// The fields of a JSON object.
 pub struct Fields(JsValue);
 
@@ -77,6 +79,15 @@ impl Fields {
             .as_string()
             .map(Some)
             .ok_or_else(|| expected("a string", name))
+    }
+
+    /// A text field that may be absent (`#[serde(default)]`: the empty string then).
+    pub fn defaulted_string(&self, name: &str) -> Result<String, String> {
+        let value = self.get(name);
+        if value.is_undefined() {
+            return Ok(String::new());
+        }
+        value.as_string().ok_or_else(|| expected("a string", name))
     }
 
     /// A true/false field.

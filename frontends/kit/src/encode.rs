@@ -9,6 +9,8 @@ use contracts::events::{
 use contracts::reviews::WriteReviewRequest;
 use wasm_bindgen::JsValue;
 
+mod shell;
+
 /// A value as the JS object (or value) its JSON is.
 pub trait Encode {
     /// The JS value.

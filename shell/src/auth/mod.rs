@@ -13,7 +13,9 @@ use contracts::problem::Problem;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_kit::events::emit;
+use web_kit::decode::Decode;
+use web_kit::encode::Encode;
+use web_kit::events::emit_encoded;
 
 // Cargo does not see the snippet as an input: without this, a change to it alone keeps the
 // old copy embedded in the wasm.
@@ -53,10 +55,13 @@ pub fn provide_auth() -> Auth {
     };
     let user = auth.user;
     let callback = Closure::<dyn Fn(JsValue)>::new(move |value: JsValue| {
-        let next: Option<UserSummary> = serde_wasm_bindgen::from_value(value).ok().flatten();
+        // `null` when signed out; an unreadable user counts as nobody, as before.
+        let next = (!value.is_null() && !value.is_undefined())
+            .then(|| UserSummary::decode(value).ok())
+            .flatten();
         if user.get_untracked() != next {
             user.set(next.clone());
-            emit(&AuthChanged { user: next });
+            emit_encoded(&AuthChanged { user: next });
         }
     });
     on_session_change(&callback);
@@ -128,9 +133,8 @@ pub async fn sign_out() {
     let _ = JsFuture::from(sign_out_js()).await;
 }
 
-async fn submit(path: &str, body: &impl serde::Serialize) -> Result<(), FormError> {
-    let body = serde_wasm_bindgen::to_value(body).map_err(|e| FormError::general(e.to_string()))?;
-    let outcome = JsFuture::from(submit_credentials(path, body))
+async fn submit(path: &str, body: &impl Encode) -> Result<(), FormError> {
+    let outcome = JsFuture::from(submit_credentials(path, body.encode()))
         .await
         .map_err(|_| FormError::general("Cannot reach Mercado; check your connection and try again."))?;
     let get = |key: &str| js_sys::Reflect::get(&outcome, &key.into()).ok();

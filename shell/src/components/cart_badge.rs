@@ -2,7 +2,7 @@
 
 use contracts::events::CartChanged;
 use leptos::prelude::*;
-use web_kit::events::listen;
+use web_kit::events::listen_decoded;
 
 /// "Cart" with a count badge. Its accessible name is what it shows plus a word for screen
 /// readers ("Cart 2 items"), so someone who says what they see ("click Cart 2") reaches it
@@ -10,7 +10,7 @@ use web_kit::events::listen;
 #[component]
 pub fn CartBadge() -> impl IntoView {
     let (count, set_count) = signal(0u32);
-    let listener = listen::<CartChanged, _>(move |event| set_count.set(event.count));
+    let listener = listen_decoded::<CartChanged, _>(move |event| set_count.set(event.count));
     // The header lives as long as the page; keep the listener with it.
     std::mem::forget(listener);
     view! {

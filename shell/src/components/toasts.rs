@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use contracts::events::{Toast, ToastLevel};
 use leptos::prelude::*;
-use web_kit::events::listen;
+use web_kit::events::listen_decoded;
 
 const SHOWN_FOR: Duration = Duration::from_secs(5);
 
@@ -36,7 +36,7 @@ pub fn Toasts() -> impl IntoView {
             }
         })
     };
-    let listener = listen::<Toast, _>(move |toast| {
+    let listener = listen_decoded::<Toast, _>(move |toast| {
         let id = next.get_value();
         next.set_value(id + 1);
         toasts.update(|list| {
