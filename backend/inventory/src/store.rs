@@ -47,106 +47,125 @@ pub async fn available(db: &Pool, product_id: i64) -> Result<Option<i64>, sqlx::
         .await
 }
 
-/// Holds every line of `order_id`, or none: returns the products that are short.
+/// The products of `items` that are short: reads every level in one query.
 ///
-/// Reads the levels, then writes: correct only inside a `kit::db::begin_write` transaction,
-/// where no other writer (thread or replica) can change stock in between.
-#[tracing::instrument(skip_all, fields(order_id))]
-pub async fn reserve(
-    tx: &mut Connection,
-    order_id: &str,
-    items: &[ItemQuantity],
-) -> Result<Vec<i64>, sqlx::Error> {
-    let mut levels = Vec::new();
-    for item in items {
-        let level: Option<i64> =
-            sqlx::query_scalar("SELECT on_hand - reserved FROM stock WHERE product_id = $1")
-                .bind(item.product_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        levels.push((item.product_id, level));
-    }
-    let short = reservation::shortages(items, |id| {
-        levels.iter().find(|(p, _)| *p == id).and_then(|(_, l)| *l)
-    });
-    if !short.is_empty() {
-        return Ok(short);
-    }
-    for item in items {
+/// Reads the levels that [`hold`] then writes: correct only inside a `kit::db::begin_write`
+/// transaction, where no other writer (thread or replica) can change stock in between.
+#[tracing::instrument(skip_all)]
+pub async fn shortages(tx: &mut Connection, items: &[ItemQuantity]) -> Result<Vec<i64>, sqlx::Error> {
+    let mut select = SqlBuilder::for_connection(
+        tx,
+        "SELECT product_id, on_hand - reserved FROM stock WHERE product_id IN ",
+    );
+    select.push_list(items.iter().map(|i| i.product_id));
+    let Some((sql, args)) = select.into_single() else {
+        return Ok(Vec::new());
+    };
+    let levels: Vec<(i64, i64)> = sqlx::query_with(&sql, args)
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(reservation::shortages(items, |id| {
+        levels.iter().find(|(p, _)| *p == id).map(|(_, l)| *l)
+    }))
+}
+
+/// The statements holding every line of `order_id` (after [`shortages`] found none short); the
+/// caller adds the event announcing it and runs them in its transaction, one round trip on
+/// SQLite (docs/decisions/0021).
+pub fn hold<'q>(tx: &Connection, order_id: &'q str, items: &[ItemQuantity]) -> SqlBuilder<'q> {
+    let mut hold = SqlBuilder::for_connection(tx, "");
+    for (i, item) in items.iter().enumerate() {
         let quantity = i64::from(item.quantity);
-        sqlx::query("UPDATE stock SET reserved = reserved + $1 WHERE product_id = $2")
-            .bind(quantity)
-            .bind(item.product_id)
-            .execute(&mut *tx)
-            .await?;
+        let update = "UPDATE stock SET reserved = reserved + ";
+        if i == 0 {
+            hold.push(update);
+        } else {
+            hold.next_statement(update);
+        }
+        hold.push_bind(quantity)
+            .push(" WHERE product_id = ")
+            .push_bind(item.product_id);
         // A repeated product in one order adds up on its line (the existing row's column is
-        // named by its table: PostgreSQL finds a bare `quantity` ambiguous here).
-        sqlx::query(
-            "INSERT INTO reservations (order_id, product_id, quantity, state) VALUES ($1, $2, $3, 'HELD')
-             ON CONFLICT (order_id, product_id)
-             DO UPDATE SET quantity = reservations.quantity + excluded.quantity",
-        )
-        .bind(order_id)
-        .bind(item.product_id)
-        .bind(quantity)
-        .execute(&mut *tx)
-        .await?;
+        // named by its table: PostgreSQL finds a bare `quantity` ambiguous here). One
+        // statement per line: PostgreSQL refuses one that updates a row twice.
+        hold.next_statement("INSERT INTO reservations (order_id, product_id, quantity, state) VALUES (")
+            .push_bind(order_id)
+            .push(", ")
+            .push_bind(item.product_id)
+            .push(", ")
+            .push_bind(quantity)
+            .push(
+                ", 'HELD') ON CONFLICT (order_id, product_id) \
+                 DO UPDATE SET quantity = reservations.quantity + excluded.quantity",
+            );
     }
-    Ok(Vec::new())
+    hold
 }
 
 /// Moves an order's held units out of stock (paid). Returns how many lines changed.
 #[tracing::instrument(skip_all, fields(order_id))]
 pub async fn commit(tx: &mut Connection, order_id: &str) -> Result<u64, sqlx::Error> {
-    settle(
-        tx,
-        order_id,
-        "UPDATE stock SET on_hand = on_hand - $1, reserved = reserved - $1 WHERE product_id = $2",
-        "COMMITTED",
-    )
-    .await
+    settle(tx, order_id, StockUpdate::Sell, "COMMITTED").await
 }
 
 /// Gives an order's held units back (cancelled). Returns how many lines changed.
 #[tracing::instrument(skip_all, fields(order_id))]
 pub async fn release(tx: &mut Connection, order_id: &str) -> Result<u64, sqlx::Error> {
-    settle(
-        tx,
-        order_id,
-        "UPDATE stock SET reserved = reserved - $1 WHERE product_id = $2",
-        "RELEASED",
-    )
-    .await
+    settle(tx, order_id, StockUpdate::GiveBack, "RELEASED").await
 }
 
-/// Runs `stock_update` ($1 quantity, $2 product) for every HELD line of the order and marks
-/// them `state`; lines already settled are left alone, so a repeated event changes nothing.
+/// Applies `stock_update` to every HELD line of the order and marks them `state`, in one batch
+/// of statements (one round trip on SQLite) and without reading them first; lines already
+/// settled are left alone, so a repeated event changes nothing.
 async fn settle(
     tx: &mut Connection,
     order_id: &str,
-    stock_update: &'static str,
+    stock_update: StockUpdate,
     state: &str,
 ) -> Result<u64, sqlx::Error> {
-    let held =
-        sqlx::query("SELECT product_id, quantity FROM reservations WHERE order_id = $1 AND state = 'HELD'")
-            .bind(order_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    for row in &held {
-        let (product_id, quantity): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-        sqlx::query(stock_update)
-            .bind(quantity)
-            .bind(product_id)
-            .execute(&mut *tx)
-            .await?;
+    // Each (order, product) has one reservation row, so the quantity is one value.
+    let held = |column: &str| {
+        format!(
+            "{column} = {column} - (SELECT r.quantity FROM reservations r \
+             WHERE r.order_id = "
+        )
+    };
+    let mut settle = SqlBuilder::for_connection(tx, "UPDATE stock SET ");
+    let columns: &[&str] = match stock_update {
+        StockUpdate::Sell => &["on_hand", "reserved"],
+        StockUpdate::GiveBack => &["reserved"],
+    };
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            settle.push(", ");
+        }
+        settle
+            .push(&held(column))
+            .push_bind(order_id)
+            .push(" AND r.product_id = stock.product_id AND r.state = 'HELD')");
     }
-    let done = sqlx::query("UPDATE reservations SET state = $1 WHERE order_id = $2 AND state = 'HELD'")
-        .bind(state)
-        .bind(order_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    Ok(done)
+    settle
+        .push(" WHERE product_id IN (SELECT product_id FROM reservations WHERE order_id = ")
+        .push_bind(order_id)
+        .push(" AND state = 'HELD')")
+        .next_statement("UPDATE reservations SET state = ")
+        .push_bind(state)
+        .push(" WHERE order_id = ")
+        .push_bind(order_id)
+        .push(" AND state = 'HELD'");
+    settle.execute(tx).await
+}
+
+/// What settling a reservation does to the stock row.
+#[derive(Debug, Clone, Copy)]
+enum StockUpdate {
+    /// Paid: the held units leave the shelf.
+    Sell,
+    /// Cancelled: the held units are for sale again.
+    GiveBack,
 }
 
 /// An order's reservation lines and their states (for tests and support).

@@ -294,11 +294,12 @@ impl Bus {
             .map_err(|e| e.to_string())?;
         let messages = puller.messages().await.map_err(|e| e.to_string())?;
         tracing::info!(consumer, subject = E::SUBJECT, "consuming");
-        register_outcomes(consumer);
+        let outcomes = register_outcomes(consumer);
+        let outcomes = &outcomes;
         messages
             .map_err(|e| e.to_string())
             .try_for_each_concurrent(IN_FLIGHT, |message| async move {
-                self.handle_one(consumer, &message, handler).await;
+                self.handle_one(consumer, outcomes, &message, handler).await;
                 Ok(())
             })
             .await?;
@@ -307,31 +308,41 @@ impl Bus {
 
     /// Handles one message in a span of its own: a child of the span that published it (its
     /// `traceparent` header), so one shopper action is one trace through the whole saga.
-    async fn handle_one<E, F, Fut>(&self, consumer: &str, message: &jetstream::Message, handler: &F)
-    where
+    async fn handle_one<E, F, Fut>(
+        &self,
+        consumer: &str,
+        outcomes: &Outcomes,
+        message: &jetstream::Message,
+        handler: &F,
+    ) where
         E: DomainEvent,
         F: Fn(Envelope<E>) -> Fut,
         Fut: Future<Output = Result<(), HandleError>>,
     {
+        let traceparent = message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(telemetry::TRACEPARENT))
+            .map(|v| v.as_str());
         let span = tracing::info_span!(
             "event",
             consumer,
             subject = %message.subject,
             trace_id = tracing::field::Empty,
         );
-        let traceparent = message
-            .headers
-            .as_ref()
-            .and_then(|h| h.get(telemetry::TRACEPARENT))
-            .map(|v| v.as_str());
         telemetry::adopt(&span, telemetry::extract(traceparent, None));
-        self.handle_in_span(consumer, message, handler)
+        self.handle_in_span(consumer, outcomes, message, handler)
             .instrument(span)
             .await;
     }
 
-    async fn handle_in_span<E, F, Fut>(&self, consumer: &str, message: &jetstream::Message, handler: &F)
-    where
+    async fn handle_in_span<E, F, Fut>(
+        &self,
+        consumer: &str,
+        outcomes: &Outcomes,
+        message: &jetstream::Message,
+        handler: &F,
+    ) where
         E: DomainEvent,
         F: Fn(Envelope<E>) -> Fut,
         Fut: Future<Output = Result<(), HandleError>>,
@@ -346,8 +357,7 @@ impl Bus {
                 // Tests only: a test may stop the service here, committed but unacknowledged.
                 #[cfg(feature = "testing")]
                 crate::testing::faults::handled(consumer).await;
-                metrics::counter!("events_handled_total", "consumer" => consumer.to_string(), "outcome" => "ok")
-                    .increment(1);
+                outcomes.ok.increment(1);
                 AckKind::Ack
             }
             Err(HandleError::Retry(reason)) if deliveries < self.retry.max_deliveries => {
@@ -360,8 +370,7 @@ impl Bus {
                     tracing::error!(consumer, error = %err, "dead-lettering failed");
                     return;
                 }
-                metrics::counter!("events_handled_total", "consumer" => consumer.to_string(), "outcome" => "dead_letter")
-                    .increment(1);
+                outcomes.dead_letter.increment(1);
                 AckKind::Term
             }
         };
@@ -394,13 +403,25 @@ impl Bus {
     }
 }
 
+/// A consumer's outcome counters, resolved once when it starts rather than looked up by their
+/// labels for every event.
+struct Outcomes {
+    ok: metrics::Counter,
+    dead_letter: metrics::Counter,
+}
+
 /// Makes a consumer's outcome counters exist at zero, so a dashboard (and an alert on dead
 /// letters) has a series before the first event is handled or given up on.
-fn register_outcomes(consumer: &str) {
+fn register_outcomes(consumer: &str) -> Outcomes {
     crate::health::prometheus();
-    for outcome in ["ok", "dead_letter"] {
-        metrics::counter!("events_handled_total", "consumer" => consumer.to_string(), "outcome" => outcome)
-            .increment(0);
+    let counter = |outcome: &'static str| {
+        let counter = metrics::counter!("events_handled_total", "consumer" => consumer.to_string(), "outcome" => outcome);
+        counter.increment(0);
+        counter
+    };
+    Outcomes {
+        ok: counter("ok"),
+        dead_letter: counter("dead_letter"),
     }
 }
 

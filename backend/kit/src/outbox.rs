@@ -25,24 +25,56 @@ const POLL: Duration = Duration::from_millis(500);
 
 /// Writes `event` to the outbox inside the caller's transaction and returns its envelope.
 pub async fn enqueue<E: DomainEvent>(tx: &mut Connection, event: E) -> Result<Envelope<E>, sqlx::Error> {
+    let (envelope, payload) = seal(event)?;
+    sqlx::query(INSERT)
+        .bind(envelope.id.clone())
+        .bind(E::SUBJECT)
+        .bind(payload)
+        .bind(crate::clock::unix_millis())
+        // The writer's trace: the relay publishes later, from a task of its own.
+        .bind(crate::telemetry::current_traceparent())
+        .execute(tx)
+        .await?;
+    Ok(envelope)
+}
+
+/// Adds the statement writing `event` to the outbox to `query`, after the statements already
+/// in it, and returns its envelope. The caller runs `query` in its transaction: on SQLite the
+/// state change and its events then go to the database in one round trip instead of one per
+/// event, each round trip being a hand-off to the connection's thread and back
+/// (docs/decisions/0021); on PostgreSQL they run one after another as before.
+pub fn push_enqueue<E: DomainEvent>(
+    query: &mut SqlBuilder<'_>,
+    event: E,
+) -> Result<Envelope<E>, sqlx::Error> {
+    let (envelope, payload) = seal(event)?;
+    query
+        .next_statement("INSERT INTO outbox (id, subject, payload, created_at, traceparent) VALUES (")
+        .push_bind(envelope.id.clone())
+        .push(", ")
+        .push_bind(E::SUBJECT)
+        .push(", ")
+        .push_bind(payload)
+        .push(", ")
+        .push_bind(crate::clock::unix_millis())
+        .push(", ")
+        .push_bind(crate::telemetry::current_traceparent())
+        .push(")");
+    Ok(envelope)
+}
+
+const INSERT: &str =
+    "INSERT INTO outbox (id, subject, payload, created_at, traceparent) VALUES ($1, $2, $3, $4, $5)";
+
+/// `event` in a new envelope (a UUID v7 id, which is also its `Nats-Msg-Id`), and encoded.
+fn seal<E: DomainEvent>(event: E) -> Result<(Envelope<E>, Vec<u8>), sqlx::Error> {
     let envelope = Envelope {
         id: uuid::Uuid::now_v7().to_string(),
         occurred_at: crate::clock::now_rfc3339(),
         event,
     };
     let payload = serde_json::to_vec(&envelope).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query(
-        "INSERT INTO outbox (id, subject, payload, created_at, traceparent) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&envelope.id)
-    .bind(E::SUBJECT)
-    .bind(payload)
-    .bind(crate::clock::unix_millis())
-    // The writer's trace: the relay publishes later, from a task of its own.
-    .bind(crate::telemetry::current_traceparent())
-    .execute(tx)
-    .await?;
-    Ok(envelope)
+    Ok((envelope, payload))
 }
 
 /// Wakes the relay after a commit, so events go out at once instead of at the next poll.

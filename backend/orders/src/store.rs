@@ -32,16 +32,20 @@ pub async fn by_idempotency_key(db: &Pool, user_id: &str, key: &str) -> Result<O
         .await
 }
 
-/// Inserts an order as PENDING with its lines and first history entry.
+/// The statements inserting an order as PENDING with its lines and first history entry, placed
+/// at `now`; the caller adds the order's events ([`kit::outbox::push_enqueue`]) and runs it in
+/// its write transaction.
 ///
-/// On SQLite one multi-statement query, so one round trip to the connection: the saga's writes
-/// queue behind each other on the database's single writer, and each round trip is that
-/// writer's time (see docs/decisions/0002). On PostgreSQL, statements one by one in the
+/// On SQLite that is one multi-statement query, so one round trip to the connection: the saga's
+/// writes queue behind each other on the database's single writer, and each round trip is that
+/// writer's time (see docs/decisions/0002, 0021). On PostgreSQL, statements one by one in the
 /// caller's transaction.
-#[tracing::instrument(skip_all)]
-pub async fn insert(tx: &mut Connection, order: &NewOrder<'_>) -> Result<(), sqlx::Error> {
+pub fn insert<'q>(
+    tx: &Connection,
+    order: &NewOrder<'q>,
+    now: &'q str,
+) -> Result<SqlBuilder<'q>, sqlx::Error> {
     let address = serde_json::to_string(order.address).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let now = kit::clock::now_rfc3339();
     let mut insert = SqlBuilder::for_connection(
         tx,
         "INSERT INTO orders (id, user_id, status, total_cents, address, idempotency_key, placed_at) VALUES (",
@@ -57,7 +61,7 @@ pub async fn insert(tx: &mut Connection, order: &NewOrder<'_>) -> Result<(), sql
         .push(", ")
         .push_bind(order.idempotency_key)
         .push(", ")
-        .push_bind(now.as_str())
+        .push_bind(now)
         .push(")");
     if !order.lines.is_empty() {
         insert.next_statement(
@@ -78,8 +82,8 @@ pub async fn insert(tx: &mut Connection, order: &NewOrder<'_>) -> Result<(), sql
                 .push(")");
         }
     }
-    push_history(&mut insert, order.id, OrderStatus::Pending, None, &now);
-    insert.execute(tx).await.map(|_| ())
+    push_history(&mut insert, order.id, OrderStatus::Pending, None, now);
+    Ok(insert)
 }
 
 /// Adds the statement `INSERT INTO order_history …` for `status` to `query`, numbered after
@@ -105,17 +109,39 @@ fn push_history<'q>(
         .push(")");
 }
 
-/// An order's status and owner, read inside a transaction.
+/// What a saga step needs to know of an order before it moves it.
+#[derive(Debug)]
+pub struct Current {
+    /// Where the order is now.
+    pub status: OrderStatus,
+    /// Its owner.
+    pub user_id: String,
+    /// Its shipping address as stored (JSON), read in the same statement: the step to PAID
+    /// announces it, and a second query for it was a round trip of its own.
+    pub address: String,
+}
+
+impl Current {
+    /// The stored shipping address.
+    pub fn shipping_address(&self) -> Result<ShippingAddress, sqlx::Error> {
+        serde_json::from_str(&self.address).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    }
+}
+
+/// An order's status, owner and address, read inside a transaction.
 #[tracing::instrument(skip_all)]
-pub async fn status_of(
-    tx: &mut Connection,
-    order_id: &str,
-) -> Result<Option<(OrderStatus, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT status, user_id FROM orders WHERE id = $1")
+pub async fn current(tx: &mut Connection, order_id: &str) -> Result<Option<Current>, sqlx::Error> {
+    let row = sqlx::query("SELECT status, user_id, address FROM orders WHERE id = $1")
         .bind(order_id)
         .fetch_optional(tx)
         .await?;
-    Ok(row.and_then(|r| Some((OrderStatus::parse(r.get::<&str, _>(0))?, r.get(1)))))
+    Ok(row.and_then(|r| {
+        Some(Current {
+            status: OrderStatus::parse(r.get::<&str, _>(0))?,
+            user_id: r.get(1),
+            address: r.get(2),
+        })
+    }))
 }
 
 /// What a status change may carry besides the status.
@@ -129,15 +155,16 @@ pub struct Details<'a> {
     pub tracking_code: Option<&'a str>,
 }
 
-/// Moves an order to `status`, recording it in the history (one round trip, as [`insert`]).
-#[tracing::instrument(skip_all, fields(order_id, status = status.as_str()))]
-pub async fn set_status(
-    tx: &mut Connection,
-    order_id: &str,
+/// The statements moving an order to `status` at `now` and recording it in the history; the
+/// caller adds the events that announce it and runs them in its transaction (one round trip on
+/// SQLite, as [`insert`]).
+pub fn set_status<'q>(
+    tx: &Connection,
+    order_id: &'q str,
     status: OrderStatus,
-    details: Details<'_>,
-) -> Result<(), sqlx::Error> {
-    let now = kit::clock::now_rfc3339();
+    details: Details<'q>,
+    now: &'q str,
+) -> SqlBuilder<'q> {
     let mut update = SqlBuilder::for_connection(tx, "UPDATE orders SET status = ");
     update
         .push_bind(status.as_str())
@@ -147,8 +174,8 @@ pub async fn set_status(
         .push_bind(details.tracking_code)
         .push(", tracking_code) WHERE id = ")
         .push_bind(order_id);
-    push_history(&mut update, order_id, status, details.reason, &now);
-    update.execute(tx).await.map(|_| ())
+    push_history(&mut update, order_id, status, details.reason, now);
+    update
 }
 
 /// An order's lines.
@@ -168,15 +195,6 @@ pub async fn lines(conn: &mut Connection, order_id: &str) -> Result<Vec<OrderLin
             unit_price: Money::eur(r.get(3)),
         })
         .collect())
-}
-
-/// The shipping address of an order.
-pub async fn address(conn: &mut Connection, order_id: &str) -> Result<ShippingAddress, sqlx::Error> {
-    let text: String = sqlx::query_scalar("SELECT address FROM orders WHERE id = $1")
-        .bind(order_id)
-        .fetch_one(conn)
-        .await?;
-    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 /// One of `user_id`'s orders, whole.

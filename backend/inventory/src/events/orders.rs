@@ -41,13 +41,16 @@ async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<()
         return Err(HandleError::Reject("an order needs lines with quantities".into()));
     }
     let done = inbox::handle_once(&state.db, RESERVE, &envelope.id, async |tx| {
-        let short = store::reserve(tx, &order.order_id, &order.items).await?;
+        let short = store::shortages(tx, &order.items).await?;
         if short.is_empty() {
+            // The holds and the event announcing them, in one round trip on SQLite.
+            let mut hold = store::hold(tx, &order.order_id, &order.items);
             let reserved = InventoryReserved {
-                order_id: order.order_id,
+                order_id: order.order_id.clone(),
                 total: order.total,
             };
-            outbox::enqueue(tx, reserved).await?;
+            outbox::push_enqueue(&mut hold, reserved)?;
+            hold.execute(tx).await?;
         } else {
             tracing::info!(?short, "order rejected: out of stock");
             let rejected = InventoryRejected {

@@ -1,17 +1,17 @@
 //! Moving orders along as inventory, payments and shipping answer.
 
 use contracts::inventory::InventoryRejected;
-use contracts::messaging::{DomainEvent, Envelope};
+use contracts::messaging::Envelope;
 use contracts::orders::{ItemQuantity, OrderCancelled, OrderPaid, OrderStatus, OrderStatusChanged};
 use contracts::payments::{PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
 use contracts::shipping::ShipmentCreated;
 use kit::bus::HandleError;
-use kit::db::Connection;
+use kit::db::{Connection, SqlBuilder};
 use kit::{inbox, outbox};
 
 use crate::domain::status::{transition, Transition};
 use crate::state::AppState;
-use crate::store::{self, Details};
+use crate::store::{self, Current, Details};
 
 /// Starts one durable consumer per event the saga needs.
 pub fn start(state: &AppState) {
@@ -109,9 +109,10 @@ async fn advance(
     change: Change,
 ) -> Result<(), HandleError> {
     let applied = inbox::handle_once(&state.db, consumer, &event_id, async |tx| {
-        let Some((from, user_id)) = store::status_of(tx, &order_id).await? else {
+        let Some(current) = store::current(tx, &order_id).await? else {
             return Err(HandleError::Reject(format!("no order {order_id}")));
         };
+        let from = current.status;
         match transition(from, to) {
             Transition::Skip => Ok(false),
             Transition::Illegal => Err(HandleError::Reject(format!(
@@ -120,8 +121,7 @@ async fn advance(
                 to.as_str()
             ))),
             Transition::Apply => {
-                store::set_status(tx, &order_id, to, details(&change)).await?;
-                announce(tx, &order_id, &user_id, to, &change).await?;
+                apply(tx, &order_id, &current, to, &change).await?;
                 Ok(true)
             }
         }
@@ -131,6 +131,47 @@ async fn advance(
         state.relay.notify();
     }
     Ok(())
+}
+
+/// Moves the order to `to` and writes the events announcing it, in one batch of statements
+/// (one round trip on SQLite): what it announces is read first.
+async fn apply(
+    tx: &mut Connection,
+    order_id: &str,
+    current: &Current,
+    to: OrderStatus,
+    change: &Change,
+) -> Result<(), sqlx::Error> {
+    let paid = match to {
+        OrderStatus::Paid => Some(paid_event(tx, order_id, current).await?),
+        _ => None,
+    };
+    let now = kit::clock::now_rfc3339();
+    let mut statements = store::set_status(tx, order_id, to, details(change), &now);
+    announce(&mut statements, order_id, &current.user_id, to, change, paid)?;
+    statements.execute(tx).await.map(drop)
+}
+
+/// The `orders.paid` event of an order: its lines and where they go.
+async fn paid_event(
+    tx: &mut Connection,
+    order_id: &str,
+    current: &Current,
+) -> Result<OrderPaid, sqlx::Error> {
+    let items = store::lines(tx, order_id)
+        .await?
+        .into_iter()
+        .map(|l| ItemQuantity {
+            product_id: l.product_id,
+            quantity: l.quantity,
+        })
+        .collect();
+    Ok(OrderPaid {
+        order_id: order_id.into(),
+        user_id: current.user_id.clone(),
+        items,
+        shipping_address: current.shipping_address()?,
+    })
 }
 
 /// What a change records beside the new status.
@@ -152,39 +193,27 @@ fn details(change: &Change) -> Details<'_> {
     }
 }
 
-/// The events a new status publishes: always the status change, and for PAID / CANCELLED
-/// what the other services act on.
-async fn announce(
-    tx: &mut Connection,
+/// The events a new status publishes, added to `statements`: always the status change, and
+/// for PAID (`paid`, read beforehand) / CANCELLED what the other services act on.
+fn announce(
+    statements: &mut SqlBuilder<'_>,
     order_id: &str,
     user_id: &str,
     status: OrderStatus,
     change: &Change,
+    paid: Option<OrderPaid>,
 ) -> Result<(), sqlx::Error> {
     let changed = OrderStatusChanged {
         order_id: order_id.into(),
         user_id: user_id.into(),
         status,
     };
-    enqueue(tx, changed).await?;
+    outbox::push_enqueue(statements, changed)?;
     match status {
         OrderStatus::Paid => {
-            let items = store::lines(tx, order_id)
-                .await?
-                .into_iter()
-                .map(|l| ItemQuantity {
-                    product_id: l.product_id,
-                    quantity: l.quantity,
-                })
-                .collect();
-            let shipping_address = store::address(tx, order_id).await?;
-            let paid = OrderPaid {
-                order_id: order_id.into(),
-                user_id: user_id.into(),
-                items,
-                shipping_address,
-            };
-            enqueue(tx, paid).await
+            if let Some(paid) = paid {
+                outbox::push_enqueue(statements, paid)?;
+            }
         }
         OrderStatus::Cancelled => {
             let reason = match change {
@@ -196,12 +225,9 @@ async fn announce(
                 user_id: user_id.into(),
                 reason,
             };
-            enqueue(tx, cancelled).await
+            outbox::push_enqueue(statements, cancelled)?;
         }
-        _ => Ok(()),
+        _ => {}
     }
-}
-
-async fn enqueue<E: DomainEvent>(tx: &mut Connection, event: E) -> Result<(), sqlx::Error> {
-    outbox::enqueue(tx, event).await.map(|_| ())
+    Ok(())
 }

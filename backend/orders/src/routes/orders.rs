@@ -6,7 +6,7 @@ use contracts::cart::CartSnapshotRequest;
 use contracts::catalog::{Money, PricesRequest};
 use contracts::orders::{
     ItemQuantity, OrderCreated, OrderLine, OrderPreview, OrderStatus, OrderStatusChanged, OrderView,
-    PlaceOrderRequest,
+    PlaceOrderRequest, StatusChange,
 };
 use contracts::problem::Problem;
 use kit::auth::AuthUser;
@@ -61,6 +61,7 @@ pub async fn orders_place(
         });
     }
     let id = uuid::Uuid::now_v7().to_string();
+    let now = kit::clock::now_rfc3339();
     let mut tx = kit::db::begin_write(&state.db).await?;
     let order = NewOrder {
         id: &id,
@@ -70,7 +71,8 @@ pub async fn orders_place(
         total_cents: total,
         address: &address,
     };
-    store::insert(&mut tx, &order).await?;
+    // The order, its lines, its history and its two events: one round trip on SQLite.
+    let mut statements = store::insert(&tx, &order, &now)?;
     let created = OrderCreated {
         order_id: id.clone(),
         user_id: user.id.clone(),
@@ -83,14 +85,18 @@ pub async fn orders_place(
             .collect(),
         total: Money::eur(total),
     };
-    kit::outbox::enqueue(&mut tx, created).await?;
+    kit::outbox::push_enqueue(&mut statements, created)?;
     let changed = OrderStatusChanged {
         order_id: id.clone(),
         user_id: user.id.clone(),
         status: OrderStatus::Pending,
     };
-    kit::outbox::enqueue(&mut tx, changed).await?;
-    if let Err(err) = tx.commit().await {
+    kit::outbox::push_enqueue(&mut statements, changed)?;
+    let written = match statements.execute(&mut tx).await {
+        Ok(_) => tx.commit().await,
+        Err(err) => Err(err),
+    };
+    if let Err(err) = written {
         // Two tabs placing with one key at once: the unique index lets one win.
         if let (Some(key), sqlx::Error::Database(db)) = (&key, &err) {
             if db.is_unique_violation() {
@@ -107,9 +113,23 @@ pub async fn orders_place(
     }
     state.relay.notify();
     tracing::info!(order_id = id, total, "order placed");
-    let view = store::view(&state.db, &user.id, &id)
-        .await?
-        .ok_or(OrdersError::NotFound)?;
+    // The order as just written, without reading it back: the saga may move it on at once,
+    // but what was placed is PENDING, and the order's page follows it from there.
+    let view = OrderView {
+        id,
+        status: OrderStatus::Pending,
+        lines,
+        total: Money::eur(total),
+        shipping_address: address,
+        checkout_url: None,
+        tracking_code: None,
+        history: vec![StatusChange {
+            status: OrderStatus::Pending,
+            at: now.clone(),
+            reason: None,
+        }],
+        placed_at: now,
+    };
     Ok((StatusCode::CREATED, Json(view)))
 }
 
