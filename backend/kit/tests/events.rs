@@ -42,13 +42,22 @@ async fn bus(nats: &NatsServer) -> Bus {
     bus
 }
 
+/// How long a test waits for the client and a consumer to come back after `NatsServer::restart`.
+const RECONNECT: Duration = Duration::from_secs(30);
+
 /// Collects what a consumer handled, and lets a test wait for a condition on it.
 #[derive(Clone, Default)]
 struct Seen(Arc<Mutex<Vec<u32>>>);
 
 impl Seen {
     async fn wait_for(&self, what: &str, check: impl Fn(&[u32]) -> bool) -> Vec<u32> {
-        for _ in 0..200 {
+        self.wait_within(Duration::from_secs(5), what, check).await
+    }
+
+    /// Like `wait_for`, with a deadline of the caller's choosing.
+    async fn wait_within(&self, limit: Duration, what: &str, check: impl Fn(&[u32]) -> bool) -> Vec<u32> {
+        let deadline = tokio::time::Instant::now() + limit;
+        while tokio::time::Instant::now() < deadline {
             let seen = self.0.lock().unwrap().clone();
             if check(&seen) {
                 return seen;
@@ -221,7 +230,10 @@ async fn committed_outbox_events_are_published_rolled_back_ones_never() {
     kit::outbox::enqueue(&mut tx, Pinged { n: 9 }).await.unwrap();
     tx.commit().await.unwrap();
     relay.notify();
-    seen.wait_for("the event written across the restart", |s| s == [8, 9])
+    // On reconnecting, async-nats asks for the consumer's info before it pulls again, retrying
+    // after 0.5, 1, 1.5, 2 and then 10 s while JetStream is still recovering its store: on a
+    // loaded CI machine that once took more than 5 s.
+    seen.wait_within(RECONNECT, "the event written across the restart", |s| s == [8, 9])
         .await;
     let unpublished: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL")
         .fetch_one(&db)
