@@ -1,12 +1,10 @@
-//! Building the gateway: the upstream client, the token verifier, the API proxy with its
+//! Building the gateway: the services' addresses, the token verifier, the API proxy with its
 //! limits, the static web, the layers.
 
 use std::sync::Arc;
 
 use axum::routing::{any, get};
 use axum::Router;
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::TokioExecutor;
 use kit::auth::Verifier;
 use kit::serve::{Server, StartupError};
 use tokio::net::TcpListener;
@@ -35,19 +33,10 @@ impl Application {
     }
 }
 
-fn upstream_client() -> crate::state::UpstreamClient {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
-    Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(256)
-        .build(connector)
-}
-
 /// The whole gateway: `/api/*` proxy (access checks, limits), `/api/events`, health, and the
 /// web as fallback.
 pub fn router(settings: &Settings, nats: async_nats::Client, feed: Feed) -> Router {
     let state = AppState::new(Shared {
-        client: upstream_client(),
         upstreams: Arc::new(Upstreams::new(
             settings
                 .upstreams

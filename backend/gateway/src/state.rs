@@ -1,12 +1,10 @@
-//! Shared state: one pooled HTTP client for every upstream, the services' addresses with their
-//! breakers, the token verifier, the rate limiters and the live feed.
+//! Shared state: the services' addresses with their breakers and connections, the token
+//! verifier, the rate limiters and the live feed.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::extract::FromRef;
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use kit::auth::Verifier;
 
 use crate::aggregate::PageDeadlines;
@@ -14,9 +12,6 @@ use crate::feed::Feed;
 use crate::forwarding::Forwarding;
 use crate::limits::Limits;
 use crate::upstream::Upstreams;
-
-/// The pooled client used for every proxied request (keep-alive connections are reused).
-pub type UpstreamClient = Client<HttpConnector, Body>;
 
 /// Gateway state: one `Arc`, so the clone each handler and middleware takes per request is one
 /// reference count, not one per field (those clones and drops were ~1.5% of the proxy's CPU).
@@ -40,9 +35,7 @@ impl std::ops::Deref for AppState {
 
 /// What every request of the gateway shares.
 pub struct Shared {
-    /// Pooled HTTP/1.1 client.
-    pub client: UpstreamClient,
-    /// Each service's addresses.
+    /// Each service's addresses, each with its keep-alive connections.
     pub upstreams: Arc<Upstreams>,
     /// Time allowed until the upstream's response head.
     pub timeout: Duration,

@@ -28,6 +28,7 @@ use crate::forwarding::Client;
 use crate::observe::TraceContext;
 use crate::routes::proxy::{self, Call};
 use crate::state::AppState;
+use crate::upstream::pool::PooledBody;
 
 /// How long a page, and each part it can be shown without, may take from the request's
 /// arrival.
@@ -205,7 +206,7 @@ pub async fn fetch<T: DeserializeOwned>(
     // A `GET` without a body: safe to send again when the first address cannot be reached.
     let again = (upstream.len() > 1).then(|| (Method::GET, request.headers.clone()));
     let exchange = async {
-        let response = proxy::exchange(state, &call, request, Body::empty(), again).await?;
+        let response = proxy::exchange(&call, request, Body::empty(), again).await?;
         read(response).await
     };
     let outcome = tokio::time::timeout_at(part.by, exchange)
@@ -218,7 +219,7 @@ pub async fn fetch<T: DeserializeOwned>(
     outcome
 }
 
-async fn read<T: DeserializeOwned>(response: http::Response<hyper::body::Incoming>) -> Result<T, PartError> {
+async fn read<T: DeserializeOwned>(response: http::Response<PooledBody>) -> Result<T, PartError> {
     let status = response.status();
     if !status.is_success() {
         // Read to the end (a problem body is small) so the connection goes back to the pool.

@@ -117,7 +117,7 @@ async fn fetch(
         .map_err(|e| unavailable(e.to_string()))?;
     let deadline = started + app.deadline;
     let head_by = deadline.min(started + app.timeout);
-    let response = match tokio::time::timeout_at(head_by, app.client.request(request)).await {
+    let response = match tokio::time::timeout_at(head_by, chosen.endpoint.send(request)).await {
         Ok(Ok(response)) => response,
         Ok(Err(err)) => {
             chosen.permit.failed();

@@ -34,6 +34,7 @@ use crate::headers;
 use crate::observe::TraceContext;
 use crate::state::AppState;
 use crate::upstream::deadline::DeadlineBody;
+use crate::upstream::pool::{PooledBody, SendError};
 use crate::upstream::{metrics, Chosen, Upstream};
 
 /// Headers that describe one connection, not the message; never forwarded.
@@ -179,7 +180,7 @@ async fn call(
         head_by: deadline.min(started + state.timeout),
         body_limit,
     };
-    let response = exchange(state, &call, parts, body, again).await?;
+    let response = exchange(&call, parts, body, again).await?;
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     let body = DeadlineBody::new(body, deadline, upstream.name);
@@ -190,15 +191,14 @@ async fn call(
 /// address cannot be reached and `again` holds a bodiless copy (method and headers), once
 /// more to another address. Its breaker hears how each call went.
 pub(crate) async fn exchange(
-    state: &AppState,
     call: &Call<'_>,
     parts: http::request::Parts,
     body: Body,
     again: Option<(Method, HeaderMap)>,
-) -> Result<http::Response<hyper::body::Incoming>, GatewayError> {
+) -> Result<http::Response<PooledBody>, GatewayError> {
     let first = choose(call.upstream, None)?;
     let first_index = first.index;
-    match (send(state, call, first, parts, body).await, again) {
+    match (send(call, first, parts, body).await, again) {
         (Err(CallError::Connect(_)), Some((method, headers))) => {
             metrics::record_retry(call.upstream.name);
             let mut retry = http::Request::new(Body::empty());
@@ -206,7 +206,7 @@ pub(crate) async fn exchange(
             *retry.headers_mut() = headers;
             let (parts, body) = retry.into_parts();
             let second = choose(call.upstream, Some(first_index))?;
-            Ok(send(state, call, second, parts, body).await?)
+            Ok(send(call, second, parts, body).await?)
         }
         (result, _) => Ok(result?),
     }
@@ -247,18 +247,21 @@ fn choose(upstream: &Upstream, avoid: Option<usize>) -> Result<Chosen<'_>, Gatew
 
 /// Sends the request to the chosen address and reports the outcome to its breaker.
 async fn send(
-    state: &AppState,
     call: &Call<'_>,
     chosen: Chosen<'_>,
     mut parts: http::request::Parts,
     body: Body,
-) -> Result<http::Response<hyper::body::Incoming>, CallError> {
+) -> Result<http::Response<PooledBody>, CallError> {
     let service = call.upstream.name;
+    let unavailable = |reason: String| GatewayError::Unavailable {
+        service: service.into(),
+        reason,
+    };
     parts.uri = chosen
         .endpoint
         .uri(call.target)
-        .map_err(|_| CallError::Other(GatewayError::UnknownService(service.into())))?;
-    let sent = state.client.request(http::Request::from_parts(parts, body));
+        .map_err(|err| CallError::Other(unavailable(err.to_string())))?;
+    let sent = chosen.endpoint.send(http::Request::from_parts(parts, body));
     match tokio::time::timeout_at(call.head_by, sent).await {
         Ok(Ok(response)) => {
             if is_unavailable(response.status()) {
@@ -281,14 +284,12 @@ async fn send(
         }
         Ok(Err(err)) => {
             chosen.permit.failed();
-            let unavailable = GatewayError::Unavailable {
-                service: service.into(),
-                reason: err.to_string(),
-            };
-            Err(if err.is_connect() {
-                CallError::Connect(unavailable)
+            let connect = matches!(err, SendError::Connect(_));
+            let err = unavailable(err.to_string());
+            Err(if connect {
+                CallError::Connect(err)
             } else {
-                CallError::Other(unavailable)
+                CallError::Other(err)
             })
         }
     }
@@ -311,7 +312,7 @@ fn limit_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Body, Gat
 }
 
 /// Whether the body stream failed because it grew past its limit.
-fn body_was_too_large(err: &hyper_util::client::legacy::Error) -> bool {
+fn body_was_too_large(err: &SendError) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(cause) = source {
         if cause.is::<http_body_util::LengthLimitError>() {

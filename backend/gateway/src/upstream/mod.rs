@@ -7,64 +7,86 @@
 pub mod breaker;
 pub mod deadline;
 pub mod metrics;
+pub mod pool;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Body;
 use breaker::{Breaker, BreakerPolicy, Open, Permit};
-use http::uri::{Authority, PathAndQuery, Scheme, Uri};
+use http::uri::{PathAndQuery, Scheme, Uri};
+use pool::{Pool, PooledBody, SendError};
 
 /// One address of a service.
 #[derive(Debug)]
 pub struct Endpoint {
-    /// Base URL, without a trailing slash.
-    pub base: String,
-    /// `base` parsed once: a request's URI is put together from these parts rather than
-    /// formatted and parsed again per call.
-    parts: Option<BaseParts>,
+    /// Where requests go, when the configured address is a usable `http://` URL.
+    base: Option<Base>,
     breaker: Breaker,
 }
 
-/// What every URI sent to one address shares.
+/// What every request sent to one address shares.
 #[derive(Debug)]
-struct BaseParts {
-    scheme: Scheme,
-    authority: Authority,
+struct Base {
     /// A path the service is mounted under (usually empty), without a trailing slash.
     prefix: String,
+    /// The address's keep-alive connections.
+    pool: Arc<Pool>,
 }
 
-impl BaseParts {
-    /// `None` unless `base` is an absolute URL.
+impl Base {
+    /// `None` unless `base` is an absolute `http://` URL (the gateway speaks plain HTTP to
+    /// services; TLS between them is the platform's, e.g. a mesh).
     fn parse(base: &str) -> Option<Self> {
         let parts = base.parse::<Uri>().ok()?.into_parts();
+        if parts.scheme? != Scheme::HTTP {
+            return None;
+        }
         let prefix = parts
             .path_and_query
             .map(|p| p.path().trim_end_matches('/').to_string())
             .unwrap_or_default();
         Some(Self {
-            scheme: parts.scheme?,
-            authority: parts.authority?,
             prefix,
+            pool: Pool::new(parts.authority?),
         })
     }
 }
 
 impl Endpoint {
-    /// The URI of `target` (a path and query starting with `/`) at this address.
+    /// The address `base` (an `http://` URL, a trailing slash ignored).
+    fn new(base: &str, policy: BreakerPolicy) -> Self {
+        Self {
+            base: Base::parse(base.trim_end_matches('/')),
+            breaker: Breaker::new(policy),
+        }
+    }
+
+    /// The origin-form URI (`/path?query`) of `target` (a path and query starting with `/`)
+    /// at this address: the request line a service is sent.
     pub fn uri(&self, target: &str) -> Result<Uri, BadAddress> {
-        let base = self.parts.as_ref().ok_or(BadAddress)?;
+        let base = self.base.as_ref().ok_or(BadAddress)?;
         let path_and_query = if base.prefix.is_empty() {
             PathAndQuery::try_from(target)
         } else {
             PathAndQuery::try_from(format!("{}{target}", base.prefix))
         }
         .map_err(|_| BadAddress)?;
-        let mut parts = http::uri::Parts::default();
-        parts.scheme = Some(base.scheme.clone());
-        parts.authority = Some(base.authority.clone());
-        parts.path_and_query = Some(path_and_query);
-        Uri::from_parts(parts).map_err(|_| BadAddress)
+        Ok(Uri::from(path_and_query))
+    }
+
+    /// Sends `request` (its URI from [`Endpoint::uri`]) on one of this address's connections.
+    pub async fn send(&self, request: http::Request<Body>) -> Result<http::Response<PooledBody>, SendError> {
+        match &self.base {
+            Some(base) => base.pool.send(request).await,
+            None => Err(SendError::Connect(std::io::Error::other(BadAddress))),
+        }
+    }
+
+    /// The address's connection pool, if it has a usable address.
+    pub fn pool(&self) -> Option<&Pool> {
+        self.base.as_ref().map(|base| &*base.pool)
     }
 }
 
@@ -97,17 +119,7 @@ pub struct Chosen<'a> {
 impl Upstream {
     /// A service at `bases` (at least one).
     pub fn new(name: &'static str, bases: &[String], policy: BreakerPolicy) -> Self {
-        let endpoints = bases
-            .iter()
-            .map(|base| {
-                let base = base.trim_end_matches('/').to_string();
-                Endpoint {
-                    parts: BaseParts::parse(&base),
-                    base,
-                    breaker: Breaker::new(policy),
-                }
-            })
-            .collect();
+        let endpoints = bases.iter().map(|base| Endpoint::new(base, policy)).collect();
         Self {
             name,
             answers: metrics::Answers::new(name),
@@ -206,28 +218,29 @@ mod tests {
     fn calls_go_round_the_addresses() {
         let up = two_addresses();
         let first = up.choose(None).unwrap();
-        let (a, index) = (first.endpoint.base.clone(), first.index);
+        let index = first.index;
         first.permit.succeeded();
         let second = up.choose(None).unwrap();
-        assert_ne!(second.endpoint.base, a);
+        assert_ne!(second.index, index);
         assert_eq!(up.choose(Some(index)).unwrap().index, second.index);
-        assert_eq!(a.trim_end_matches('/'), a, "no trailing slash kept");
     }
 
     #[test]
-    fn uris_are_put_together_from_the_address_and_the_target() {
+    fn request_lines_are_put_together_from_the_address_and_the_target() {
         let policy = BreakerPolicy::default();
         let plain = Upstream::new("catalog", &["http://a:81/".into()], policy);
         let mounted = Upstream::new("catalog", &["http://b/shop/".into()], policy);
         let relative = Upstream::new("catalog", &["/nowhere".into()], policy);
+        let tls = Upstream::new("catalog", &["https://c".into()], policy);
         let uri = |up: &Upstream, target: &str| up.endpoints[0].uri(target).map(|u| u.to_string());
-        assert_eq!(
-            uri(&plain, "/products?page=2").unwrap(),
-            "http://a:81/products?page=2"
-        );
-        assert_eq!(uri(&mounted, "/products").unwrap(), "http://b/shop/products");
+        assert_eq!(uri(&plain, "/products?page=2").unwrap(), "/products?page=2");
+        assert_eq!(uri(&mounted, "/products").unwrap(), "/shop/products");
         assert!(uri(&plain, "/a b").is_err(), "a space is not a path");
         assert!(uri(&relative, "/products").is_err());
+        assert!(
+            uri(&tls, "/products").is_err(),
+            "services are spoken to in plain HTTP"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
+mod connections;
 mod events;
 mod helpers;
 mod pages;
