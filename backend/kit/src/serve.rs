@@ -1,27 +1,37 @@
 //! Serving a router until SIGTERM or Ctrl-C, letting in-flight requests finish; the [`Server`]
 //! every service's build returns and the one [`StartupError`] they fail with.
 
-use axum::serve::ListenerExt;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::task::{Context, Poll};
+
+use axum::extract::{ConnectInfo, Request};
+use axum::response::Response;
+use axum::serve::{IncomingStream, Listener, ListenerExt};
 use axum::Router;
 use tokio::net::TcpListener;
+use tower::Service;
 
 /// A service built and bound to its port, ready to serve: what every service's
 /// `Application::build` returns (tests read the port of a `PORT=0` bind from it).
-pub struct Server {
+///
+/// `App` is what answers requests: a `Router` for every service but the gateway, which puts
+/// a plain tower service in front of its router so that proxied requests skip the route table.
+pub struct Server<App = Router> {
     listener: TcpListener,
-    router: Router,
+    app: App,
     port: u16,
 }
 
-impl Server {
-    /// Pairs a bound listener with the service's router.
-    pub fn new(listener: TcpListener, router: Router) -> std::io::Result<Self> {
+impl<App> Server<App>
+where
+    App: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    App::Future: Send,
+{
+    /// Pairs a bound listener with the service's router (or other tower service).
+    pub fn new(listener: TcpListener, app: App) -> std::io::Result<Self> {
         let port = listener.local_addr()?.port();
-        Ok(Self {
-            listener,
-            router,
-            port,
-        })
+        Ok(Self { listener, app, port })
     }
 
     /// The bound port.
@@ -31,7 +41,7 @@ impl Server {
 
     /// Serves until SIGTERM / Ctrl-C, then drains in-flight requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        serve(self.listener, self.router).await
+        serve(self.listener, self.app).await
     }
 }
 
@@ -58,8 +68,12 @@ pub enum StartupError {
     Other(String),
 }
 
-/// Serves `router` on `listener` until [`shutdown_signal`] fires, then drains connections.
-pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()> {
+/// Serves `app` on `listener` until [`shutdown_signal`] fires, then drains connections.
+pub async fn serve<App>(listener: TcpListener, app: App) -> std::io::Result<()>
+where
+    App: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    App::Future: Send,
+{
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "listening");
     }
@@ -70,14 +84,61 @@ pub async fn serve(listener: TcpListener, router: Router) -> std::io::Result<()>
             tracing::warn!(error = %err, "could not set TCP_NODELAY");
         }
     });
-    // Connect info lets handlers see the peer address (forwarding headers, rate limits).
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
+    axum::serve(listener, WithPeerAddress(app))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("stopped");
     crate::telemetry::flush();
     Ok(())
+}
+
+/// Makes `App` for each accepted connection, with the peer's address as a [`ConnectInfo`]
+/// extension on every request (handlers read it for forwarding headers and rate limits):
+/// what `Router::into_make_service_with_connect_info` does, for any tower service.
+#[derive(Clone)]
+struct WithPeerAddress<App>(App);
+
+impl<'a, L, App> Service<IncomingStream<'a, L>> for WithPeerAddress<App>
+where
+    L: Listener<Addr = SocketAddr>,
+    App: Clone,
+{
+    type Response = AddPeerAddress<App>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Self::Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, stream: IncomingStream<'a, L>) -> Self::Future {
+        std::future::ready(Ok(AddPeerAddress {
+            peer: ConnectInfo(*stream.remote_addr()),
+            inner: self.0.clone(),
+        }))
+    }
+}
+
+/// `inner`, serving one connection from `peer`.
+#[derive(Clone)]
+struct AddPeerAddress<App> {
+    peer: ConnectInfo<SocketAddr>,
+    inner: App,
+}
+
+impl<App: Service<Request>> Service<Request> for AddPeerAddress<App> {
+    type Response = App::Response;
+    type Error = App::Error;
+    type Future = App::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        request.extensions_mut().insert(self.peer);
+        self.inner.call(request)
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what compose and `xtask up` send).
