@@ -251,3 +251,58 @@ async fn the_inbox_admits_each_event_once_per_consumer() {
     assert!(kit::inbox::first_delivery(&mut tx, "b", "e1").await.unwrap());
     tx.commit().await.unwrap();
 }
+
+async fn outbox_rows(db: &Pool) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+/// The work of a step happens once per event and consumer; a repeat changes nothing and
+/// leaves no transaction open behind it.
+#[tokio::test]
+async fn handle_once_does_the_work_once_and_a_repeat_leaves_nothing_open() {
+    let (_dir, db) = outbox_db().await;
+    // Quotes in an event id are data, not SQL.
+    let id = "evt-'1'; DROP TABLE inbox; --";
+    let step = |consumer: &'static str, n: u32| {
+        let db = db.clone();
+        async move {
+            kit::inbox::handle_once(&db, consumer, id, async |tx| {
+                kit::outbox::enqueue(tx, Pinged { n }).await?;
+                Ok(n)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(step("a", 1).await, Some(1));
+    for _ in 0..3 {
+        assert_eq!(step("a", 2).await, None, "a repeat is skipped");
+    }
+    // Every connection the repeats used can begin again: none was left in a transaction.
+    assert_eq!(step("b", 3).await, Some(3), "another consumer handles it too");
+    assert_eq!(outbox_rows(&db).await, 2);
+}
+
+/// Work that fails rolls the inbox row back with it: the redelivery does the work.
+#[tokio::test]
+async fn handle_once_forgets_an_event_whose_work_failed() {
+    let (_dir, db) = outbox_db().await;
+    let failed = kit::inbox::handle_once(&db, "a", "evt-f", async |tx| {
+        kit::outbox::enqueue(tx, Pinged { n: 1 }).await?;
+        Err::<(), _>(HandleError::Retry("not yet".into()))
+    })
+    .await;
+    assert!(matches!(failed, Err(HandleError::Retry(_))), "{failed:?}");
+    assert_eq!(outbox_rows(&db).await, 0);
+    let again = kit::inbox::handle_once(&db, "a", "evt-f", async |tx| {
+        kit::outbox::enqueue(tx, Pinged { n: 1 }).await?;
+        Ok(())
+    })
+    .await
+    .unwrap();
+    assert_eq!(again, Some(()));
+    assert_eq!(outbox_rows(&db).await, 1);
+}

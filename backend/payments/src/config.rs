@@ -40,8 +40,9 @@ pub struct Settings {
     pub public_path: String,
     /// Where the sandbox provider sends webhooks (`SANDBOX_WEBHOOK_URL`, default this service).
     pub sandbox_webhook_url: Option<String>,
-    /// The sandbox pays every session the moment it opens, as a shopper pressing "Pay" at
-    /// once would (`SANDBOX_AUTO_PAY`, default false): for load tests of the whole saga.
+    /// The sandbox pays every session the moment payments announces it
+    /// (`payments.session-created`), as a shopper pressing "Pay" on first sight of the pay
+    /// page would (`SANDBOX_AUTO_PAY`, default false): for load tests of the whole saga.
     pub sandbox_auto_pay: bool,
 }
 

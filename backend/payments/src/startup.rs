@@ -54,6 +54,11 @@ impl Application {
         };
         events::reserved::start(&state);
         events::expiry::start(&state);
+        if state.settings.provider == Provider::Sandbox && state.settings.sandbox_auto_pay {
+            sandbox::shopper::start(&state)
+                .await
+                .map_err(|e| StartupError::Other(format!("sandbox auto-pay: {e}")))?;
+        }
         base.serve(router(state))
     }
 }

@@ -92,9 +92,6 @@ pub async fn sandbox_create_session(
     let session = new_session(params, now)?;
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok());
     let session = store::create(&state.db, key, &session).await?;
-    if state.settings.sandbox_auto_pay && session.status == "open" {
-        super::press_soon(&state, &session.id, super::Button::Pay);
-    }
     Ok(Json(session.to_object(pay_page(&state, &session.id))))
 }
 

@@ -14,8 +14,8 @@ use crate::provider::wire::{CheckoutSession, Event, EventData, EventRequest, API
 use crate::state::AppState;
 
 /// Tries of one background delivery, the first at once, then after 50 ms, 100 ms, … (about
-/// 12 s in all): enough to outlast a webhook that answers 400 because payments has not yet
-/// committed the session it just created (auto-pay), not a provider's three days.
+/// 12 s in all): enough to outlast a webhook restarting or briefly failing, not a provider's
+/// three days.
 const TRIES: u32 = 9;
 
 /// Why one delivery did not land.

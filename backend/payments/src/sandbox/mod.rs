@@ -12,6 +12,7 @@
 pub mod api;
 pub mod deliver;
 mod page;
+pub mod shopper;
 pub mod store;
 
 use axum::extract::State;
@@ -152,7 +153,7 @@ async fn close(state: &AppState, id: &str, button: Button) -> Result<Option<Sand
 }
 
 /// Presses `button` on `session_id` in the background, as a shopper doing it at once would
-/// (`SANDBOX_AUTO_PAY`); its event is delivered with retries.
+/// ([`shopper`], `SANDBOX_AUTO_PAY`); its event is delivered with retries.
 pub fn press_soon(state: &AppState, session_id: &str, button: Button) {
     let state = state.clone();
     let id = session_id.to_string();

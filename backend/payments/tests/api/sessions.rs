@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+use mercado_payments::provider::wire::{
+    CreateCheckoutSession, LineItem, PriceData, ProductData, SessionStatus,
+};
+
 use crate::helpers::{spawn_app, spawn_with};
 
 #[tokio::test]
@@ -109,6 +113,55 @@ async fn with_auto_pay_the_sandbox_pays_each_session_once_through_the_webhook() 
     assert!(app.page(&session).await.contains("This payment is paid."));
     app.settle().await;
     assert_eq!(app.succeeded.seen().len(), 1);
+}
+
+/// The sandbox's shopper pays what the store announces, not what the provider has just
+/// created: payments has not committed a session yet when the provider answers, and the
+/// webhook refuses events about sessions it does not know.
+#[tokio::test]
+async fn with_auto_pay_a_session_is_paid_only_once_payments_announces_it() {
+    let app = spawn_with(|settings| {
+        settings.sandbox_auto_pay = true;
+        settings.secret_key = "sk_test_suite".into();
+    })
+    .await;
+    // Created at the provider, never announced by payments (as if payments had crashed
+    // before committing it).
+    let provider = app.provider("sk_test_suite");
+    let unannounced = provider
+        .create_checkout_session(&one_line("order-unannounced", 900), "unannounced")
+        .await
+        .unwrap();
+    // A session the saga opens and announces is paid...
+    let announced = app.reserve("order-announced", 1100).await;
+    let paid = app.succeeded.wait_for(1).await;
+    assert_eq!(paid[0].event.session_id, announced);
+    // ...and the one created long before it, unannounced, is still open.
+    let seen = provider.retrieve_checkout_session(&unannounced.id).await.unwrap();
+    assert_eq!(seen.status, Some(SessionStatus::Open));
+    app.settle().await;
+    assert_eq!(app.succeeded.seen().len(), 1);
+}
+
+fn one_line(order_id: &str, cents: i64) -> CreateCheckoutSession {
+    CreateCheckoutSession {
+        mode: "payment".into(),
+        line_items: vec![LineItem {
+            price_data: PriceData {
+                currency: "eur".into(),
+                unit_amount: cents,
+                product_data: ProductData {
+                    name: format!("Mercado order {order_id}"),
+                },
+            },
+            quantity: 1,
+        }],
+        client_reference_id: Some(order_id.into()),
+        metadata: Default::default(),
+        success_url: format!("/account/orders/{order_id}"),
+        cancel_url: None,
+        expires_at: None,
+    }
 }
 
 #[tokio::test]
