@@ -1,5 +1,6 @@
-//! Serving a router until SIGTERM or Ctrl-C, letting in-flight requests finish; the [`Server`]
-//! every service's build returns and the one [`StartupError`] they fail with.
+//! Serving a router (or, for the gateway, any tower service) until SIGTERM or Ctrl-C, letting
+//! in-flight requests finish; the [`Server`] every service's build returns and the one
+//! [`StartupError`] they fail with.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
