@@ -5,7 +5,7 @@
 
 use contracts::catalog::{Category, Money, ProductDetail, ProductPage, ProductRating, ProductSummary};
 use wasm_bindgen::JsValue;
-use web_kit::decode::{list, Fields};
+use web_kit::decode::{Decode, Fields};
 
 /// A `ProductPage`.
 pub fn product_page(value: JsValue) -> Result<ProductPage, String> {
@@ -30,18 +30,9 @@ pub fn product_detail(value: JsValue) -> Result<ProductDetail, String> {
     })
 }
 
-/// The categories.
+/// The categories, read by the decoder the shell uses for its navigation too.
 pub fn categories(value: JsValue) -> Result<Vec<Category>, String> {
-    list(&value, "categories", category)
-}
-
-fn category(value: JsValue) -> Result<Category, String> {
-    let category = Fields::of(value, "Category")?;
-    Ok(Category {
-        slug: category.string("slug")?,
-        name: category.string("name")?,
-        product_count: category.u32("productCount")?,
-    })
+    Vec::<Category>::decode(value)
 }
 
 /// A `ProductSummary`'s fields of `fields`.
