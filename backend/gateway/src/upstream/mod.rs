@@ -83,11 +83,6 @@ impl Endpoint {
             None => Err(SendError::Connect(std::io::Error::other(BadAddress))),
         }
     }
-
-    /// The address's connection pool, if it has a usable address.
-    pub fn pool(&self) -> Option<&Pool> {
-        self.base.as_ref().map(|base| &*base.pool)
-    }
 }
 
 /// A configured address that is not an absolute URL, or a target that is not a path.

@@ -165,11 +165,6 @@ impl Pool {
         // The list stays consistent whatever panicked while holding it.
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
-
-    /// How many idle connections the pool holds (for tests).
-    pub fn idle(&self) -> usize {
-        self.lock().len()
-    }
 }
 
 /// A connection out of its pool for one exchange.
