@@ -9,9 +9,9 @@ use std::task::{Context, Poll};
 use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
 use axum::serve::{IncomingStream, Listener, ListenerExt};
-use axum::Router;
+use axum::{Extension, Router};
 use tokio::net::TcpListener;
-use tower::Service;
+use tower::{Layer, Service};
 
 /// A service built and bound to its port, ready to serve: what every service's
 /// `Application::build` returns (tests read the port of a `PORT=0` bind from it).
@@ -95,16 +95,20 @@ where
 
 /// Makes `App` for each accepted connection, with the peer's address as a [`ConnectInfo`]
 /// extension on every request (handlers read it for forwarding headers and rate limits):
-/// what `Router::into_make_service_with_connect_info` does, for any tower service.
+/// what `Router::into_make_service_with_connect_info` does, for any tower service, with
+/// axum's own extension layer.
 #[derive(Clone)]
 struct WithPeerAddress<App>(App);
+
+/// `App` serving one connection, its peer's address added to each request.
+type WithPeer<App> = <Extension<ConnectInfo<SocketAddr>> as Layer<App>>::Service;
 
 impl<'a, L, App> Service<IncomingStream<'a, L>> for WithPeerAddress<App>
 where
     L: Listener<Addr = SocketAddr>,
     App: Clone,
 {
-    type Response = AddPeerAddress<App>;
+    type Response = WithPeer<App>;
     type Error = Infallible;
     type Future = std::future::Ready<Result<Self::Response, Infallible>>;
 
@@ -113,32 +117,8 @@ where
     }
 
     fn call(&mut self, stream: IncomingStream<'a, L>) -> Self::Future {
-        std::future::ready(Ok(AddPeerAddress {
-            peer: ConnectInfo(*stream.remote_addr()),
-            inner: self.0.clone(),
-        }))
-    }
-}
-
-/// `inner`, serving one connection from `peer`.
-#[derive(Clone)]
-struct AddPeerAddress<App> {
-    peer: ConnectInfo<SocketAddr>,
-    inner: App,
-}
-
-impl<App: Service<Request>> Service<Request> for AddPeerAddress<App> {
-    type Response = App::Response;
-    type Error = App::Error;
-    type Future = App::Future;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request) -> Self::Future {
-        request.extensions_mut().insert(self.peer);
-        self.inner.call(request)
+        let peer = Extension(ConnectInfo(*stream.remote_addr()));
+        std::future::ready(Ok(peer.layer(self.0.clone())))
     }
 }
 
