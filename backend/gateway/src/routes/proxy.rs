@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::header::{self, HeaderMap, HeaderValue};
 use http::{Method, StatusCode, Uri};
 use http_body::Body as _;
 use tokio::time::Instant;
@@ -36,17 +36,6 @@ use crate::state::AppState;
 use crate::upstream::deadline::DeadlineBody;
 use crate::upstream::pool::{PooledBody, SendError};
 use crate::upstream::{metrics, Chosen, Upstream};
-
-/// Headers that describe one connection, not the message; never forwarded.
-const HOP_BY_HOP: [HeaderName; 7] = [
-    header::CONNECTION,
-    HeaderName::from_static("keep-alive"),
-    header::PROXY_AUTHENTICATE,
-    header::PROXY_AUTHORIZATION,
-    header::TE,
-    header::TRAILER,
-    header::UPGRADE,
-];
 
 /// `/api/{service}` and everything under it.
 ///
@@ -180,9 +169,9 @@ async fn call(
         head_by: deadline.min(started + state.timeout),
         body_limit,
     };
+    // The pool has already left the answer's hop-by-hop headers out.
     let response = exchange(&call, parts, body, again).await?;
-    let (mut parts, body) = response.into_parts();
-    strip_hop_by_hop(&mut parts.headers);
+    let (parts, body) = response.into_parts();
     let body = DeadlineBody::new(body, deadline, upstream.name);
     Ok(Response::from_parts(parts, Body::new(body)))
 }
@@ -214,10 +203,10 @@ pub(crate) async fn exchange(
 
 /// What a service is sent besides the client's own headers: forwarding, and the trace
 /// context that makes its span a child of this request's (the client's `traceparent` is
-/// already this span's parent).
+/// already this span's parent). Hop-by-hop headers are left out when the request is written
+/// (`upstream::h1`).
 pub(crate) fn prepare_headers(parts: &mut http::request::Parts) {
     let host = parts.headers.remove(header::HOST);
-    strip_hop_by_hop(&mut parts.headers);
     match parts.extensions.get::<Client>() {
         Some(client) => Forwarding::apply(client, &mut parts.headers, host),
         // Unreachable behind `forwarding::resolve`; never pass on what a client claimed.
@@ -358,10 +347,4 @@ pub(crate) async fn authenticate(
         .map_err(|_| AuthError::Invalid("user id is not a header value".into()))?;
     headers.insert(crate::headers::USER_ID, id);
     Ok(())
-}
-
-fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    for name in HOP_BY_HOP {
-        headers.remove(name);
-    }
 }

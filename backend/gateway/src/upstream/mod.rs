@@ -6,6 +6,7 @@
 
 pub mod breaker;
 pub mod deadline;
+pub mod h1;
 pub mod metrics;
 pub mod pool;
 

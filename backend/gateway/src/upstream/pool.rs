@@ -5,8 +5,8 @@
 //! task to wait for its connection to become free again: about 6 k instructions per proxied
 //! request (decision 0020). Here each address has its own list of idle connections, so a
 //! checkout is a pop and a return is a push. A connection goes back when its answer's body has
-//! been read to the end ([`PooledBody`]); an answer dropped half-read closes its connection,
-//! as hyper must.
+//! been read to the end ([`PooledBody`]); an answer dropped half-read closes its connection.
+//! The exchange itself is [`super::h1`]'s, in the request's own task.
 
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -18,11 +18,9 @@ use bytes::Bytes;
 use http::uri::Authority;
 use http::{HeaderValue, Request, Response};
 use http_body::{Frame, SizeHint};
-use hyper::body::Incoming;
-use hyper::client::conn::http1::{self, SendRequest};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 use tokio::time::Instant;
+
+use super::h1::{Connection, ExchangeError, Framing};
 
 /// How many idle connections one address keeps at most (hyper-util's setting before).
 const MAX_IDLE: usize = 256;
@@ -45,7 +43,7 @@ pub struct Pool {
 
 #[derive(Debug)]
 struct Idle {
-    sender: SendRequest<Body>,
+    connection: Connection,
     since: Instant,
 }
 
@@ -57,7 +55,7 @@ pub enum SendError {
     Connect(#[source] std::io::Error),
     /// The exchange failed on an open connection.
     #[error(transparent)]
-    Http(#[from] hyper::Error),
+    Exchange(#[from] ExchangeError),
 }
 
 impl Pool {
@@ -73,57 +71,42 @@ impl Pool {
     }
 
     /// Sends `request` (its URI in origin form, `/path?query`) on an idle connection, or on a
-    /// new one. A request that an idle connection turned down unsent (the service had just
-    /// closed it) goes again on a fresh connection, as hyper-util's client did.
-    pub async fn send(
-        self: &Arc<Self>,
-        mut request: Request<Body>,
-    ) -> Result<Response<PooledBody>, SendError> {
-        request
-            .headers_mut()
-            .insert(http::header::HOST, self.host.clone());
-        let mut reused = true;
+    /// new one. The answer comes without hop-by-hop headers. A bodiless request that an idle
+    /// connection failed before any answer (the service had just closed it) goes again on a
+    /// fresh connection, as hyper-util's client did.
+    pub async fn send(self: &Arc<Self>, request: Request<Body>) -> Result<Response<PooledBody>, SendError> {
+        let (parts, body) = request.into_parts();
+        let mut body = (!http_body::Body::is_end_stream(&body)).then_some(body);
         loop {
-            let mut sender = match self.take_ready().await {
-                Some(sender) => sender,
-                None => {
-                    reused = false;
-                    self.connect().await?
-                }
+            let (mut connection, reused) = match self.take_idle() {
+                Some(connection) => (connection, true),
+                None => (self.connect().await?, false),
             };
-            match sender.try_send_request(request).await {
-                Ok(response) => {
-                    let lease = Lease {
-                        sender,
-                        pool: Arc::clone(self),
-                    };
-                    return Ok(response.map(|body| PooledBody::new(body, lease)));
+            let replayable = body.is_none();
+            match connection.exchange(&parts, &self.host, body.take()).await {
+                Ok(head) => {
+                    let lease = head.keep_alive.then(|| Arc::clone(self));
+                    let body = PooledBody::new(connection, head.framing, lease);
+                    return Ok(Response::from_parts(head.parts, body));
                 }
-                Err(mut err) => match err.take_message() {
-                    Some(unsent) if reused => request = unsent,
-                    _ => return Err(SendError::Http(err.into_error())),
-                },
+                Err(ExchangeError::Closed) if reused && replayable => continue,
+                Err(err) => return Err(err.into()),
             }
         }
     }
 
-    /// The most recently used idle connection that is still open and free.
-    async fn take_ready(&self) -> Option<SendRequest<Body>> {
+    /// The most recently used idle connection that is still open; stale ones are closed.
+    fn take_idle(&self) -> Option<Connection> {
+        let now = Instant::now();
         loop {
-            let mut sender = self.lock().pop()?.sender;
-            if sender.is_closed() {
-                continue;
-            }
-            // Free at once, unless its last answer has only just been read.
-            if sender.ready().await.is_ok() {
-                return Some(sender);
+            let idle = self.lock().pop()?;
+            if now - idle.since <= IDLE_FOR && idle.connection.looks_open() {
+                return Some(idle.connection);
             }
         }
     }
 
-    /// Opens a connection and hands it to a task of its own, which drives it until the
-    /// service or the gateway closes it.
-    async fn connect(&self) -> Result<SendRequest<Body>, SendError> {
+    async fn connect(&self) -> Result<Connection, SendError> {
         let port = self.authority.port_u16().unwrap_or(80);
         // An IPv6 literal comes bracketed in a URL, not in a socket address.
         let host = self
@@ -131,23 +114,12 @@ impl Pool {
             .host()
             .trim_start_matches('[')
             .trim_end_matches(']');
-        let stream = TcpStream::connect((host, port))
-            .await
-            .map_err(SendError::Connect)?;
-        // No Nagle: a request head and its body must not wait for a delayed ACK.
-        stream.set_nodelay(true).map_err(SendError::Connect)?;
-        let (sender, connection) = http1::Builder::new().handshake(TokioIo::new(stream)).await?;
-        tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, "upstream connection closed");
-            }
-        });
-        Ok(sender)
+        Connection::open(host, port).await.map_err(SendError::Connect)
     }
 
     /// Takes a connection back once its answer has been read.
-    fn give_back(&self, sender: SendRequest<Body>) {
-        if sender.is_closed() {
+    fn give_back(&self, connection: Connection) {
+        if !connection.is_drained() {
             return;
         }
         let now = Instant::now();
@@ -157,7 +129,10 @@ impl Pool {
             idle.remove(0);
         }
         if idle.len() < MAX_IDLE {
-            idle.push(Idle { sender, since: now });
+            idle.push(Idle {
+                connection,
+                since: now,
+            });
         }
     }
 
@@ -167,73 +142,68 @@ impl Pool {
     }
 }
 
-/// A connection out of its pool for one exchange.
-struct Lease {
-    sender: SendRequest<Body>,
-    pool: Arc<Pool>,
-}
-
-pin_project_lite::pin_project! {
-    /// An answer's body that gives its connection back to the pool once read to the end.
-    pub struct PooledBody {
-        #[pin]
-        inner: Incoming,
-        lease: Option<Lease>,
-    }
+/// An answer's body, read from its connection, which goes back to the pool (when `pool` is
+/// set: the connection may be kept) once the body has been read to the end.
+pub struct PooledBody {
+    connection: Option<Connection>,
+    framing: Framing,
+    pool: Option<Arc<Pool>>,
 }
 
 impl PooledBody {
-    fn new(inner: Incoming, lease: Lease) -> Self {
+    fn new(connection: Connection, framing: Framing, pool: Option<Arc<Pool>>) -> Self {
         let mut body = Self {
-            inner,
-            lease: Some(lease),
+            connection: Some(connection),
+            framing,
+            pool,
         };
         // A server never polls a body that is already over (a `HEAD`, a 204, a 304).
-        if http_body::Body::is_end_stream(&body.inner) {
-            give_back(&mut body.lease);
-        }
+        body.give_back_if_over();
         body
     }
-}
 
-fn give_back(lease: &mut Option<Lease>) {
-    if let Some(lease) = lease.take() {
-        lease.pool.give_back(lease.sender);
+    fn give_back_if_over(&mut self) {
+        if !matches!(self.framing, Framing::Done) {
+            return;
+        }
+        if let (Some(connection), Some(pool)) = (self.connection.take(), self.pool.take()) {
+            pool.give_back(connection);
+        }
     }
 }
 
 impl http_body::Body for PooledBody {
     type Data = Bytes;
-    type Error = hyper::Error;
+    type Error = ExchangeError;
 
     fn poll_frame(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        let mut this = self.project();
-        let polled = this.inner.as_mut().poll_frame(cx);
-        let over = match &polled {
-            Poll::Ready(None) => true,
-            // The last frame: a server stops polling once the body says it is over.
-            Poll::Ready(Some(Ok(_))) => this.inner.is_end_stream(),
-            // A broken exchange leaves the connection in no state to be reused.
-            Poll::Ready(Some(Err(_))) => {
-                this.lease.take();
-                false
-            }
-            Poll::Pending => false,
+        let this = self.get_mut();
+        let Some(connection) = this.connection.as_mut() else {
+            return Poll::Ready(None);
         };
-        if over {
-            give_back(this.lease);
+        let polled = connection.poll_body(&mut this.framing, cx);
+        match &polled {
+            // A broken exchange leaves the connection in no state to be reused.
+            Poll::Ready(Some(Err(_))) => this.connection = None,
+            // The last piece: a server stops polling once the body says it is over.
+            Poll::Ready(_) => this.give_back_if_over(),
+            Poll::Pending => {}
         }
-        polled
+        polled.map(|piece| piece.map(|piece| piece.map(Frame::data)))
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        matches!(self.framing, Framing::Done) || self.connection.is_none()
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        match self.framing {
+            Framing::Done => SizeHint::with_exact(0),
+            Framing::Length(left) => SizeHint::with_exact(left),
+            _ => SizeHint::default(),
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! The gateway's own keep-alive connections to a service: reused while they are good, never
-//! reused once the service closed one or an answer was left half-read.
+//! The gateway's own HTTP/1.1 to a service: connections reused while they are good, never
+//! reused once the service closed one or an answer was left half-read, and bodies of unknown
+//! length passed on whole both ways.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -16,13 +17,26 @@ use tokio::net::TcpStream;
 
 use crate::helpers::spawn_configured;
 
-/// A service that answers each request with the port its connection comes from, and `/big`
-/// with the start of a body that never ends.
+/// A service that answers each request with the port its connection comes from, `/big`
+/// with the start of a body that never ends, `/streamed` with a body of unknown length (sent
+/// chunked) and `/nothing` with a 204.
 async fn port_echo() -> String {
     let app = Router::new()
         .route(
             "/products",
             get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move { peer.port().to_string() }),
+        )
+        .route(
+            "/products/streamed",
+            get(|ConnectInfo(peer): ConnectInfo<SocketAddr>| async move {
+                let pieces = ["from ", "port ", ""].map(|p| Ok::<_, Infallible>(Bytes::from(p)));
+                let port = Ok(Bytes::from(peer.port().to_string()));
+                Body::from_stream(futures::stream::iter(pieces.into_iter().chain([port])))
+            }),
+        )
+        .route(
+            "/products/nothing",
+            get(|| async { axum::http::StatusCode::NO_CONTENT }),
         )
         .route(
             "/products/big",
@@ -128,4 +142,40 @@ async fn a_connection_the_service_closed_is_replaced_not_failed_on() {
         // The gateway now holds that connection as idle; the service drops it.
         assert_eq!(service.close_idle(), 1, "one connection per request");
     }
+}
+
+#[tokio::test]
+async fn an_answer_of_unknown_length_arrives_whole_and_its_connection_is_kept() {
+    let gw = spawn_configured(Some(vec![port_echo().await]), |_| {}).await;
+    let first = peer_port(&gw).await;
+    for _ in 0..3 {
+        let streamed = gw.fetch("/api/catalog/products/streamed").await;
+        assert_eq!(streamed.status(), 200);
+        assert_eq!(streamed.text().await.unwrap(), format!("from port {first}"));
+        let nothing = gw.fetch("/api/catalog/products/nothing").await;
+        assert_eq!(nothing.status(), 204);
+        assert!(nothing.bytes().await.unwrap().is_empty());
+    }
+    assert_eq!(peer_port(&gw).await, first, "a connection was not kept");
+}
+
+#[tokio::test]
+async fn a_request_body_of_unknown_length_reaches_the_service_whole() {
+    let gw = crate::helpers::spawn_gateway().await;
+    let grant = gw.register("streamer@example.com").await;
+    let pieces = (0..4u8).map(|n| Ok::<_, std::io::Error>(vec![b'a' + n; 1024]));
+    let response = gw
+        .post("/api/catalog/products")
+        .bearer_auth(&grant.access_token)
+        .body(reqwest::Body::wrap_stream(futures::stream::iter(pieces)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let echoed: serde_json::Value = response.json().await.unwrap();
+    let body = echoed["body"].as_str().unwrap();
+    let expected: String = (0..4u8)
+        .map(|n| char::from(b'a' + n).to_string().repeat(1024))
+        .collect();
+    assert_eq!(body, expected);
 }
