@@ -104,20 +104,22 @@ async fn fetch(
         service: CATALOG.name.into(),
         retry_after: open.retry_after,
     })?;
-    let uri = chosen
+    let target = chosen
         .endpoint
-        .uri(target)
+        .target(target)
         .map_err(|e| unavailable(e.to_string()))?;
-    let mut request = http::Request::get(uri).header(header::ACCEPT, "application/json");
+    // The target goes on the request line; the URI made here is not read.
+    let mut request = http::Request::get("/").header(header::ACCEPT, "application/json");
     if let Some(id) = incoming.get("x-request-id") {
         request = request.header("x-request-id", id);
     }
-    let request = request
+    let (parts, body) = request
         .body(Body::empty())
-        .map_err(|e| unavailable(e.to_string()))?;
+        .map_err(|e| unavailable(e.to_string()))?
+        .into_parts();
     let deadline = started + app.deadline;
     let head_by = deadline.min(started + app.timeout);
-    let response = match tokio::time::timeout_at(head_by, chosen.endpoint.send(request)).await {
+    let response = match tokio::time::timeout_at(head_by, chosen.endpoint.send(parts, body, target)).await {
         Ok(Ok(response)) => response,
         Ok(Err(err)) => {
             chosen.permit.failed();

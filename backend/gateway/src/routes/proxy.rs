@@ -238,7 +238,7 @@ fn choose(upstream: &Upstream, avoid: Option<usize>) -> Result<Chosen<'_>, Gatew
 async fn send(
     call: &Call<'_>,
     chosen: Chosen<'_>,
-    mut parts: http::request::Parts,
+    parts: http::request::Parts,
     body: Body,
 ) -> Result<http::Response<PooledBody>, CallError> {
     let service = call.upstream.name;
@@ -246,11 +246,11 @@ async fn send(
         service: service.into(),
         reason,
     };
-    parts.uri = chosen
+    let target = chosen
         .endpoint
-        .uri(call.target)
+        .target(call.target)
         .map_err(|err| CallError::Other(unavailable(err.to_string())))?;
-    let sent = chosen.endpoint.send(http::Request::from_parts(parts, body));
+    let sent = chosen.endpoint.send(parts, body, target);
     match tokio::time::timeout_at(call.head_by, sent).await {
         Ok(Ok(response)) => {
             if is_unavailable(response.status()) {

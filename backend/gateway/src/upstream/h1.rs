@@ -31,7 +31,8 @@ const MAX_HEADERS: usize = 64;
 /// Room made in an answer's header map. hyper's server keeps the map of the answer it wrote
 /// and parses the connection's next request into it, to which the gateway then adds its
 /// forwarding headers: a map with room for them does not grow (a reallocation and rehash,
-/// about 1 k instructions, on every proxied request).
+/// about 1 k instructions, on every proxied request). The answer's map is the request's own,
+/// emptied (one map per request, not two).
 const HEADER_ROOM: usize = 24;
 /// Longest answer head accepted (hyper's default buffer limit is about 400 KB; services send
 /// a few hundred bytes).
@@ -57,6 +58,30 @@ pub enum ExchangeError {
     /// The answer is not HTTP/1.1 the gateway can pass on.
     #[error("malformed answer: {0}")]
     Malformed(&'static str),
+}
+
+/// The request target a service is sent (origin form): the path the service is mounted
+/// under, if any, and the path and query asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    prefix: &'a str,
+    path: &'a str,
+}
+
+impl<'a> Target<'a> {
+    /// `prefix` (empty, or a path without a trailing slash) and then `path` (a path and
+    /// query starting with `/`), if both can go in a request line as they are: visible ASCII
+    /// only, so no space or line break can end the line early.
+    pub fn new(prefix: &'a str, path: &'a str) -> Option<Self> {
+        let visible = |text: &str| text.bytes().all(|b| b.is_ascii_graphic());
+        (path.starts_with('/') && visible(prefix) && visible(path)).then_some(Self { prefix, path })
+    }
+}
+
+impl std::fmt::Display for Target<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.prefix, self.path)
+    }
 }
 
 /// One connection to a service, and the bytes read from it but not yet used.
@@ -121,22 +146,27 @@ impl Connection {
         }
     }
 
-    /// Sends a request (its URI in origin form) with `host` as its `Host`, then reads the
-    /// answer's head. `body` is `None` for a request without one.
+    /// Sends a request for `target` (the URI in `parts` is not read) with `host` as its
+    /// `Host`, then reads the answer's head. `body` is `None` for a request without one.
+    ///
+    /// Once the answer's head is in, the request's header map is emptied and reused for the
+    /// answer's headers; until then (a failure to retry) `parts` is left as it was.
     pub async fn exchange(
         &mut self,
-        parts: &request::Parts,
+        parts: &mut request::Parts,
+        target: Target<'_>,
         host: &HeaderValue,
         body: Option<Body>,
     ) -> Result<Head, ExchangeError> {
         let framing = RequestFraming::of(parts, body.is_some());
         self.write.clear();
-        encode_head(&mut self.write, parts, host, framing);
+        encode_head(&mut self.write, parts, target, host, framing);
         self.stream.write_all(&self.write).await.map_err(closed_or_io)?;
         if let Some(body) = body {
             self.write_body(body, framing).await?;
         }
-        self.read_head(parts.method == Method::HEAD).await
+        let head_request = parts.method == Method::HEAD;
+        self.read_head(head_request, &mut parts.headers).await
     }
 
     async fn write_body(&mut self, mut body: Body, framing: RequestFraming) -> Result<(), ExchangeError> {
@@ -164,12 +194,12 @@ impl Connection {
         Ok(())
     }
 
-    async fn read_head(&mut self, head_request: bool) -> Result<Head, ExchangeError> {
+    async fn read_head(&mut self, head_request: bool, map: &mut HeaderMap) -> Result<Head, ExchangeError> {
         let mut answered = false;
         loop {
             if !self.read.is_empty() {
                 answered = true;
-                if let Some(head) = parse_head(&mut self.read, head_request)? {
+                if let Some(head) = parse_head(&mut self.read, head_request, map)? {
                     return Ok(head);
                 }
             }
@@ -284,11 +314,17 @@ impl RequestFraming {
 /// The request line and headers. Hop-by-hop headers are left out; the framing headers are the
 /// gateway's to choose, so the client's `transfer-encoding` is not copied; `host` replaces
 /// the client's.
-fn encode_head(out: &mut Vec<u8>, parts: &request::Parts, host: &HeaderValue, framing: RequestFraming) {
+fn encode_head(
+    out: &mut Vec<u8>,
+    parts: &request::Parts,
+    target: Target<'_>,
+    host: &HeaderValue,
+    framing: RequestFraming,
+) {
     out.extend_from_slice(parts.method.as_str().as_bytes());
     out.push(b' ');
-    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    out.extend_from_slice(target.as_bytes());
+    out.extend_from_slice(target.prefix.as_bytes());
+    out.extend_from_slice(target.path.as_bytes());
     out.extend_from_slice(b" HTTP/1.1\r\nhost: ");
     out.extend_from_slice(host.as_bytes());
     out.extend_from_slice(b"\r\n");
@@ -326,8 +362,12 @@ struct Span {
 }
 
 /// The answer's head, if `read` holds all of it (taken out of `read`); interim `1xx` answers
-/// are skipped.
-fn parse_head(read: &mut BytesMut, head_request: bool) -> Result<Option<Head>, ExchangeError> {
+/// are skipped. Its headers go into `map`, emptied first, which is taken.
+fn parse_head(
+    read: &mut BytesMut,
+    head_request: bool,
+    map: &mut HeaderMap,
+) -> Result<Option<Head>, ExchangeError> {
     loop {
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut spans = [Span::default(); MAX_HEADERS];
@@ -359,20 +399,23 @@ fn parse_head(read: &mut BytesMut, head_request: bool) -> Result<Option<Head>, E
         }
         let status = StatusCode::from_u16(code)
             .map_err(|_| ExchangeError::Malformed("the answer's status is not a status"))?;
-        return build_head(&head, &spans[..count], status, http11, head_request).map(Some);
+        let mut headers = std::mem::take(map);
+        headers.clear();
+        headers.reserve(count.max(HEADER_ROOM));
+        return build_head(headers, &head, &spans[..count], status, http11, head_request).map(Some);
     }
 }
 
 /// Turns the parsed head into response parts, its body's framing and whether the connection
 /// can be kept.
 fn build_head(
+    mut headers: HeaderMap,
     head: &Bytes,
     spans: &[Span],
     status: StatusCode,
     http11: bool,
     head_request: bool,
 ) -> Result<Head, ExchangeError> {
-    let mut headers = HeaderMap::with_capacity(spans.len().max(HEADER_ROOM));
     let mut keep_alive = http11;
     let mut length: Option<u64> = None;
     let mut chunked = false;
@@ -573,7 +616,7 @@ mod tests {
     }
 
     fn head_of(wire: &[u8], head_request: bool) -> Result<Option<Head>, ExchangeError> {
-        parse_head(&mut BytesMut::from(wire), head_request)
+        parse_head(&mut BytesMut::from(wire), head_request, &mut HeaderMap::new())
     }
 
     #[test]
@@ -637,8 +680,19 @@ mod tests {
     }
 
     #[test]
+    fn a_target_is_a_path_in_visible_ascii() {
+        assert_eq!(
+            Target::new("/shop", "/products?page=2").unwrap().to_string(),
+            "/shop/products?page=2"
+        );
+        assert!(Target::new("", "/a b").is_none(), "a space ends the request line");
+        assert!(Target::new("", "/a\r\nx-user-id: 1").is_none());
+        assert!(Target::new("", "products").is_none(), "not a path");
+    }
+
+    #[test]
     fn a_request_head_carries_the_host_and_the_gateways_framing() {
-        let request = http::Request::post("/orders?x=1")
+        let request = http::Request::post("/ignored")
             .header("host", "shop.example")
             .header("transfer-encoding", "chunked")
             .header("x-request-id", "r1")
@@ -647,14 +701,15 @@ mod tests {
         let (parts, ()) = request.into_parts();
         let mut out = Vec::new();
         let host = HeaderValue::from_static("127.0.0.1:9000");
-        encode_head(&mut out, &parts, &host, RequestFraming::of(&parts, true));
+        let target = Target::new("", "/orders?x=1").unwrap();
+        encode_head(&mut out, &parts, target, &host, RequestFraming::of(&parts, true));
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "POST /orders?x=1 HTTP/1.1\r\nhost: 127.0.0.1:9000\r\nx-request-id: r1\r\n\
              transfer-encoding: chunked\r\n\r\n"
         );
         let mut out = Vec::new();
-        encode_head(&mut out, &parts, &host, RequestFraming::of(&parts, false));
+        encode_head(&mut out, &parts, target, &host, RequestFraming::of(&parts, false));
         assert!(String::from_utf8(out)
             .unwrap()
             .ends_with("content-length: 0\r\n\r\n"));

@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use axum::body::Body;
 use breaker::{Breaker, BreakerPolicy, Open, Permit};
-use http::uri::{PathAndQuery, Scheme, Uri};
+use h1::Target;
+use http::uri::{Scheme, Uri};
 use pool::{Pool, PooledBody, SendError};
 
 /// One address of a service.
@@ -64,23 +65,23 @@ impl Endpoint {
         }
     }
 
-    /// The origin-form URI (`/path?query`) of `target` (a path and query starting with `/`)
-    /// at this address: the request line a service is sent.
-    pub fn uri(&self, target: &str) -> Result<Uri, BadAddress> {
+    /// The request target (`/path?query`, origin form) of `target` (a path and query
+    /// starting with `/`) at this address: what a service is sent on its request line.
+    pub fn target<'a>(&'a self, target: &'a str) -> Result<Target<'a>, BadAddress> {
         let base = self.base.as_ref().ok_or(BadAddress)?;
-        let path_and_query = if base.prefix.is_empty() {
-            PathAndQuery::try_from(target)
-        } else {
-            PathAndQuery::try_from(format!("{}{target}", base.prefix))
-        }
-        .map_err(|_| BadAddress)?;
-        Ok(Uri::from(path_and_query))
+        Target::new(&base.prefix, target).ok_or(BadAddress)
     }
 
-    /// Sends `request` (its URI from [`Endpoint::uri`]) on one of this address's connections.
-    pub async fn send(&self, request: http::Request<Body>) -> Result<http::Response<PooledBody>, SendError> {
+    /// Sends a request for `target` (from [`Endpoint::target`]; the URI in `parts` is not
+    /// read) on one of this address's connections.
+    pub async fn send(
+        &self,
+        parts: http::request::Parts,
+        body: Body,
+        target: Target<'_>,
+    ) -> Result<http::Response<PooledBody>, SendError> {
         match &self.base {
-            Some(base) => base.pool.send(request).await,
+            Some(base) => base.pool.send(parts, body, target).await,
             None => Err(SendError::Connect(std::io::Error::other(BadAddress))),
         }
     }
@@ -228,7 +229,7 @@ mod tests {
         let mounted = Upstream::new("catalog", &["http://b/shop/".into()], policy);
         let relative = Upstream::new("catalog", &["/nowhere".into()], policy);
         let tls = Upstream::new("catalog", &["https://c".into()], policy);
-        let uri = |up: &Upstream, target: &str| up.endpoints[0].uri(target).map(|u| u.to_string());
+        let uri = |up: &Upstream, target: &str| up.endpoints[0].target(target).map(|t| t.to_string());
         assert_eq!(uri(&plain, "/products?page=2").unwrap(), "/products?page=2");
         assert_eq!(uri(&mounted, "/products").unwrap(), "/shop/products");
         assert!(uri(&plain, "/a b").is_err(), "a space is not a path");

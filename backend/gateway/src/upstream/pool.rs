@@ -16,11 +16,11 @@ use std::time::Duration;
 use axum::body::Body;
 use bytes::Bytes;
 use http::uri::Authority;
-use http::{HeaderValue, Request, Response};
+use http::{request, HeaderValue, Response};
 use http_body::{Frame, SizeHint};
 use tokio::time::Instant;
 
-use super::h1::{Connection, ExchangeError, Framing};
+use super::h1::{Connection, ExchangeError, Framing, Target};
 
 /// How many idle connections one address keeps at most (hyper-util's setting before).
 const MAX_IDLE: usize = 256;
@@ -70,12 +70,16 @@ impl Pool {
         })
     }
 
-    /// Sends `request` (its URI in origin form, `/path?query`) on an idle connection, or on a
-    /// new one. The answer comes without hop-by-hop headers. A bodiless request that an idle
-    /// connection failed before any answer (the service had just closed it) goes again on a
-    /// fresh connection, as hyper-util's client did.
-    pub async fn send(self: &Arc<Self>, request: Request<Body>) -> Result<Response<PooledBody>, SendError> {
-        let (parts, body) = request.into_parts();
+    /// Sends the request for `target` on an idle connection, or on a new one. The answer
+    /// comes without hop-by-hop headers. A bodiless request that an idle connection failed
+    /// before any answer (the service had just closed it) goes again on a fresh connection,
+    /// as hyper-util's client did.
+    pub async fn send(
+        self: &Arc<Self>,
+        mut parts: request::Parts,
+        body: Body,
+        target: Target<'_>,
+    ) -> Result<Response<PooledBody>, SendError> {
         let mut body = (!http_body::Body::is_end_stream(&body)).then_some(body);
         loop {
             let (mut connection, reused) = match self.take_idle() {
@@ -83,7 +87,10 @@ impl Pool {
                 None => (self.connect().await?, false),
             };
             let replayable = body.is_none();
-            match connection.exchange(&parts, &self.host, body.take()).await {
+            match connection
+                .exchange(&mut parts, target, &self.host, body.take())
+                .await
+            {
                 Ok(head) => {
                     let lease = head.keep_alive.then(|| Arc::clone(self));
                     let body = PooledBody::new(connection, head.framing, lease);
