@@ -71,9 +71,9 @@ impl Pool {
     }
 
     /// Sends the request for `target` on an idle connection, or on a new one. The answer
-    /// comes without hop-by-hop headers. A bodiless request that an idle connection failed
-    /// before any answer (the service had just closed it) goes again on a fresh connection,
-    /// as hyper-util's client did.
+    /// comes without hop-by-hop headers. An idempotent, bodiless request that a reused
+    /// connection failed before any answer (the service had just closed it) goes again on a
+    /// fresh connection.
     pub async fn send(
         self: &Arc<Self>,
         mut parts: request::Parts,
@@ -86,7 +86,9 @@ impl Pool {
                 Some(connection) => (connection, true),
                 None => (self.connect().await?, false),
             };
-            let replayable = body.is_none();
+            // The service may have acted on a request it read before the connection broke: only
+            // one that is safe to repeat (idempotent, no body) is sent again.
+            let replayable = body.is_none() && parts.method.is_idempotent();
             match connection
                 .exchange(&mut parts, target, &self.host, body.take())
                 .await
