@@ -35,7 +35,7 @@ use crate::observe::TraceContext;
 use crate::state::AppState;
 use crate::upstream::deadline::DeadlineBody;
 use crate::upstream::pool::{PooledBody, SendError};
-use crate::upstream::{metrics, Chosen, Upstream};
+use crate::upstream::{is_idempotent, metrics, Chosen, Upstream};
 
 /// `/api/{service}` and everything under it.
 ///
@@ -310,14 +310,6 @@ fn body_was_too_large(err: &SendError) -> bool {
         source = cause.source();
     }
     false
-}
-
-/// Methods RFC 9110 calls idempotent: sending one twice has the effect of sending it once.
-fn is_idempotent(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
-    )
 }
 
 /// Answers that mean the service cannot serve now (counted by its breaker), as opposed to

@@ -87,6 +87,17 @@ impl Endpoint {
     }
 }
 
+/// Methods the gateway sends a service twice when the first try got no answer: those RFC 9110
+/// calls idempotent, where sending one twice has the effect of sending it once (TRACE aside:
+/// the gateway has no use for it).
+pub fn is_idempotent(method: &http::Method) -> bool {
+    use http::Method;
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE
+    )
+}
+
 /// A configured address that is not an absolute URL, or a target that is not a path.
 #[derive(Debug, thiserror::Error)]
 #[error("not a usable address or path")]

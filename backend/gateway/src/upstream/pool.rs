@@ -88,7 +88,7 @@ impl Pool {
             };
             // The service may have acted on a request it read before the connection broke: only
             // one that is safe to repeat (idempotent, no body) is sent again.
-            let replayable = body.is_none() && parts.method.is_idempotent();
+            let replayable = body.is_none() && super::is_idempotent(&parts.method);
             match connection
                 .exchange(&mut parts, target, &self.host, body.take())
                 .await
