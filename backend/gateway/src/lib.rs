@@ -10,6 +10,7 @@
 //! ([`access`]) and limits request rates per client ([`limits`]). `/api/events` streams each
 //! signed-in user's own order updates from NATS ([`feed`]). `/partner/v1/…` is the partner API:
 //! keys from identity, per-key limits, a stable shape mapped from the catalog's ([`partner`]).
+//! It speaks HTTP/1.1 itself, to clients ([`front`]) and to services ([`upstream::h1`]).
 //! It owns no data and holds no business rules.
 
 pub mod access;
@@ -18,6 +19,7 @@ pub mod config;
 pub mod error;
 pub mod feed;
 pub mod forwarding;
+pub mod front;
 pub mod headers;
 pub mod limits;
 pub mod observe;
@@ -26,3 +28,4 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod upstream;
+pub mod wire;

@@ -52,7 +52,8 @@ fn admit(limits: &Limits, client: IpAddr, request: &Request) -> Result<(), Respo
         .client
         .check(&client)
         .map_err(IntoResponse::into_response)?;
-    let path = request.uri().path().trim_start_matches("/api/");
+    let path = request.uri().path();
+    let path = path.strip_prefix("/api/").unwrap_or(path);
     let (service, rest) = path.split_once('/').unwrap_or((path, ""));
     if access::submits_credentials(service, request.method(), rest) {
         if let Err(limited) = limits.credentials.check(&client) {

@@ -12,13 +12,14 @@ use axum::routing::{any, get};
 use axum::Router;
 use futures::future::BoxFuture;
 use kit::auth::Verifier;
-use kit::serve::{Server, StartupError};
+use kit::serve::StartupError;
 use tokio::net::TcpListener;
 use tower::util::BoxCloneSyncService;
 use tower::{Service, ServiceBuilder};
 
 use crate::config::Settings;
 use crate::feed::Feed;
+use crate::front::Server;
 use crate::limits::{AdmitLayer, Limits};
 use crate::observe::ObserveLayer;
 use crate::partner;

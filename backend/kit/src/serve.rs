@@ -1,6 +1,7 @@
-//! Serving a router (or, for the gateway, any tower service) until SIGTERM or Ctrl-C, letting
+//! Serving a router (or any tower service) with hyper until SIGTERM or Ctrl-C, letting
 //! in-flight requests finish; the [`Server`] every service's build returns and the one
-//! [`StartupError`] they fail with.
+//! [`StartupError`] they fail with. (The gateway serves with its own HTTP/1.1 server,
+//! `mercado_gateway::front`, and shares only [`shutdown_signal`].)
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -16,8 +17,7 @@ use tower::{Layer, Service};
 /// A service built and bound to its port, ready to serve: what every service's
 /// `Application::build` returns (tests read the port of a `PORT=0` bind from it).
 ///
-/// `App` is what answers requests: a `Router` for every service but the gateway, which puts
-/// a plain tower service in front of its router so that proxied requests skip the route table.
+/// `App` is what answers requests: a `Router`, or a tower service in front of routers.
 pub struct Server<App = Router> {
     listener: TcpListener,
     app: App,

@@ -14,10 +14,11 @@
 
 use std::future::Future;
 use std::io;
+use std::mem::MaybeUninit;
 use std::task::{Context, Poll, Waker};
 
 use axum::body::Body;
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{request, response, Method, StatusCode, Version};
 use http_body_util::BodyExt;
@@ -25,22 +26,21 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::headers::is_hop_by_hop;
+use crate::wire::{content_length, ends_chunked, has_token, take_up_to, Chunked, Malformed, Step};
 
 /// Most headers an answer may carry.
 const MAX_HEADERS: usize = 64;
-/// Room made in an answer's header map. hyper's server keeps the map of the answer it wrote
-/// and parses the connection's next request into it, to which the gateway then adds its
-/// forwarding headers: a map with room for them does not grow (a reallocation and rehash,
-/// about 1 k instructions, on every proxied request). The answer's map is the request's own,
-/// emptied (one map per request, not two).
+/// Room made in an answer's header map. The gateway's server (`front`) keeps the map of the
+/// answer it wrote and parses the connection's next request into it, to which the gateway
+/// then adds its forwarding headers: a map with room for them does not grow (a reallocation
+/// and rehash, about 1 k instructions, on every proxied request). The answer's map is the
+/// request's own, emptied (one map per request, not two).
 const HEADER_ROOM: usize = 24;
 /// Longest answer head accepted (hyper's default buffer limit is about 400 KB; services send
 /// a few hundred bytes).
 const MAX_HEAD: usize = 64 * 1024;
 /// How much room a read asks for: a page of the catalog fits in one.
 const READ_SIZE: usize = 16 * 1024;
-/// Longest chunk-size line accepted (with extensions, which are ignored).
-const MAX_CHUNK_LINE: usize = 1024;
 
 /// Why an exchange on a connection failed.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +58,12 @@ pub enum ExchangeError {
     /// The answer is not HTTP/1.1 the gateway can pass on.
     #[error("malformed answer: {0}")]
     Malformed(&'static str),
+}
+
+impl From<Malformed> for ExchangeError {
+    fn from(Malformed(what): Malformed) -> Self {
+        Self::Malformed(what)
+    }
 }
 
 /// The request target a service is sent (origin form): the path the service is mounted
@@ -90,6 +96,8 @@ pub struct Connection {
     stream: TcpStream,
     read: BytesMut,
     write: Vec<u8>,
+    /// Room for where an answer head's headers are, while it is parsed.
+    spans: Vec<Span>,
 }
 
 /// How an answer's body is delimited, and how much of it is left.
@@ -125,6 +133,7 @@ impl Connection {
             stream,
             read: BytesMut::new(),
             write: Vec::new(),
+            spans: Vec::new(),
         })
     }
 
@@ -199,7 +208,7 @@ impl Connection {
         loop {
             if !self.read.is_empty() {
                 answered = true;
-                if let Some(head) = parse_head(&mut self.read, head_request, map)? {
+                if let Some(head) = parse_head(&mut self.read, head_request, map, &mut self.spans)? {
                     return Ok(head);
                 }
             }
@@ -232,7 +241,7 @@ impl Connection {
                         return Poll::Ready(None);
                     }
                     Ok(Step::NeedMore) => None,
-                    Err(err) => return Poll::Ready(Some(Err(err))),
+                    Err(err) => return Poll::Ready(Some(Err(err.into()))),
                 },
                 Framing::UntilClose => (!self.read.is_empty()).then(|| self.read.split().freeze()),
             };
@@ -276,16 +285,6 @@ fn closed_or_io(err: io::Error) -> ExchangeError {
         }
         _ => ExchangeError::Io(err),
     }
-}
-
-/// At most `left` bytes of what was read, if anything was.
-fn take_up_to(read: &mut BytesMut, left: &mut u64) -> Option<Bytes> {
-    if read.is_empty() || *left == 0 {
-        return None;
-    }
-    let n = usize::try_from(*left).map_or(read.len(), |left| left.min(read.len()));
-    *left -= n as u64;
-    Some(read.split_to(n).freeze())
 }
 
 /// How a request's body goes on the wire.
@@ -355,7 +354,7 @@ fn encode_head(
 }
 
 /// Where one header sits in the head's bytes.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Default, Debug)]
 struct Span {
     name: (usize, usize),
     value: (usize, usize),
@@ -367,12 +366,18 @@ fn parse_head(
     read: &mut BytesMut,
     head_request: bool,
     map: &mut HeaderMap,
+    spans: &mut Vec<Span>,
 ) -> Result<Option<Head>, ExchangeError> {
     loop {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut spans = [Span::default(); MAX_HEADERS];
-        let mut parsed = httparse::Response::new(&mut headers);
-        let length = match parsed.parse(read) {
+        // Uninitialised, and the spans in a vector kept by the connection: arrays of either
+        // on the stack were zeroed for every answer.
+        let mut headers = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS];
+        let mut parsed = httparse::Response::new(&mut []);
+        let length = match httparse::ParserConfig::default().parse_response_with_uninit_headers(
+            &mut parsed,
+            read,
+            &mut headers,
+        ) {
             Ok(httparse::Status::Complete(length)) => length,
             Ok(httparse::Status::Partial) if read.len() > MAX_HEAD => {
                 return Err(ExchangeError::Malformed("the answer's head is too large"))
@@ -386,11 +391,11 @@ fn parse_head(
         let code = parsed.code.unwrap_or_default();
         let http11 = parsed.version == Some(1);
         let start = read.as_ptr() as usize;
-        let count = parsed.headers.len();
-        for (span, h) in spans.iter_mut().zip(parsed.headers.iter()) {
-            span.name = (h.name.as_ptr() as usize - start, h.name.len());
-            span.value = (h.value.as_ptr() as usize - start, h.value.len());
-        }
+        spans.clear();
+        spans.extend(parsed.headers.iter().map(|h| Span {
+            name: (h.name.as_ptr() as usize - start, h.name.len()),
+            value: (h.value.as_ptr() as usize - start, h.value.len()),
+        }));
         let head = read.split_to(length).freeze();
         match code {
             101 => return Err(ExchangeError::Malformed("upgrades are not proxied")),
@@ -401,8 +406,8 @@ fn parse_head(
             .map_err(|_| ExchangeError::Malformed("the answer's status is not a status"))?;
         let mut headers = std::mem::take(map);
         headers.clear();
-        headers.reserve(count.max(HEADER_ROOM));
-        return build_head(headers, &head, &spans[..count], status, http11, head_request).map(Some);
+        headers.reserve(spans.len().max(HEADER_ROOM));
+        return build_head(headers, &head, spans, status, http11, head_request).map(Some);
     }
 }
 
@@ -427,18 +432,15 @@ fn build_head(
         if name == header::CONNECTION {
             keep_alive &= !has_token(&value, "close");
         } else if name == header::CONTENT_LENGTH {
-            let this = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .ok_or(ExchangeError::Malformed("content-length is not a number"))?;
+            let this =
+                content_length(&value).ok_or(ExchangeError::Malformed("content-length is not a number"))?;
             if length.is_some_and(|seen| seen != this) {
                 return Err(ExchangeError::Malformed("two different content-lengths"));
             }
             length = Some(this);
         } else if name == header::TRANSFER_ENCODING {
             // Chunked must be the last coding, or the length is known only at the close.
-            chunked = last_token(&value).is_some_and(|t| t.eq_ignore_ascii_case("chunked"));
+            chunked = ends_chunked(&value);
             if !chunked {
                 keep_alive = false;
             }
@@ -477,146 +479,17 @@ fn build_head(
     })
 }
 
-/// Whether the comma-separated `value` lists `token`.
-fn has_token(value: &HeaderValue, token: &str) -> bool {
-    value
-        .to_str()
-        .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
-}
-
-/// The last of the comma-separated tokens in `value`.
-fn last_token(value: &HeaderValue) -> Option<&str> {
-    value.to_str().ok()?.rsplit(',').next().map(str::trim)
-}
-
-/// Where a chunked body's decoding stands.
-#[derive(Debug, Default)]
-pub enum Chunked {
-    /// Expecting a chunk-size line.
-    #[default]
-    Size,
-    /// In a chunk's data, this many bytes left.
-    Data(u64),
-    /// After a chunk's data, expecting its CRLF.
-    DataEnd,
-    /// After the last chunk, skipping trailer lines up to the empty one.
-    Trailers,
-}
-
-/// What one decoding step found.
-#[derive(Debug, PartialEq)]
-pub enum Step {
-    /// Some of the body.
-    Data(Bytes),
-    /// Not enough has been read to go on.
-    NeedMore,
-    /// The body, trailers and all, is over.
-    Finished,
-}
-
-impl Chunked {
-    /// Decodes from the front of `read`, taking what it uses.
-    pub fn step(&mut self, read: &mut BytesMut) -> Result<Step, ExchangeError> {
-        loop {
-            match self {
-                Self::Size => {
-                    let Some(line) = take_line(read)? else {
-                        return Ok(Step::NeedMore);
-                    };
-                    let digits = line[..].split(|&b| b == b';').next().unwrap_or_default();
-                    let digits = std::str::from_utf8(digits)
-                        .map_err(|_| ExchangeError::Malformed("a chunk size is not hexadecimal"))?
-                        .trim();
-                    let size = u64::from_str_radix(digits, 16)
-                        .map_err(|_| ExchangeError::Malformed("a chunk size is not hexadecimal"))?;
-                    *self = if size == 0 {
-                        Self::Trailers
-                    } else {
-                        Self::Data(size)
-                    };
-                }
-                Self::Data(left) => {
-                    let Some(data) = take_up_to(read, left) else {
-                        return Ok(Step::NeedMore);
-                    };
-                    if *left == 0 {
-                        *self = Self::DataEnd;
-                    }
-                    return Ok(Step::Data(data));
-                }
-                Self::DataEnd => {
-                    if read.len() < 2 {
-                        return Ok(Step::NeedMore);
-                    }
-                    if &read[..2] != b"\r\n" {
-                        return Err(ExchangeError::Malformed("a chunk does not end in CRLF"));
-                    }
-                    read.advance(2);
-                    *self = Self::Size;
-                }
-                Self::Trailers => {
-                    let Some(line) = take_line(read)? else {
-                        return Ok(Step::NeedMore);
-                    };
-                    if line.is_empty() {
-                        return Ok(Step::Finished);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The next CRLF-ended line (without its CRLF), if all of it has been read.
-fn take_line(read: &mut BytesMut) -> Result<Option<BytesMut>, ExchangeError> {
-    match read.windows(2).position(|w| w == b"\r\n") {
-        Some(end) => {
-            let line = read.split_to(end);
-            read.advance(2);
-            Ok(Some(line))
-        }
-        None if read.len() > MAX_CHUNK_LINE => Err(ExchangeError::Malformed("a chunk line is too long")),
-        None => Ok(None),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn decode_all(wire: &[u8], split: usize) -> Result<Vec<u8>, ExchangeError> {
-        let mut chunked = Chunked::default();
-        let mut read = BytesMut::new();
-        let mut body = Vec::new();
-        for piece in wire.chunks(split) {
-            read.extend_from_slice(piece);
-            loop {
-                match chunked.step(&mut read)? {
-                    Step::Data(data) => body.extend_from_slice(&data),
-                    Step::NeedMore => break,
-                    Step::Finished => return Ok(body),
-                }
-            }
-        }
-        Err(ExchangeError::Malformed("unfinished"))
-    }
-
-    #[test]
-    fn a_chunked_body_decodes_however_it_arrives() {
-        let wire = b"5;name=value\r\nhello\r\n7\r\n, world\r\n0\r\nx-trailer: 1\r\n\r\n";
-        for split in [1, 2, 3, 7, wire.len()] {
-            assert_eq!(decode_all(wire, split).unwrap(), b"hello, world", "split {split}");
-        }
-    }
-
-    #[test]
-    fn a_broken_chunked_body_is_an_error() {
-        assert!(decode_all(b"zz\r\nhello\r\n0\r\n\r\n", 64).is_err());
-        assert!(decode_all(b"5\r\nhelloXX0\r\n\r\n", 64).is_err());
-    }
-
     fn head_of(wire: &[u8], head_request: bool) -> Result<Option<Head>, ExchangeError> {
-        parse_head(&mut BytesMut::from(wire), head_request, &mut HeaderMap::new())
+        parse_head(
+            &mut BytesMut::from(wire),
+            head_request,
+            &mut HeaderMap::new(),
+            &mut Vec::new(),
+        )
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
+mod clients;
 mod connections;
 mod events;
 mod helpers;
