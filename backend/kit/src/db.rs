@@ -19,7 +19,9 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use sqlx::any::{AnyArguments, AnyQueryResult};
 use sqlx::query::Query;
-use sqlx::{Any, Transaction};
+// Its boxed `execute` rather than the queries' own generic one: futures holding those across
+// an await are not `Send` for every lifetime, which axum handlers and spawned tasks need.
+use sqlx::{Any, Executor, Transaction};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub use builder::SqlBuilder;
@@ -70,10 +72,10 @@ impl Dialect {
 /// finished: reads inside it see everything committed before, so read-then-write code needs
 /// no locking of its own, on either database (docs/decisions/0002, 0011).
 ///
-/// - SQLite: the writer first takes the file's write gate in this process (in arrival order,
-///   instead of sleeping on SQLite's busy handler), then `BEGIN IMMEDIATE`; a plain deferred
-///   `BEGIN` that reads first and writes later fails with "database is locked" when another
-///   writer committed in between.
+/// - SQLite: the writer first takes the file's write turn in this process (in arrival order,
+///   instead of sleeping on SQLite's busy handler), then `BEGIN IMMEDIATE` on the file's one
+///   writing connection (see [`Writer`]); a plain deferred `BEGIN` that reads first and writes
+///   later fails with "database is locked" when another writer committed in between.
 /// - PostgreSQL: `BEGIN` and a transaction-scoped advisory lock keyed by the database, in one
 ///   round trip; replicas of a service queue on it the way threads queue on the gate, and it
 ///   is released by the commit or rollback, or by the server when the connection dies.
@@ -82,10 +84,12 @@ impl Dialect {
 pub async fn begin_write(db: &Pool) -> Result<WriteTransaction, sqlx::Error> {
     match Dialect::of_pool(db) {
         Dialect::Sqlite => {
-            let turn = write_turn(db).await?;
-            let tx = db.begin_with("BEGIN IMMEDIATE").await?;
+            let (turn, writer, mut conn) = writer_turn(db).await?;
+            // On failure `conn` is dropped, which closes it: no transaction can be left open
+            // on a connection that is used again.
+            Executor::execute(&mut conn, "BEGIN IMMEDIATE").await?;
             Ok(WriteTransaction {
-                tx,
+                open: Open::Writer { conn, writer },
                 _turn: Some(turn),
             })
         }
@@ -93,7 +97,10 @@ pub async fn begin_write(db: &Pool) -> Result<WriteTransaction, sqlx::Error> {
             let tx = db
                 .begin_with("BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_database()))")
                 .await?;
-            Ok(WriteTransaction { tx, _turn: None })
+            Ok(WriteTransaction {
+                open: Open::Pooled(tx),
+                _turn: None,
+            })
         }
     }
 }
@@ -113,75 +120,169 @@ pub async fn begin_read(db: &Pool) -> Result<Transaction<'static, Any>, sqlx::Er
 }
 
 /// Runs one writing statement on its own, outside any transaction. On SQLite it waits for the
-/// write gate (a lone statement is its own transaction there, one round trip instead of three);
-/// on PostgreSQL a single statement needs no turn of its own.
+/// write turn and runs on the writing connection (a lone statement is its own transaction
+/// there, one round trip instead of three); on PostgreSQL a single statement needs no turn of
+/// its own.
 pub async fn write_alone<'q>(
     db: &Pool,
     statement: Query<'q, Any, AnyArguments<'q>>,
 ) -> Result<AnyQueryResult, sqlx::Error> {
-    let _turn = match Dialect::of_pool(db) {
-        Dialect::Sqlite => Some(write_turn(db).await?),
-        Dialect::Postgres => None,
-    };
-    statement.execute(db).await
+    match Dialect::of_pool(db) {
+        Dialect::Sqlite => {
+            let (_turn, writer, mut conn) = writer_turn(db).await?;
+            let result = Executor::execute(&mut conn, statement).await;
+            match &result {
+                // SQLite answered (a constraint, a syntax error): a lone statement leaves no
+                // transaction open, so the connection is as good as before.
+                Ok(_) | Err(sqlx::Error::Database(_)) => writer.park(conn),
+                // The connection itself failed: it is closed, the next writer opens another.
+                Err(_) => drop(conn),
+            }
+            result
+        }
+        Dialect::Postgres => statement.execute(db).await,
+    }
 }
 
 /// A write transaction holding its database's write turn until it commits, rolls back or is
 /// dropped. Used like the connection it wraps (`&mut *tx`, or `&mut tx` where a
-/// `&mut Connection` is wanted). Dropped unfinished (an early return), it is rolled back by
-/// sqlx just after the turn passes on; on SQLite the next writer may meet the file lock for
-/// that moment and waits on the busy timeout.
+/// `&mut Connection` is wanted). Dropped unfinished (an early return), it is rolled back: on
+/// PostgreSQL by sqlx, just after the turn passes on; on SQLite the writing connection is
+/// closed, which rolls back, and the next writer opens a new one (it may meet the file lock
+/// for that moment and waits on the busy timeout). [`Self::rollback`] keeps the connection.
 pub struct WriteTransaction {
-    tx: Transaction<'static, Any>,
-    // Dropped after `tx`: the next writer enters only once this one is done.
+    open: Open,
+    // Dropped after `open`: the next writer enters only once this one is done.
     _turn: Option<OwnedSemaphorePermit>,
+}
+
+/// What a [`WriteTransaction`] runs on.
+enum Open {
+    /// sqlx's transaction on a pooled connection (PostgreSQL).
+    Pooled(Transaction<'static, Any>),
+    /// The SQLite file's writing connection, inside the `BEGIN IMMEDIATE` kit issued; kit
+    /// alone ends it, and the connection goes back to `writer` only once it has.
+    Writer { conn: Connection, writer: Arc<Writer> },
 }
 
 impl WriteTransaction {
     /// Commits, then hands the write turn on.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        match self.open {
+            Open::Pooled(tx) => tx.commit().await,
+            Open::Writer { conn, writer } => end(conn, &writer, "COMMIT").await,
+        }
     }
 
     /// Rolls back, then hands the write turn on.
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
+        match self.open {
+            Open::Pooled(tx) => tx.rollback().await,
+            Open::Writer { conn, writer } => end(conn, &writer, "ROLLBACK").await,
+        }
     }
+}
+
+/// Ends the writing connection's transaction with `sql` and parks the connection for the next
+/// writer. If that fails (a `COMMIT` refused by a busy file leaves the transaction open), the
+/// connection is dropped instead, and closing it rolls back whatever it still holds.
+async fn end(mut conn: Connection, writer: &Writer, sql: &'static str) -> Result<(), sqlx::Error> {
+    Executor::execute(&mut conn, sql).await?;
+    writer.park(conn);
+    Ok(())
 }
 
 impl Deref for WriteTransaction {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        &self.tx
+        match &self.open {
+            Open::Pooled(tx) => tx,
+            Open::Writer { conn, .. } => conn,
+        }
     }
 }
 
 impl DerefMut for WriteTransaction {
     fn deref_mut(&mut self) -> &mut Connection {
-        &mut self.tx
+        match &mut self.open {
+            Open::Pooled(tx) => tx,
+            Open::Writer { conn, .. } => conn,
+        }
     }
 }
 
-/// Waits for `db`'s write turn; held until the permit is dropped.
+/// The one writer of a SQLite file in this process: its turn (one writer at a time, in
+/// arrival order; SQLite's lock is per file too) and the connection every writer uses in turn.
+///
+/// A connection of its own rather than one from the pool per write: sqlx tests each pooled
+/// connection as it goes back to the pool (a ping, a round trip to the connection's thread,
+/// after every transaction and every lone statement), and writes are one at a time anyway
+/// (docs/decisions/0021, round 3). The connection comes from the pool once (with the pool's
+/// settings) and is detached from it; sqlx never sees it inside a transaction, because kit
+/// begins and ends those itself and only parks the connection between them.
+struct Writer {
+    turn: Arc<Semaphore>,
+    idle: Mutex<Option<Connection>>,
+}
+
+impl Writer {
+    /// Keeps `conn`, outside any transaction, for the next writer.
+    fn park(&self, conn: Connection) {
+        *self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(conn);
+    }
+
+    /// The parked connection, if there is one.
+    fn take(&self) -> Option<Connection> {
+        self.idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+    }
+}
+
+/// Waits for `db`'s write turn alone (migrations, which run on the pool); held until the permit
+/// is dropped.
 async fn write_turn(db: &Pool) -> Result<OwnedSemaphorePermit, sqlx::Error> {
-    write_gate(db)
+    writer(db)
+        .turn
+        .clone()
         .acquire_owned()
         .await
         .map_err(|_| sqlx::Error::PoolClosed)
 }
 
-/// The one-writer-at-a-time gate of `db`'s SQLite file, shared by every pool on that file in
-/// this process (SQLite's lock is per file too).
-fn write_gate(db: &Pool) -> Arc<Semaphore> {
-    static GATES: LazyLock<Mutex<HashMap<String, Arc<Semaphore>>>> = LazyLock::new(Mutex::default);
+/// Waits for `db`'s write turn and returns it with the writing connection (opened from the pool
+/// if none is parked). The turn is held until the permit is dropped.
+async fn writer_turn(db: &Pool) -> Result<(OwnedSemaphorePermit, Arc<Writer>, Connection), sqlx::Error> {
+    let turn = write_turn(db).await?;
+    // The parked connection outlives any one pool: a closed pool still refuses writes.
+    if db.is_closed() {
+        return Err(sqlx::Error::PoolClosed);
+    }
+    let writer = writer(db);
+    let conn = match writer.take() {
+        Some(conn) => conn,
+        None => db.acquire().await?.detach(),
+    };
+    Ok((turn, writer, conn))
+}
+
+/// The [`Writer`] of `db`'s SQLite file, shared by every pool on that file in this process.
+fn writer(db: &Pool) -> Arc<Writer> {
+    static WRITERS: LazyLock<Mutex<HashMap<String, Arc<Writer>>>> = LazyLock::new(Mutex::default);
     let url = &db.connect_options().database_url;
-    // The file, without the URL's options: two pools on one file share a gate.
+    // The file, without the URL's options: two pools on one file share a writer.
     let file = format!("{}{}", url.host_str().unwrap_or_default(), url.path());
-    let mut gates = GATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    gates
+    let mut writers = WRITERS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    writers
         .entry(file)
-        .or_insert_with(|| Arc::new(Semaphore::new(1)))
+        .or_insert_with(|| {
+            Arc::new(Writer {
+                turn: Arc::new(Semaphore::new(1)),
+                idle: Mutex::new(None),
+            })
+        })
         .clone()
 }
 

@@ -21,11 +21,23 @@ pub async fn handle_once<T>(
 ) -> Result<Option<T>, HandleError> {
     let mut tx = crate::db::begin_write(db).await?;
     if !first_delivery(&mut tx, consumer, event_id).await? {
+        // Ended here rather than dropped: on SQLite a dropped write transaction closes the
+        // writing connection (kit's, see `db::begin_write`), and the next step would open one.
+        tx.rollback().await?;
         return Ok(None);
     }
-    let done = work(&mut tx).await?;
-    tx.commit().await?;
-    Ok(Some(done))
+    match work(&mut tx).await {
+        Ok(done) => {
+            tx.commit().await?;
+            Ok(Some(done))
+        }
+        Err(err) => {
+            // The work's own error is the one to report; a failed rollback closes the
+            // connection, which rolls back too.
+            let _ = tx.rollback().await;
+            Err(err)
+        }
+    }
 }
 
 /// Records that `consumer` handles `event_id`; `false` if it already has (skip the effect).

@@ -306,3 +306,46 @@ async fn handle_once_forgets_an_event_whose_work_failed() {
     assert_eq!(again, Some(()));
     assert_eq!(outbox_rows(&db).await, 1);
 }
+
+/// A write transaction dropped unfinished (an early return) leaves nothing behind, and the
+/// writers after it still write: on SQLite kit closes the writing connection rather than hand
+/// it on inside the transaction. A lone statement the database refuses leaves the writer as
+/// good as before.
+#[tokio::test]
+async fn a_write_dropped_unfinished_is_rolled_back_and_the_next_writers_write() {
+    let (_dir, db) = outbox_db().await;
+    let mut tx = kit::db::begin_write(&db).await.unwrap();
+    kit::outbox::enqueue(&mut tx, Pinged { n: 1 }).await.unwrap();
+    drop(tx);
+    let mut tx = kit::db::begin_write(&db).await.unwrap();
+    kit::outbox::enqueue(&mut tx, Pinged { n: 2 }).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(outbox_rows(&db).await, 1, "the dropped write left nothing");
+
+    let insert = "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ('a', 'x', 1)";
+    kit::db::write_alone(&db, sqlx::query(insert)).await.unwrap();
+    let again = kit::db::write_alone(&db, sqlx::query(insert)).await;
+    assert!(matches!(again, Err(sqlx::Error::Database(_))), "{again:?}");
+    let tx = kit::db::begin_write(&db).await.unwrap();
+    tx.rollback().await.unwrap();
+    let mut tx = kit::db::begin_write(&db).await.unwrap();
+    kit::outbox::enqueue(&mut tx, Pinged { n: 3 }).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(outbox_rows(&db).await, 2);
+}
+
+/// A closed pool refuses writes, although on SQLite kit keeps the writing connection apart
+/// from the pool.
+#[tokio::test]
+async fn a_closed_pool_refuses_writes() {
+    let (_dir, db) = outbox_db().await;
+    let tx = kit::db::begin_write(&db).await.unwrap();
+    tx.commit().await.unwrap();
+    db.close().await;
+    let refused = kit::db::begin_write(&db).await;
+    assert!(
+        matches!(refused, Err(sqlx::Error::PoolClosed)),
+        "{:?}",
+        refused.err()
+    );
+}
