@@ -388,6 +388,11 @@ async fn pump(
                 if pieces.send(Piece::Data(data)).await.is_err() {
                     return false; // The service dropped the body.
                 }
+                if let BodyFraming::Length(0) = framing {
+                    // All read. Not waiting to hand over the end as well: a reader may stop
+                    // once the length is reached, and the body knows its end by its length.
+                    return true;
+                }
             }
             Some(last) => {
                 let whole = matches!(last, Piece::End);

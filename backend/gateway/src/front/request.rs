@@ -279,6 +279,11 @@ impl http_body::Body for Incoming {
                 self.ended = true;
                 Some(Err(err))
             }
+            // All the bytes the client announced came: that is the end.
+            None if self.left == Some(0) => {
+                self.ended = true;
+                None
+            }
             // The connection's task stopped reading without saying the body was whole.
             None => {
                 self.ended = true;

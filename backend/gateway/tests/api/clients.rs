@@ -85,6 +85,24 @@ async fn a_chunked_request_body_arrives_whole_and_the_connection_carries_on() {
 }
 
 #[tokio::test]
+async fn a_body_of_known_length_arrives_whole_and_the_connection_carries_on() {
+    let gw = spawn_gateway().await;
+    let mut request = signed_in_post(&gw, "length@example.com", "content-length: 11\r\n").await;
+    request.extend_from_slice(b"hello world");
+    let mut stream = connect(&gw).await;
+    stream.write_all(&request).await.unwrap();
+    let answer = read_until(&mut stream, "\"body\":", 1).await;
+    assert!(answer.contains("\"body\":\"hello world\""), "{answer}");
+    assert!(!answer.contains("connection: close"), "kept open: {answer}");
+    stream
+        .write_all(b"GET /api/catalog/after HTTP/1.1\r\nhost: shop\r\nconnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let next = read_to_close(&mut stream).await;
+    assert!(next.contains("\"/after\""), "{next}");
+}
+
+#[tokio::test]
 async fn a_client_that_expects_100_continue_is_told_to_go_on() {
     let gw = spawn_gateway().await;
     let framing = "content-length: 5\r\nexpect: 100-continue\r\n";
