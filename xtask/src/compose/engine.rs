@@ -84,6 +84,25 @@ impl Compose {
         cmd::run(self.command().args(args))
     }
 
+    /// The ids of every container of this project, running or not.
+    pub fn all_containers(&self) -> Result<Vec<String>> {
+        let label = format!("label=com.docker.compose.project={}", self.project);
+        let out = cmd::output(cmd::new("docker").args(["ps", "-aq", "--filter", &label]))?;
+        Ok(out.split_whitespace().map(str::to_string).collect())
+    }
+
+    /// Removes every volume of this project (what `down -v` does after the networks, and
+    /// skips when a network cannot be removed).
+    pub fn remove_volumes(&self) -> Result<()> {
+        let label = format!("label=com.docker.compose.project={}", self.project);
+        let out = cmd::output(cmd::new("docker").args(["volume", "ls", "-q", "--filter", &label]))?;
+        let volumes: Vec<&str> = out.split_whitespace().collect();
+        if volumes.is_empty() {
+            return Ok(());
+        }
+        cmd::run(cmd::new("docker").args(["volume", "rm"]).args(volumes))
+    }
+
     /// The ids of the running containers of `service` (one per replica).
     pub fn containers(&self, service: &str) -> Result<Vec<String>> {
         let out = cmd::output(self.command().args(["ps", "-q", service]))?;
