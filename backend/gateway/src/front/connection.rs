@@ -154,11 +154,13 @@ where
     }
 
     async fn call(&mut self, request: Request) -> Response {
+        infallible(self.start(request).await.await)
+    }
+
+    /// Hands `request` to the service once it is ready; its answer to come.
+    async fn start(&mut self, request: Request) -> App::Future {
         match self.app.ready().await {
-            Ok(app) => match app.call(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            },
+            Ok(app) => app.call(request),
             Err(never) => match never {},
         }
     }
@@ -179,11 +181,7 @@ where
         let (pieces, incoming) = mpsc::channel(1);
         let wanted = expects_continue.then(|| Arc::new(Notify::new()));
         *request.body_mut() = Body::new(Incoming::new(incoming, length, wanted.clone()));
-        let answer = match self.app.ready().await {
-            Ok(app) => app.call(request),
-            Err(never) => match never {},
-        };
-        let mut answer = std::pin::pin!(answer);
+        let mut answer = std::pin::pin!(self.start(request).await);
         let pumped = tokio::select! {
             biased;
             response = &mut answer => return (infallible(response), false),

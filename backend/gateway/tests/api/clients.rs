@@ -67,28 +67,12 @@ async fn signed_in_post(gw: &TestGateway, email: &str, framing: &str) -> Vec<u8>
     .into_bytes()
 }
 
-#[tokio::test]
-async fn a_chunked_request_body_arrives_whole_and_the_connection_carries_on() {
+/// Sends a signed-in POST of "hello world" framed by `framing` (`body` on the wire), checks
+/// that the service got it whole and that the connection, kept open, serves the next request.
+async fn body_arrives_whole_and_the_connection_carries_on(email: &str, framing: &str, body: &[u8]) {
     let gw = spawn_gateway().await;
-    let mut request = signed_in_post(&gw, "chunks@example.com", "transfer-encoding: chunked\r\n").await;
-    request.extend_from_slice(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
-    let mut stream = connect(&gw).await;
-    stream.write_all(&request).await.unwrap();
-    let answer = read_until(&mut stream, "\"body\":", 1).await;
-    assert!(answer.contains("\"body\":\"hello world\""), "{answer}");
-    stream
-        .write_all(b"GET /api/catalog/after HTTP/1.1\r\nhost: shop\r\nconnection: close\r\n\r\n")
-        .await
-        .unwrap();
-    let next = read_to_close(&mut stream).await;
-    assert!(next.contains("\"/after\""), "{next}");
-}
-
-#[tokio::test]
-async fn a_body_of_known_length_arrives_whole_and_the_connection_carries_on() {
-    let gw = spawn_gateway().await;
-    let mut request = signed_in_post(&gw, "length@example.com", "content-length: 11\r\n").await;
-    request.extend_from_slice(b"hello world");
+    let mut request = signed_in_post(&gw, email, framing).await;
+    request.extend_from_slice(body);
     let mut stream = connect(&gw).await;
     stream.write_all(&request).await.unwrap();
     let answer = read_until(&mut stream, "\"body\":", 1).await;
@@ -100,6 +84,27 @@ async fn a_body_of_known_length_arrives_whole_and_the_connection_carries_on() {
         .unwrap();
     let next = read_to_close(&mut stream).await;
     assert!(next.contains("\"/after\""), "{next}");
+}
+
+#[tokio::test]
+async fn a_chunked_request_body_arrives_whole_and_the_connection_carries_on() {
+    let chunks = b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+    body_arrives_whole_and_the_connection_carries_on(
+        "chunks@example.com",
+        "transfer-encoding: chunked\r\n",
+        chunks,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_body_of_known_length_arrives_whole_and_the_connection_carries_on() {
+    body_arrives_whole_and_the_connection_carries_on(
+        "length@example.com",
+        "content-length: 11\r\n",
+        b"hello world",
+    )
+    .await;
 }
 
 #[tokio::test]
