@@ -4,11 +4,16 @@ use anyhow::{bail, Context, Result};
 use std::process::{Command, Stdio};
 
 /// A command in the workspace root with the tool PATH set.
+///
+/// Without the `CARGO_MANIFEST_DIR` that `cargo xtask` gave this process: ring's build script
+/// watches that variable, so a `cargo build` inheriting it (a new path for every CI clone)
+/// rebuilt ring and everything above it (rustls, async-nats, kit, every service) each time.
 pub fn new(program: &str) -> Command {
     let mut command = Command::new(program);
     command
         .current_dir(crate::paths::root())
-        .env("PATH", crate::paths::tool_path());
+        .env("PATH", crate::paths::tool_path())
+        .env_remove("CARGO_MANIFEST_DIR");
     command
 }
 
