@@ -144,6 +144,66 @@ pub async fn write_alone<'q>(
     }
 }
 
+/// Runs `statements` (writes, then a query) on their own, outside any transaction, and returns
+/// the rows the query gives. On SQLite they go as one round trip on the writing connection,
+/// in the write turn, so the reader pays no pooled connection's ping on release (the outbox
+/// relay marks one batch published and looks for the next in one go); on PostgreSQL they run
+/// one after another on a pooled connection.
+pub async fn write_alone_then_fetch<'q>(
+    db: &Pool,
+    statements: SqlBuilder<'q>,
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    match Dialect::of_pool(db) {
+        Dialect::Sqlite => {
+            let (_turn, writer, mut conn) = writer_turn(db).await?;
+            let rows = statements.fetch_all(&mut conn).await;
+            match &rows {
+                // As in `write_alone`: statements outside a transaction leave none open.
+                Ok(_) | Err(sqlx::Error::Database(_)) => writer.park(conn),
+                Err(_) => drop(conn),
+            }
+            rows
+        }
+        Dialect::Postgres => {
+            let mut conn = db.acquire().await?;
+            statements.fetch_all(&mut conn).await
+        }
+    }
+}
+
+/// Begins a write transaction whose first statement is `first`, and returns it with the rows
+/// that statement affected. On SQLite the `BEGIN IMMEDIATE` and `first` go in one round trip
+/// (a saga step's inbox row: one hand-off to the connection's thread instead of two).
+///
+/// `first` writes its one statement into the empty builder it is given.
+pub async fn begin_write_with<'q>(
+    db: &Pool,
+    first: impl FnOnce(&mut SqlBuilder<'q>),
+) -> Result<(WriteTransaction, u64), sqlx::Error> {
+    match Dialect::of_pool(db) {
+        Dialect::Sqlite => {
+            let (turn, writer, mut conn) = writer_turn(db).await?;
+            let mut statements = SqlBuilder::new(Dialect::Sqlite, "BEGIN IMMEDIATE");
+            statements.next_statement("");
+            first(&mut statements);
+            // On failure `conn` is dropped, which closes it and rolls back what BEGIN began.
+            let affected = statements.execute_counting_last(&mut conn).await?;
+            let tx = WriteTransaction {
+                open: Open::Writer { conn, writer },
+                _turn: Some(turn),
+            };
+            Ok((tx, affected))
+        }
+        Dialect::Postgres => {
+            let mut tx = begin_write(db).await?;
+            let mut statements = SqlBuilder::new(Dialect::Postgres, "");
+            first(&mut statements);
+            let affected = statements.execute_counting_last(&mut tx).await?;
+            Ok((tx, affected))
+        }
+    }
+}
+
 /// A write transaction holding its database's write turn until it commits, rolls back or is
 /// dropped. Used like the connection it wraps (`&mut *tx`, or `&mut tx` where a
 /// `&mut Connection` is wanted). Dropped unfinished (an early return), it is rolled back: on

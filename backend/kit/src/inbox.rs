@@ -4,7 +4,7 @@
 //! The `inbox` table is kit's own (`backend/kit/migrations`), in every service's database.
 
 use crate::bus::HandleError;
-use crate::db::{Connection, Pool};
+use crate::db::{Connection, Pool, SqlBuilder};
 
 /// One delivery of an event to an idempotent consumer, the way every saga step runs: in one
 /// write transaction the inbox admits `event_id` for `consumer`, `work` makes the effect (and
@@ -19,8 +19,11 @@ pub async fn handle_once<T>(
     event_id: &str,
     work: impl AsyncFnOnce(&mut Connection) -> Result<T, HandleError>,
 ) -> Result<Option<T>, HandleError> {
-    let mut tx = crate::db::begin_write(db).await?;
-    if !first_delivery(&mut tx, consumer, event_id).await? {
+    // The transaction begins with the inbox row: on SQLite one round trip for both.
+    let (mut tx, admitted) =
+        crate::db::begin_write_with(db, |statement| push_first_delivery(statement, consumer, event_id))
+            .await?;
+    if admitted != 1 {
         // Ended here rather than dropped: on SQLite a dropped write transaction closes the
         // writing connection (kit's, see `db::begin_write`), and the next step would open one.
         tx.rollback().await?;
@@ -40,20 +43,27 @@ pub async fn handle_once<T>(
     }
 }
 
+/// Writes the statement recording that `consumer` handles `event_id` into `statement`; it
+/// affects no row if the consumer already has.
+fn push_first_delivery<'q>(statement: &mut SqlBuilder<'q>, consumer: &'q str, event_id: &'q str) {
+    statement
+        .push("INSERT INTO inbox (consumer, event_id, handled_at) VALUES (")
+        .push_bind(consumer)
+        .push(", ")
+        .push_bind(event_id)
+        .push(", ")
+        .push_bind(crate::clock::unix_millis())
+        .push(") ON CONFLICT DO NOTHING");
+}
+
 /// Records that `consumer` handles `event_id`; `false` if it already has (skip the effect).
 pub async fn first_delivery(
     tx: &mut Connection,
     consumer: &str,
     event_id: &str,
 ) -> Result<bool, sqlx::Error> {
-    let inserted = sqlx::query(
-        "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind(consumer)
-    .bind(event_id)
-    .bind(crate::clock::unix_millis())
-    .execute(tx)
-    .await?
-    .rows_affected();
+    let mut statement = SqlBuilder::for_connection(tx, "");
+    push_first_delivery(&mut statement, consumer, event_id);
+    let inserted = statement.execute_counting_last(tx).await?;
     Ok(inserted == 1)
 }

@@ -95,10 +95,13 @@ pub fn spawn_relay(db: Pool, bus: Bus) -> RelayHandle {
     let handle = RelayHandle::default();
     let wake = handle.wake.clone();
     tokio::spawn(async move {
+        // Published but not marked yet: the next look for rows marks them in the same trip.
+        let mut published = Vec::new();
         loop {
-            match relay_once(&db, &bus).await {
-                Ok(n) if n as i64 == BATCH => continue,
-                Ok(_) => {}
+            match relay_round(&db, &bus, &mut published).await {
+                // Rows went out: look again at once, which also marks them.
+                Ok(true) => continue,
+                Ok(false) => {}
                 Err(err) => tracing::warn!(error = %err, "outbox relay: will retry"),
             }
             let _ = tokio::time::timeout(POLL, wake.notified()).await;
@@ -118,16 +121,22 @@ pub enum RelayError {
     Bus(#[from] BusError),
 }
 
-/// Publishes one batch; returns how many rows it published.
+/// Publishes one batch and marks it published; returns how many rows it published.
 pub async fn relay_once(db: &Pool, bus: &Bus) -> Result<usize, RelayError> {
-    let rows = sqlx::query(
-        "SELECT id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY created_at, id LIMIT $1",
-    )
-    .bind(BATCH)
-    .fetch_all(db)
-    .await?;
+    let mut published = Vec::new();
+    let round = relay_round(db, bus, &mut published).await;
+    mark_published(db, &published).await?;
+    round.map(|_| published.len())
+}
+
+/// One round of the relay: marks `published` (what the last round sent) and reads the next
+/// batch in one go, publishes it and leaves its ids in `published` for the next round to
+/// mark. Returns whether there was anything to publish.
+async fn relay_round(db: &Pool, bus: &Bus, published: &mut Vec<String>) -> Result<bool, RelayError> {
+    let rows = crate::db::write_alone_then_fetch(db, mark_then_next_batch(db, published)).await?;
+    published.clear();
     if rows.is_empty() {
-        return Ok(0);
+        return Ok(false);
     }
     // Publish concurrently, then mark together: the server keeps each subject's order, and a
     // crash before the mark only re-publishes ids the server de-duplicates.
@@ -142,25 +151,42 @@ pub async fn relay_once(db: &Pool, bus: &Bus) -> Result<usize, RelayError> {
                 .map(|_| id)
         }
     });
-    let results = futures::future::join_all(publishes).await;
-    let mut published = Vec::with_capacity(results.len());
     let mut first_error = None;
-    for result in results {
+    for result in futures::future::join_all(publishes).await {
         match result {
             Ok(id) => published.push(id),
             Err(err) => first_error = first_error.or(Some(err)),
         }
     }
-    mark_published(db, &published).await?;
-    let published = published.len();
     match first_error {
         Some(err) => Err(err.into()),
-        None => Ok(published),
+        None => Ok(true),
     }
 }
 
-/// Marks `ids` published in one statement: the relay shares its database's single writer with
-/// every request and saga step, so it holds the write turn as briefly as it can.
+/// The statements marking `ids` published (if any) and reading the next batch: the relay
+/// shares its database's single writer with every request and saga step, so it holds the
+/// write turn once per round, as briefly as it can.
+fn mark_then_next_batch<'q>(db: &Pool, ids: &'q [String]) -> SqlBuilder<'q> {
+    const NEXT: &str = "SELECT id, subject, payload, traceparent FROM outbox \
+                        WHERE published_at IS NULL ORDER BY created_at, id LIMIT ";
+    let dialect = Dialect::of_pool(db);
+    let mut statements = if ids.is_empty() {
+        SqlBuilder::new(dialect, NEXT)
+    } else {
+        let mut statements = SqlBuilder::new(dialect, "UPDATE outbox SET published_at = ");
+        statements
+            .push_bind(crate::clock::unix_millis())
+            .push(" WHERE id IN ")
+            .push_list(ids.iter().map(String::as_str))
+            .next_statement(NEXT);
+        statements
+    };
+    statements.push_bind(BATCH);
+    statements
+}
+
+/// Marks `ids` published in one statement.
 async fn mark_published(db: &Pool, ids: &[String]) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());

@@ -101,6 +101,33 @@ impl<'q> SqlBuilder<'q> {
         Ok(result.rows_affected())
     }
 
+    /// Runs every statement on `conn`, in order; returns the rows the last one affected, not
+    /// the sum: SQLite reports a statement that changes nothing (`BEGIN`) with the count of
+    /// the last one that did.
+    pub async fn execute_counting_last(self, conn: &mut Connection) -> Result<u64, sqlx::Error> {
+        use futures::TryStreamExt;
+        for (sql, args) in self.done {
+            sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+        }
+        let mut results = sqlx::Executor::fetch_many(&mut *conn, sqlx::query_with(&self.sql, self.args));
+        let mut last = 0;
+        while let Some(step) = results.try_next().await? {
+            if let sqlx::Either::Left(done) = step {
+                last = done.rows_affected();
+            }
+        }
+        Ok(last)
+    }
+
+    /// Runs every statement on `conn`, in order, and returns the rows they give (on SQLite,
+    /// where they run as one, the rows of all of them).
+    pub async fn fetch_all(self, conn: &mut Connection) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+        for (sql, args) in self.done {
+            sqlx::query_with(&sql, args).execute(&mut *conn).await?;
+        }
+        sqlx::query_with(&self.sql, self.args).fetch_all(&mut *conn).await
+    }
+
     /// The single statement built, its SQL and values, for `sqlx::query_with` and friends
     /// (fetching rows). `None` if [`Self::next_statement`] made several.
     pub fn into_single(self) -> Option<(String, AnyArguments<'q>)> {
