@@ -114,13 +114,24 @@ pub fn run(chosen: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Builds the services, and the load drivers (`bench/load`) the chosen sections run, all
+/// release-native.
+fn build_for_a_stack(wanted: &dyn Fn(&str) -> bool) -> Result<()> {
+    stack::build_services(Profile::Release)?;
+    if wanted("ratings") || wanted("orders") {
+        cmd::run(cmd::new("cargo").args(["build", "--profile", "release-native", "-p", "mercado-load"]))?;
+    }
+    Ok(())
+}
+
 /// The sections measured on a release stack started for them (and, for orders, a second one
 /// on PostgreSQL).
 fn on_a_stack(tools: &tools::Tools, wanted: &dyn Fn(&str) -> bool, report: &mut String) -> Result<()> {
-    stack::build_services(Profile::Release)?;
-    if wanted("ratings") || wanted("orders") {
-        // The load drivers (`bench/load`), release-native like the services.
-        cmd::run(cmd::new("cargo").args(["build", "--profile", "release-native", "-p", "mercado-load"]))?;
+    if std::env::var_os("BENCH_PREBUILT").is_some() {
+        // A before/after comparison runs binaries swapped into the target dir by hand.
+        println!("==> BENCH_PREBUILT: running the binaries already in the target dir");
+    } else {
+        build_for_a_stack(wanted)?;
     }
 
     let work = paths::target_dir().join("bench");

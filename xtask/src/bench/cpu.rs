@@ -45,6 +45,24 @@ impl Snapshot {
     }
 }
 
+/// A snapshot taken once the watched processes are idle: two readings in a row, 250 ms apart,
+/// in which they spent at most one clock tick (10 ms) between them, or after 30 s.
+pub fn when_idle(watched: &Watched) -> Snapshot {
+    const EVERY: Duration = Duration::from_millis(250);
+    let idle = Duration::from_secs_f64(1.0 / USER_HZ);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut last = Snapshot::take(watched);
+    let mut quiet = 0;
+    while quiet < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(EVERY);
+        let now = Snapshot::take(watched);
+        let spent: Duration = now.since(&last).iter().map(|(_, d)| *d).sum();
+        quiet = if spent <= idle { quiet + 1 } else { 0 };
+        last = now;
+    }
+    last
+}
+
 /// `pid` and the processes it started (nginx's workers, a driver's children).
 pub fn with_children(pid: u32) -> Vec<u32> {
     let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();

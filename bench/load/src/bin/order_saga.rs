@@ -7,6 +7,10 @@
 //! (announced paid more than once in the ORDERS stream, or more than one order per shopper),
 //! completed orders per second, and placing → PAID latency percentiles.
 //!
+//! With `--hold-after-paid yes` it waits, once all are paid, for a line on its standard input
+//! before it checks (the checks call the API 2 000 times): the bench reads every process's
+//! CPU time in between, once the steps that follow PAID have settled too.
+//!
 //! It only measures; it never decides whether a number is good (that is BENCHMARKS.md's job).
 
 use std::time::{Duration, Instant};
@@ -41,6 +45,7 @@ struct Args {
     nats: String,
     orders: usize,
     connections: usize,
+    hold_after_paid: bool,
 }
 
 fn args() -> Result<Args> {
@@ -49,6 +54,7 @@ fn args() -> Result<Args> {
         nats: "nats://127.0.0.1:4222".into(),
         orders: 2000,
         connections: 64,
+        hold_after_paid: false,
     };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
@@ -58,6 +64,7 @@ fn args() -> Result<Args> {
             "--nats" => args.nats = value,
             "--orders" => args.orders = value.parse()?,
             "--connections" => args.connections = value.parse()?,
+            "--hold-after-paid" => args.hold_after_paid = value == "yes",
             _ => anyhow::bail!("unknown flag {flag}"),
         }
     }
@@ -92,7 +99,12 @@ async fn main() -> Result<()> {
     paid.wait_for(placed.iter().map(|p| p.order_id.as_str()), DRAIN)
         .await;
     // `cargo xtask bench` counts each process's CPU time between "placing" and this line.
-    eprintln!("all paid (or given up on); checking for lost and doubled orders…");
+    eprintln!("all paid (or given up on)");
+    if args.hold_after_paid {
+        let mut line = String::new();
+        tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut line)).await??;
+    }
+    eprintln!("checking for lost and doubled orders…");
     let latencies = paid.latencies(&placed);
     let last_paid = paid.last_at().unwrap_or(started);
     let announced = watch::paid_announcements(&nats).await?;
