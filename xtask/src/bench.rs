@@ -29,7 +29,9 @@
 //!
 //! Ratings and orders drive `bench/load`. `cargo xtask bench <section>…` runs only those
 //! sections (sizes, delivery, rss, http, auth, browser, ratings, compose, soak, load, pages,
-//! orders) and replaces just them in BENCHMARKS.md.
+//! orders) and replaces just them in BENCHMARKS.md. With `BENCH_PREBUILT=1` it runs the
+//! binaries already in the target dir instead of building them: a before/after comparison
+//! swaps the two builds' binaries in between runs.
 
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
