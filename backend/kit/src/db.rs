@@ -89,7 +89,11 @@ pub async fn begin_write(db: &Pool) -> Result<WriteTransaction, sqlx::Error> {
             // on a connection that is used again.
             Executor::execute(&mut conn, "BEGIN IMMEDIATE").await?;
             Ok(WriteTransaction {
-                open: Open::Writer { conn, writer },
+                open: Open::Writer {
+                    conn,
+                    writer,
+                    committed: false,
+                },
                 _turn: Some(turn),
             })
         }
@@ -189,7 +193,11 @@ pub async fn begin_write_with<'q>(
             // On failure `conn` is dropped, which closes it and rolls back what BEGIN began.
             let affected = statements.execute_counting_last(&mut conn).await?;
             let tx = WriteTransaction {
-                open: Open::Writer { conn, writer },
+                open: Open::Writer {
+                    conn,
+                    writer,
+                    committed: false,
+                },
                 _turn: Some(turn),
             };
             Ok((tx, affected))
@@ -222,32 +230,75 @@ enum Open {
     Pooled(Transaction<'static, Any>),
     /// The SQLite file's writing connection, inside the `BEGIN IMMEDIATE` kit issued; kit
     /// alone ends it, and the connection goes back to `writer` only once it has.
-    Writer { conn: Connection, writer: Arc<Writer> },
+    /// `committed`: [`WriteTransaction::execute_then_commit`] already sent the `COMMIT`.
+    Writer {
+        conn: Connection,
+        writer: Arc<Writer>,
+        committed: bool,
+    },
 }
 
 impl WriteTransaction {
+    /// Runs `statements` as the transaction's last work. On SQLite the `COMMIT` goes with
+    /// them, in the same round trip (a saga step's state change and its events: one hand-off
+    /// to the connection's thread fewer), and [`Self::commit`] then only hands the turn on; on
+    /// PostgreSQL they run in the transaction and [`Self::commit`] commits as usual.
+    ///
+    /// Nothing may be written after it (on SQLite it would run outside the transaction), and
+    /// the caller must go on to [`Self::commit`]. If a statement fails, nothing is committed
+    /// and the transaction is rolled back as after any failed statement.
+    pub async fn execute_then_commit(&mut self, mut statements: SqlBuilder<'_>) -> Result<(), sqlx::Error> {
+        match &mut self.open {
+            Open::Pooled(tx) => statements.execute(tx).await.map(drop),
+            Open::Writer { conn, committed, .. } => {
+                statements.next_statement("COMMIT");
+                // SQLite stops at a failing statement: the COMMIT then never ran.
+                statements.execute(conn).await?;
+                *committed = true;
+                Ok(())
+            }
+        }
+    }
+
     /// Commits, then hands the write turn on.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self.open {
             Open::Pooled(tx) => tx.commit().await,
-            Open::Writer { conn, writer } => end(conn, &writer, "COMMIT").await,
+            Open::Writer {
+                conn,
+                writer,
+                committed,
+            } => end(conn, &writer, committed, "COMMIT").await,
         }
     }
 
-    /// Rolls back, then hands the write turn on.
+    /// Rolls back, then hands the write turn on. After [`Self::execute_then_commit`] there
+    /// is nothing left to roll back on SQLite: what it ran stays.
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         match self.open {
             Open::Pooled(tx) => tx.rollback().await,
-            Open::Writer { conn, writer } => end(conn, &writer, "ROLLBACK").await,
+            Open::Writer {
+                conn,
+                writer,
+                committed,
+            } => end(conn, &writer, committed, "ROLLBACK").await,
         }
     }
 }
 
-/// Ends the writing connection's transaction with `sql` and parks the connection for the next
-/// writer. If that fails (a `COMMIT` refused by a busy file leaves the transaction open), the
-/// connection is dropped instead, and closing it rolls back whatever it still holds.
-async fn end(mut conn: Connection, writer: &Writer, sql: &'static str) -> Result<(), sqlx::Error> {
-    Executor::execute(&mut conn, sql).await?;
+/// Ends the writing connection's transaction with `sql` (unless it was `committed` already)
+/// and parks the connection for the next writer. If that fails (a `COMMIT` refused by a busy
+/// file leaves the transaction open), the connection is dropped instead, and closing it rolls
+/// back whatever it still holds.
+async fn end(
+    mut conn: Connection,
+    writer: &Writer,
+    committed: bool,
+    sql: &'static str,
+) -> Result<(), sqlx::Error> {
+    if !committed {
+        Executor::execute(&mut conn, sql).await?;
+    }
     writer.park(conn);
     Ok(())
 }

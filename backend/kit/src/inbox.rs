@@ -4,7 +4,7 @@
 //! The `inbox` table is kit's own (`backend/kit/migrations`), in every service's database.
 
 use crate::bus::HandleError;
-use crate::db::{Connection, Pool, SqlBuilder};
+use crate::db::{Connection, Pool, SqlBuilder, WriteTransaction};
 
 /// One delivery of an event to an idempotent consumer, the way every saga step runs: in one
 /// write transaction the inbox admits `event_id` for `consumer`, `work` makes the effect (and
@@ -12,12 +12,14 @@ use crate::db::{Connection, Pool, SqlBuilder};
 ///
 /// `Ok(None)`: a repeat of an event this consumer already handled, so nothing was done.
 /// Database errors come back as [`HandleError::Retry`]; `work` returning an error rolls all
-/// back. The caller wakes its outbox relay when `work` wrote events.
+/// back. The caller wakes its outbox relay when `work` wrote events. `work` may end with
+/// [`WriteTransaction::execute_then_commit`] for its last statements (they then go with the
+/// commit), after which it must not fail.
 pub async fn handle_once<T>(
     db: &Pool,
     consumer: &str,
     event_id: &str,
-    work: impl AsyncFnOnce(&mut Connection) -> Result<T, HandleError>,
+    work: impl AsyncFnOnce(&mut WriteTransaction) -> Result<T, HandleError>,
 ) -> Result<Option<T>, HandleError> {
     // The transaction begins with the inbox row: on SQLite one round trip for both.
     let (mut tx, admitted) =

@@ -307,6 +307,54 @@ async fn handle_once_forgets_an_event_whose_work_failed() {
     assert_eq!(outbox_rows(&db).await, 1);
 }
 
+/// A step may send its last statements with the commit: its effect then happens once, a
+/// batch that fails commits nothing (not even the inbox row), and the writer carries on.
+#[tokio::test]
+async fn a_step_committing_with_its_last_statements_commits_all_or_nothing() {
+    let (_dir, db) = outbox_db().await;
+    let step = |id: &'static str, n: u32, fail: bool| {
+        let db = db.clone();
+        async move {
+            kit::inbox::handle_once(&db, "a", id, async |tx| {
+                // The state change: a row of kit's own table stands in for a service's.
+                let mut statements = kit::db::SqlBuilder::for_connection(
+                    tx,
+                    "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ('effect', ",
+                );
+                statements.push_bind(id).push(", 0)");
+                kit::outbox::push_enqueue(&mut statements, Pinged { n })?;
+                if fail {
+                    // The same row again: refused, after the outbox row was written.
+                    statements
+                        .next_statement(
+                            "INSERT INTO inbox (consumer, event_id, handled_at) VALUES ('effect', ",
+                        )
+                        .push_bind(id)
+                        .push(", 0)");
+                }
+                tx.execute_then_commit(statements).await?;
+                Ok(n)
+            })
+            .await
+        }
+    };
+    assert_eq!(step("e1", 1, false).await, Ok(Some(1)));
+    assert_eq!(step("e1", 2, false).await, Ok(None), "a repeat is skipped");
+    assert!(matches!(step("e2", 3, true).await, Err(HandleError::Retry(_))));
+    assert_eq!(outbox_rows(&db).await, 1, "the failed batch left nothing");
+    assert_eq!(
+        step("e2", 4, false).await,
+        Ok(Some(4)),
+        "its redelivery does the work"
+    );
+    assert_eq!(outbox_rows(&db).await, 2);
+    let effects: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM inbox WHERE consumer = 'effect'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(effects, 2);
+}
+
 /// A write transaction dropped unfinished (an early return) leaves nothing behind, and the
 /// writers after it still write: on SQLite kit closes the writing connection rather than hand
 /// it on inside the transaction. A lone statement the database refuses leaves the writer as

@@ -43,14 +43,14 @@ async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<()
     let done = inbox::handle_once(&state.db, RESERVE, &envelope.id, async |tx| {
         let short = store::shortages(tx, &order.items).await?;
         if short.is_empty() {
-            // The holds and the event announcing them, in one round trip on SQLite.
+            // The holds, the event announcing them and the commit, in one round trip on SQLite.
             let mut hold = store::hold(tx, &order.order_id, &order.items);
             let reserved = InventoryReserved {
                 order_id: order.order_id.clone(),
                 total: order.total,
             };
             outbox::push_enqueue(&mut hold, reserved)?;
-            hold.execute(tx).await?;
+            tx.execute_then_commit(hold).await?;
         } else {
             tracing::info!(?short, "order rejected: out of stock");
             let rejected = InventoryRejected {

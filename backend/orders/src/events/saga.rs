@@ -6,7 +6,7 @@ use contracts::orders::{ItemQuantity, OrderCancelled, OrderPaid, OrderStatus, Or
 use contracts::payments::{PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
 use contracts::shipping::ShipmentCreated;
 use kit::bus::HandleError;
-use kit::db::{Connection, SqlBuilder};
+use kit::db::{Connection, SqlBuilder, WriteTransaction};
 use kit::{inbox, outbox};
 
 use crate::domain::status::{transition, Transition};
@@ -134,9 +134,9 @@ async fn advance(
 }
 
 /// Moves the order to `to` and writes the events announcing it, in one batch of statements
-/// (one round trip on SQLite): what it announces is read first.
+/// that also commits (one round trip on SQLite): what it announces is read first.
 async fn apply(
-    tx: &mut Connection,
+    tx: &mut WriteTransaction,
     order_id: &str,
     current: &Current,
     to: OrderStatus,
@@ -149,7 +149,7 @@ async fn apply(
     let now = kit::clock::now_rfc3339();
     let mut statements = store::set_status(tx, order_id, to, details(change), &now);
     announce(&mut statements, order_id, &current.user_id, to, change, paid)?;
-    statements.execute(tx).await.map(drop)
+    tx.execute_then_commit(statements).await
 }
 
 /// The `orders.paid` event of an order: its lines and where they go.
