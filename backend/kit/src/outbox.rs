@@ -171,32 +171,33 @@ fn mark_then_next_batch<'q>(db: &Pool, ids: &'q [String]) -> SqlBuilder<'q> {
     const NEXT: &str = "SELECT id, subject, payload, traceparent FROM outbox \
                         WHERE published_at IS NULL ORDER BY created_at, id LIMIT ";
     let dialect = Dialect::of_pool(db);
-    let mut statements = if ids.is_empty() {
-        SqlBuilder::new(dialect, NEXT)
-    } else {
-        let mut statements = SqlBuilder::new(dialect, "UPDATE outbox SET published_at = ");
-        statements
-            .push_bind(crate::clock::unix_millis())
-            .push(" WHERE id IN ")
-            .push_list(ids.iter().map(String::as_str))
-            .next_statement(NEXT);
-        statements
+    let mut statements = match mark(dialect, ids) {
+        None => SqlBuilder::new(dialect, NEXT),
+        Some(mut statements) => {
+            statements.next_statement(NEXT);
+            statements
+        }
     };
     statements.push_bind(BATCH);
     statements
 }
 
-/// Marks `ids` published in one statement.
-async fn mark_published(db: &Pool, ids: &[String]) -> Result<(), sqlx::Error> {
+/// The statement marking `ids` published, or `None` when there are none.
+fn mark(dialect: Dialect, ids: &[String]) -> Option<SqlBuilder<'_>> {
     if ids.is_empty() {
-        return Ok(());
+        return None;
     }
-    let mut update = SqlBuilder::new(Dialect::of_pool(db), "UPDATE outbox SET published_at = ");
+    let mut update = SqlBuilder::new(dialect, "UPDATE outbox SET published_at = ");
     update
         .push_bind(crate::clock::unix_millis())
         .push(" WHERE id IN ")
         .push_list(ids.iter().map(String::as_str));
-    let Some((sql, args)) = update.into_single() else {
+    Some(update)
+}
+
+/// Marks `ids` published in one statement.
+async fn mark_published(db: &Pool, ids: &[String]) -> Result<(), sqlx::Error> {
+    let Some((sql, args)) = mark(Dialect::of_pool(db), ids).and_then(SqlBuilder::into_single) else {
         return Ok(());
     };
     crate::db::write_alone(db, sqlx::query_with(&sql, args))

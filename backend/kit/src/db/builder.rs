@@ -94,10 +94,8 @@ impl<'q> SqlBuilder<'q> {
 
     /// Runs every statement on `conn`, in order; returns the rows the last one affected.
     pub async fn execute(self, conn: &mut Connection) -> Result<u64, sqlx::Error> {
-        for (sql, args) in self.done {
-            sqlx::query_with(&sql, args).execute(&mut *conn).await?;
-        }
-        let result = sqlx::query_with(&self.sql, self.args).execute(&mut *conn).await?;
+        let (sql, args) = self.run_all_but_last(conn).await?;
+        let result = sqlx::query_with(&sql, args).execute(&mut *conn).await?;
         Ok(result.rows_affected())
     }
 
@@ -106,10 +104,8 @@ impl<'q> SqlBuilder<'q> {
     /// the last one that did.
     pub async fn execute_counting_last(self, conn: &mut Connection) -> Result<u64, sqlx::Error> {
         use futures::TryStreamExt;
-        for (sql, args) in self.done {
-            sqlx::query_with(&sql, args).execute(&mut *conn).await?;
-        }
-        let mut results = sqlx::Executor::fetch_many(&mut *conn, sqlx::query_with(&self.sql, self.args));
+        let (sql, args) = self.run_all_but_last(conn).await?;
+        let mut results = sqlx::Executor::fetch_many(&mut *conn, sqlx::query_with(&sql, args));
         let mut last = 0;
         while let Some(step) = results.try_next().await? {
             if let sqlx::Either::Left(done) = step {
@@ -122,10 +118,20 @@ impl<'q> SqlBuilder<'q> {
     /// Runs every statement on `conn`, in order, and returns the rows they give (on SQLite,
     /// where they run as one, the rows of all of them).
     pub async fn fetch_all(self, conn: &mut Connection) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+        let (sql, args) = self.run_all_but_last(conn).await?;
+        sqlx::query_with(&sql, args).fetch_all(&mut *conn).await
+    }
+
+    /// Runs every statement but the last on `conn` (only PostgreSQL has those: SQLite gets
+    /// one joined query) and returns the last, for the caller to run as it needs.
+    async fn run_all_but_last(
+        self,
+        conn: &mut Connection,
+    ) -> Result<(String, AnyArguments<'q>), sqlx::Error> {
         for (sql, args) in self.done {
             sqlx::query_with(&sql, args).execute(&mut *conn).await?;
         }
-        sqlx::query_with(&self.sql, self.args).fetch_all(&mut *conn).await
+        Ok((self.sql, self.args))
     }
 
     /// The single statement built, its SQL and values, for `sqlx::query_with` and friends

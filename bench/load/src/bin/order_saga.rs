@@ -98,7 +98,8 @@ async fn main() -> Result<()> {
 
     paid.wait_for(placed.iter().map(|p| p.order_id.as_str()), DRAIN)
         .await;
-    // `cargo xtask bench` counts each process's CPU time between "placing" and this line.
+    // `cargo xtask bench` counts each process's CPU time from "placing" until the stack is
+    // idle after this line (with --hold-after-paid, before the checks below).
     eprintln!("all paid (or given up on)");
     if args.hold_after_paid {
         let mut line = String::new();
