@@ -16,7 +16,7 @@ use sqlx::Row;
 use tokio::sync::Notify;
 
 use crate::bus::{Bus, BusError};
-use crate::db::{Connection, Dialect, Pool, SqlBuilder};
+use crate::db::{Connection, Dialect, Pool, SqlBuilder, WriteTransaction};
 
 /// Events published per relay round.
 const BATCH: i64 = 256;
@@ -26,15 +26,9 @@ const POLL: Duration = Duration::from_millis(500);
 /// Writes `event` to the outbox inside the caller's transaction and returns its envelope.
 pub async fn enqueue<E: DomainEvent>(tx: &mut Connection, event: E) -> Result<Envelope<E>, sqlx::Error> {
     let (envelope, payload) = seal(event)?;
-    sqlx::query(INSERT)
-        .bind(envelope.id.clone())
-        .bind(E::SUBJECT)
-        .bind(payload)
-        .bind(crate::clock::unix_millis())
-        // The writer's trace: the relay publishes later, from a task of its own.
-        .bind(crate::telemetry::current_traceparent())
-        .execute(tx)
-        .await?;
+    let mut statement = SqlBuilder::for_connection(tx, "");
+    push_insert(&mut statement, envelope.id.clone(), E::SUBJECT, payload);
+    statement.execute(tx).await?;
     Ok(envelope)
 }
 
@@ -48,23 +42,41 @@ pub fn push_enqueue<E: DomainEvent>(
     event: E,
 ) -> Result<Envelope<E>, sqlx::Error> {
     let (envelope, payload) = seal(event)?;
+    query.next_statement("");
+    push_insert(query, envelope.id.clone(), E::SUBJECT, payload);
+    Ok(envelope)
+}
+
+/// Writes `event` to the outbox as the last statement of `tx`, sent with its `COMMIT` on
+/// SQLite ([`WriteTransaction::execute_then_commit`]: a step whose effect is done and whose
+/// one event is left saves the round trip of its own). The caller still calls `commit`.
+pub async fn enqueue_then_commit<E: DomainEvent>(
+    tx: &mut WriteTransaction,
+    event: E,
+) -> Result<Envelope<E>, sqlx::Error> {
+    let (envelope, payload) = seal(event)?;
+    let mut statement = SqlBuilder::for_connection(tx, "");
+    push_insert(&mut statement, envelope.id.clone(), E::SUBJECT, payload);
+    tx.execute_then_commit(statement).await?;
+    Ok(envelope)
+}
+
+/// The outbox row of one sealed event, written into the statement `query` is at.
+fn push_insert(query: &mut SqlBuilder<'_>, id: String, subject: &'static str, payload: Vec<u8>) {
     query
-        .next_statement("INSERT INTO outbox (id, subject, payload, created_at, traceparent) VALUES (")
-        .push_bind(envelope.id.clone())
+        .push("INSERT INTO outbox (id, subject, payload, created_at, traceparent) VALUES (")
+        .push_bind(id)
         .push(", ")
-        .push_bind(E::SUBJECT)
+        .push_bind(subject)
         .push(", ")
         .push_bind(payload)
         .push(", ")
         .push_bind(crate::clock::unix_millis())
         .push(", ")
+        // The writer's trace: the relay publishes later, from a task of its own.
         .push_bind(crate::telemetry::current_traceparent())
         .push(")");
-    Ok(envelope)
 }
-
-const INSERT: &str =
-    "INSERT INTO outbox (id, subject, payload, created_at, traceparent) VALUES ($1, $2, $3, $4, $5)";
 
 /// `event` in a new envelope (a UUID v7 id, which is also its `Nats-Msg-Id`), and encoded.
 fn seal<E: DomainEvent>(event: E) -> Result<(Envelope<E>, Vec<u8>), sqlx::Error> {

@@ -1,6 +1,6 @@
 //! Payments' queries: sessions and the provider events already handled.
 
-use kit::db::{Connection, Pool};
+use kit::db::{Connection, Pool, SqlBuilder};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -43,16 +43,6 @@ pub async fn insert_session(
     Ok(inserted == 1)
 }
 
-/// The session of `order_id`, if one was opened.
-#[tracing::instrument(skip_all)]
-pub async fn session_by_order(db: &Pool, order_id: &str) -> Result<Option<Session>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, order_id, amount_cents, status FROM sessions WHERE order_id = $1")
-        .bind(order_id)
-        .fetch_optional(db)
-        .await?;
-    row.as_ref().map(session).transpose()
-}
-
 fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {
     Ok(Session {
         id: row.try_get(0)?,
@@ -64,10 +54,10 @@ fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {
 
 /// A session by id.
 #[tracing::instrument(skip_all)]
-pub async fn session_by_id(db: &Pool, id: &str) -> Result<Option<Session>, sqlx::Error> {
+pub async fn session_by_id(conn: &mut Connection, id: &str) -> Result<Option<Session>, sqlx::Error> {
     let row = sqlx::query("SELECT id, order_id, amount_cents, status FROM sessions WHERE id = $1")
         .bind(id)
-        .fetch_optional(db)
+        .fetch_optional(conn)
         .await?;
     row.as_ref().map(session).transpose()
 }
@@ -99,16 +89,13 @@ pub async fn overdue(db: &Pool, now: i64) -> Result<Vec<String>, sqlx::Error> {
         .await
 }
 
-/// Records a provider event id; `false` if it was already handled.
-#[tracing::instrument(skip_all)]
-pub async fn first_webhook(tx: &mut Connection, event_id: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let inserted = sqlx::query(
-        "INSERT INTO webhook_events (event_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(event_id)
-    .bind(now)
-    .execute(tx)
-    .await?
-    .rows_affected();
-    Ok(inserted == 1)
+/// Writes the statement recording provider event `event_id` into `statement`; it affects no
+/// row if the event was handled before.
+pub fn push_first_webhook<'q>(statement: &mut SqlBuilder<'q>, event_id: &'q str, now: i64) {
+    statement
+        .push("INSERT INTO webhook_events (event_id, received_at) VALUES (")
+        .push_bind(event_id)
+        .push(", ")
+        .push_bind(now)
+        .push(") ON CONFLICT DO NOTHING");
 }

@@ -74,14 +74,10 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
             order.order_id
         )));
     }
-    if store::session_by_order(&state.db, &order.order_id)
-        .await?
-        .is_some()
-    {
-        return Ok(()); // A repeat: the session is open (or closed) already, and announced.
-    }
-    // Outside any transaction: the provider may take its time, and the key makes it safe
-    // to ask again if what follows fails.
+    // Outside any transaction: the provider may take its time. A redelivered event asks
+    // again with the same key and gets the session the first delivery made (as Stripe
+    // answers a repeated idempotency key), which the inbox or the order's one session row
+    // then recognises: no row is read for it beforehand (decision 0021, round 5).
     let created = state
         .provider
         .create_checkout_session(
@@ -90,23 +86,23 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
         )
         .await
         .map_err(provider_failed)?;
-    let checkout_url = created
-        .url
-        .ok_or_else(|| HandleError::Reject(format!("session {} has no pay page", created.id)))?;
     let now = clock::unix_millis() / 1000;
     let expires = now + state.settings.payment_timeout.as_secs() as i64;
     let new = inbox::handle_once(&state.db, CONSUMER, &envelope.id, async |tx| {
-        let new =
-            store::insert_session(tx, &created.id, &order.order_id, order.total.cents, now, expires).await?;
-        if new {
-            let event = PaymentSessionCreated {
-                order_id: order.order_id,
-                session_id: created.id,
-                checkout_url,
-            };
-            outbox::enqueue(tx, event).await?;
+        if !store::insert_session(tx, &created.id, &order.order_id, order.total.cents, now, expires).await? {
+            return Ok(false); // The order's session is recorded (and announced) already.
         }
-        Ok(new)
+        // Only a new session needs its page: a repeat may find it closed, and without one.
+        let checkout_url = created
+            .url
+            .ok_or_else(|| HandleError::Reject(format!("session {} has no pay page", created.id)))?;
+        let event = PaymentSessionCreated {
+            order_id: order.order_id,
+            session_id: created.id,
+            checkout_url,
+        };
+        outbox::enqueue_then_commit(tx, event).await?;
+        Ok(true)
     })
     .await?;
     if new == Some(true) {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use kit::db::Pool;
+use kit::db::{Dialect, Pool, SqlBuilder};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -93,7 +93,9 @@ fn row_to_session(row: &AnyRow) -> Result<SandboxSession, sqlx::Error> {
 }
 
 /// Stores `session` — unless a session was already created with `idempotency_key`, which is
-/// then returned instead (a retried request gets the first answer, as Stripe does).
+/// then returned instead (a retried request gets the first answer, as Stripe does). The
+/// insert and the read go in one round trip on SQLite, in the write turn (kit's
+/// `write_alone_then_fetch`).
 #[tracing::instrument(skip_all)]
 pub async fn create(
     db: &Pool,
@@ -101,45 +103,32 @@ pub async fn create(
     session: &SandboxSession,
 ) -> Result<SandboxSession, sqlx::Error> {
     let metadata = serde_json::to_string(&session.metadata).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    sqlx::query(
+    let mut statements = SqlBuilder::new(
+        Dialect::of_pool(db),
         "INSERT INTO sandbox_sessions (id, idempotency_key, amount_total, currency, product_name,
              client_reference_id, metadata, success_url, cancel_url, status, payment_status,
-             created, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(&session.id)
-    .bind(idempotency_key)
-    .bind(session.amount_total)
-    .bind(&session.currency)
-    .bind(&session.product_name)
-    .bind(&session.client_reference_id)
-    .bind(metadata)
-    .bind(&session.success_url)
-    .bind(&session.cancel_url)
-    .bind(&session.status)
-    .bind(&session.payment_status)
-    .bind(session.created)
-    .bind(session.expires_at)
-    .execute(db)
-    .await?;
-    let row = match idempotency_key {
-        Some(key) => {
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM sandbox_sessions WHERE idempotency_key = $1"
-            ))
-            .bind(key)
-            .fetch_one(db)
-            .await?
-        }
-        None => {
-            sqlx::query(&format!("SELECT {COLUMNS} FROM sandbox_sessions WHERE id = $1"))
-                .bind(&session.id)
-                .fetch_one(db)
-                .await?
-        }
+             created, expires_at) VALUES (",
+    );
+    statements.push_bind(session.id.as_str()).push(", ");
+    statements.push_bind(idempotency_key).push(", ");
+    statements.push_bind(session.amount_total).push(", ");
+    statements.push_bind(session.currency.as_str()).push(", ");
+    statements.push_bind(session.product_name.as_str()).push(", ");
+    statements.push_bind(session.client_reference_id.as_deref()).push(", ");
+    statements.push_bind(metadata).push(", ");
+    statements.push_bind(session.success_url.as_str()).push(", ");
+    statements.push_bind(session.cancel_url.as_deref()).push(", ");
+    statements.push_bind(session.status.as_str()).push(", ");
+    statements.push_bind(session.payment_status.as_str()).push(", ");
+    statements.push_bind(session.created).push(", ");
+    statements.push_bind(session.expires_at).push(") ON CONFLICT DO NOTHING");
+    statements.next_statement(&format!("SELECT {COLUMNS} FROM sandbox_sessions WHERE "));
+    match idempotency_key {
+        Some(key) => statements.push("idempotency_key = ").push_bind(key),
+        None => statements.push("id = ").push_bind(session.id.as_str()),
     };
-    row_to_session(&row)
+    let rows = kit::db::write_alone_then_fetch(db, statements).await?;
+    rows.first().map(row_to_session).ok_or(sqlx::Error::RowNotFound)?
 }
 
 /// A session by id.
@@ -163,16 +152,14 @@ pub async fn close(
     payment_status: &str,
     now: i64,
 ) -> Result<Option<SandboxSession>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "UPDATE sandbox_sessions SET status = $1, payment_status = $2
-         WHERE id = $3 AND status = 'open' AND ($1 = 'expired' OR expires_at > $4)
-         RETURNING {COLUMNS}"
-    ))
-    .bind(status)
-    .bind(payment_status)
-    .bind(id)
-    .bind(now)
-    .fetch_optional(db)
-    .await?;
-    row.as_ref().map(row_to_session).transpose()
+    // In the write turn, on the writing connection (SQLite): a pooled connection writing
+    // beside it would wait on the file lock instead.
+    let mut statement = SqlBuilder::new(Dialect::of_pool(db), "UPDATE sandbox_sessions SET status = ");
+    statement.push_bind(status).push(", payment_status = ").push_bind(payment_status);
+    statement.push(" WHERE id = ").push_bind(id);
+    statement.push(" AND status = 'open' AND (").push_bind(status);
+    statement.push(" = 'expired' OR expires_at > ").push_bind(now);
+    statement.push(&format!(") RETURNING {COLUMNS}"));
+    let rows = kit::db::write_alone_then_fetch(db, statement).await?;
+    rows.first().map(row_to_session).transpose()
 }

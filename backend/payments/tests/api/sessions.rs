@@ -103,6 +103,38 @@ async fn one_order_gets_one_session_even_if_reserved_twice() {
     assert_eq!(app.sessions.seen().len(), 1);
 }
 
+/// A reservation announced again after its order was paid: the provider answers the repeated
+/// key with the session it made, now closed and without a pay page. Still one session and
+/// one payment, and nothing dead-lettered for a person to look at.
+#[tokio::test]
+async fn a_reservation_again_after_payment_changes_nothing_and_is_not_dead_lettered() {
+    let app = spawn_app().await;
+    let session = app.reserve("order-paid-first", 900).await;
+    assert_eq!(app.press(&session, "pay").await.status(), 303);
+    app.succeeded.wait_for(1).await;
+    let again = contracts::messaging::Envelope {
+        id: uuid::Uuid::now_v7().to_string(),
+        occurred_at: kit::clock::now_rfc3339(),
+        event: contracts::inventory::InventoryReserved {
+            order_id: "order-paid-first".into(),
+            total: contracts::catalog::Money::eur(900),
+        },
+    };
+    app.bus.publish(&again).await.unwrap();
+    app.settle().await;
+    assert_eq!(app.sessions.seen().len(), 1);
+    assert_eq!(app.succeeded.seen().len(), 1);
+    let dead_letters = async_nats::jetstream::new(app.nats.clone())
+        .get_stream(contracts::messaging::DEAD_LETTER_STREAM.name)
+        .await
+        .unwrap()
+        .get_last_raw_message_by_subject(&contracts::messaging::dead_letter_subject(
+            mercado_payments::events::reserved::CONSUMER,
+        ))
+        .await;
+    assert!(dead_letters.is_err(), "the repeat was dead-lettered");
+}
+
 #[tokio::test]
 async fn with_auto_pay_the_sandbox_pays_each_session_once_through_the_webhook() {
     let app = spawn_with(|settings| settings.sandbox_auto_pay = true).await;
