@@ -1,7 +1,7 @@
 //! The cart's queries.
 
 use contracts::cart::{MAX_LINES, MAX_QUANTITY};
-use kit::db::{Connection, Pool};
+use kit::db::{Connection, Pool, SqlBuilder};
 use sqlx::Row;
 
 use crate::domain::pricing::StoredLine;
@@ -224,31 +224,35 @@ pub async fn remove(db: &Pool, cart_id: &str, product_id: i64) -> Result<bool, s
     Ok(removed == 1)
 }
 
-/// Takes bought quantities out of a user's cart; lines bought in full go.
-#[tracing::instrument(skip_all)]
-pub async fn take_bought(
-    tx: &mut Connection,
-    user_id: &str,
+/// The statements taking bought quantities out of a user's cart (lines bought in full go),
+/// for the caller to run with its commit ([`kit::db::WriteTransaction::execute_then_commit`]:
+/// one round trip on SQLite for the whole order). `None` when nothing was bought.
+pub fn take_bought<'q>(
+    conn: &Connection,
+    user_id: &'q str,
     items: &[contracts::orders::ItemQuantity],
-) -> Result<(), sqlx::Error> {
-    const OF_USER: &str = "cart_id = (SELECT id FROM carts WHERE user_id = $3)";
+) -> Option<SqlBuilder<'q>> {
+    let mut statements: Option<SqlBuilder<'q>> = None;
     for item in items {
-        sqlx::query(&format!(
-            "DELETE FROM cart_lines WHERE product_id = $1 AND quantity <= $2 AND {OF_USER}"
-        ))
-        .bind(item.product_id)
-        .bind(i64::from(item.quantity))
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(&format!(
-            "UPDATE cart_lines SET quantity = quantity - $1 WHERE product_id = $2 AND {OF_USER}"
-        ))
-        .bind(i64::from(item.quantity))
-        .bind(item.product_id)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+        let quantity = i64::from(item.quantity);
+        let delete = "DELETE FROM cart_lines WHERE product_id = ";
+        let statement = match statements.as_mut() {
+            Some(more) => more.next_statement(delete),
+            None => statements.insert(SqlBuilder::for_connection(conn, delete)),
+        };
+        statement.push_bind(item.product_id).push(" AND quantity <= ").push_bind(quantity);
+        push_of_user(statement, user_id);
+        statement.next_statement("UPDATE cart_lines SET quantity = quantity - ");
+        statement.push_bind(quantity).push(" WHERE product_id = ").push_bind(item.product_id);
+        push_of_user(statement, user_id);
     }
-    Ok(())
+    statements
+}
+
+/// ` AND` the line is in `user_id`'s cart.
+fn push_of_user<'q>(statement: &mut SqlBuilder<'q>, user_id: &'q str) {
+    statement
+        .push(" AND cart_id = (SELECT id FROM carts WHERE user_id = ")
+        .push_bind(user_id)
+        .push(")");
 }

@@ -105,27 +105,29 @@ pub fn hold<'q>(tx: &Connection, order_id: &'q str, items: &[ItemQuantity]) -> S
     hold
 }
 
-/// Moves an order's held units out of stock (paid). Returns how many lines changed.
+/// The statements moving an order's held units out of stock (paid), for the caller to run
+/// with its commit.
 #[tracing::instrument(skip_all, fields(order_id))]
-pub async fn commit(tx: &mut Connection, order_id: &str) -> Result<u64, sqlx::Error> {
-    settle(tx, order_id, StockUpdate::Sell, "COMMITTED").await
+pub fn commit<'q>(tx: &Connection, order_id: &'q str) -> SqlBuilder<'q> {
+    settle(tx, order_id, StockUpdate::Sell, "COMMITTED")
 }
 
-/// Gives an order's held units back (cancelled). Returns how many lines changed.
+/// The statements giving an order's held units back (cancelled), for the caller to run with
+/// its commit.
 #[tracing::instrument(skip_all, fields(order_id))]
-pub async fn release(tx: &mut Connection, order_id: &str) -> Result<u64, sqlx::Error> {
-    settle(tx, order_id, StockUpdate::GiveBack, "RELEASED").await
+pub fn release<'q>(tx: &Connection, order_id: &'q str) -> SqlBuilder<'q> {
+    settle(tx, order_id, StockUpdate::GiveBack, "RELEASED")
 }
 
 /// Applies `stock_update` to every HELD line of the order and marks them `state`, in one batch
-/// of statements (one round trip on SQLite) and without reading them first; lines already
-/// settled are left alone, so a repeated event changes nothing.
-async fn settle(
-    tx: &mut Connection,
-    order_id: &str,
+/// of statements (one round trip on SQLite, with the commit) and without reading them first;
+/// lines already settled are left alone, so a repeated event changes nothing.
+fn settle<'q>(
+    tx: &Connection,
+    order_id: &'q str,
     stock_update: StockUpdate,
-    state: &str,
-) -> Result<u64, sqlx::Error> {
+    state: &'static str,
+) -> SqlBuilder<'q> {
     // Each (order, product) has one reservation row, so the quantity is one value.
     let held = |column: &str| {
         format!(
@@ -156,7 +158,7 @@ async fn settle(
         .push(" WHERE order_id = ")
         .push_bind(order_id)
         .push(" AND state = 'HELD'");
-    settle.execute(tx).await
+    settle
 }
 
 /// What settling a reservation does to the stock row.

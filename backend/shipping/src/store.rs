@@ -2,19 +2,22 @@
 
 use contracts::orders::ShippingAddress;
 use contracts::shipping::{ShipmentStatus, ShipmentView, TrackingEvent};
-use kit::db::{Connection, Pool};
+use kit::db::{Connection, Pool, SqlBuilder};
 use sqlx::Row;
 
-/// Creates the shipment of `order_id` unless it exists; returns its tracking code if new.
+/// Creates the shipment of `order_id` unless it exists. If it is new, returns the statement
+/// recording its first tracking step: the caller adds the events announcing it and runs them
+/// with the commit ([`kit::db::WriteTransaction::execute_then_commit`]: one round trip on
+/// SQLite for the rest of the step).
 #[tracing::instrument(skip_all, fields(order_id))]
-pub async fn create(
+pub async fn create<'q>(
     tx: &mut Connection,
-    order_id: &str,
+    order_id: &'q str,
     user_id: &str,
     address: &ShippingAddress,
     tracking_code: &str,
     next_step_at: i64,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<SqlBuilder<'q>>, sqlx::Error> {
     let address = serde_json::to_string(address).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let inserted = sqlx::query(
         "INSERT INTO shipments (order_id, user_id, tracking_code, status, next_step_at, address)
@@ -29,23 +32,22 @@ pub async fn create(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    if inserted == 1 {
-        record(tx, order_id, ShipmentStatus::LabelCreated).await?;
-    }
-    Ok(inserted == 1)
+    Ok((inserted == 1).then(|| record(tx, order_id, ShipmentStatus::LabelCreated)))
 }
 
-async fn record(tx: &mut Connection, order_id: &str, status: ShipmentStatus) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO tracking_events (order_id, seq, status, at)
-         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracking_events WHERE order_id = $1), $2, $3)",
-    )
-    .bind(order_id)
-    .bind(status.as_str())
-    .bind(kit::clock::now_rfc3339())
-    .execute(tx)
-    .await
-    .map(|_| ())
+/// The statement adding `status` to the tracking steps of `order_id`.
+fn record<'q>(conn: &Connection, order_id: &'q str, status: ShipmentStatus) -> SqlBuilder<'q> {
+    let mut statement = SqlBuilder::for_connection(conn, "INSERT INTO tracking_events (order_id, seq, status, at) VALUES (");
+    statement
+        .push_bind(order_id)
+        .push(", (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracking_events WHERE order_id = ")
+        .push_bind(order_id)
+        .push("), ")
+        .push_bind(status.as_str())
+        .push(", ")
+        .push_bind(kit::clock::now_rfc3339())
+        .push(")");
+    statement
 }
 
 /// Shipments whose next step is due at `now`: (order id, user id, status).
@@ -62,18 +64,19 @@ pub async fn due(db: &Pool, now: i64) -> Result<Vec<(String, String, ShipmentSta
 }
 
 /// Moves a shipment from `from` to `to` (only if it is still at `from`); `next_step_at` None
-/// when it is delivered. Returns whether it moved.
+/// when it is delivered. If it moved, returns the statement recording the step, to be run
+/// with the events announcing it and the commit, as [`create`]'s.
 ///
 /// The carrier of every replica reads the due list outside its write transaction, so two may
 /// try the same step; the `status = from` condition lets only the first move it (and record
 /// and publish the step), and the other finds the parcel already moved on.
-pub async fn advance(
+pub async fn advance<'q>(
     tx: &mut Connection,
-    order_id: &str,
+    order_id: &'q str,
     from: ShipmentStatus,
     to: ShipmentStatus,
     next_step_at: Option<i64>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<SqlBuilder<'q>>, sqlx::Error> {
     let moved = sqlx::query(
         "UPDATE shipments SET status = $1, next_step_at = $2 WHERE order_id = $3 AND status = $4",
     )
@@ -84,10 +87,7 @@ pub async fn advance(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    if moved == 1 {
-        record(tx, order_id, to).await?;
-    }
-    Ok(moved == 1)
+    Ok((moved == 1).then(|| record(tx, order_id, to)))
 }
 
 /// The shipment of `order_id` if `user_id` owns it.

@@ -21,7 +21,10 @@ pub fn start(bus: &Bus, db: Pool) {
 async fn on_paid(db: Pool, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
     let paid = &envelope.event;
     inbox::handle_once(&db, CONSUMER, &envelope.id, async |tx| {
-        Ok(store::take_bought(tx, &paid.user_id, &paid.items).await?)
+        if let Some(take) = store::take_bought(tx, &paid.user_id, &paid.items) {
+            tx.execute_then_commit(take).await?;
+        }
+        Ok(())
     })
     .await
     .map(drop)

@@ -58,7 +58,7 @@ async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<()
                 reason: "Some items are out of stock.".into(),
                 short,
             };
-            outbox::enqueue(tx, rejected).await?;
+            outbox::enqueue_then_commit(tx, rejected).await?;
         }
         Ok(())
     })
@@ -73,7 +73,7 @@ async fn reserve(state: AppState, envelope: Envelope<OrderCreated>) -> Result<()
 async fn commit(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), HandleError> {
     let order_id = &envelope.event.order_id;
     inbox::handle_once(&state.db, COMMIT, &envelope.id, async |tx| {
-        Ok(store::commit(tx, order_id).await?)
+        Ok(tx.execute_then_commit(store::commit(tx, order_id)).await?)
     })
     .await
     .map(drop)
@@ -83,7 +83,7 @@ async fn commit(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), Ha
 async fn release(state: AppState, envelope: Envelope<OrderCancelled>) -> Result<(), HandleError> {
     let order_id = &envelope.event.order_id;
     inbox::handle_once(&state.db, RELEASE, &envelope.id, async |tx| {
-        Ok(store::release(tx, order_id).await?)
+        Ok(tx.execute_then_commit(store::release(tx, order_id)).await?)
     })
     .await
     .map(drop)

@@ -71,7 +71,8 @@ pub async fn orders_place(
         total_cents: total,
         address: &address,
     };
-    // The order, its lines, its history and its two events: one round trip on SQLite.
+    // The order, its lines, its history, its two events and the COMMIT: one round trip on
+    // SQLite.
     let mut statements = store::insert(&tx, &order, &now)?;
     let created = OrderCreated {
         order_id: id.clone(),
@@ -92,9 +93,13 @@ pub async fn orders_place(
         status: OrderStatus::Pending,
     };
     kit::outbox::push_enqueue(&mut statements, changed)?;
-    let written = match statements.execute(&mut tx).await {
-        Ok(_) => tx.commit().await,
-        Err(err) => Err(err),
+    let written = match tx.execute_then_commit(statements).await {
+        Ok(()) => tx.commit().await,
+        Err(err) => {
+            // Ended here, so the write turn is not held through the reads below.
+            let _ = tx.rollback().await;
+            Err(err)
+        }
     };
     if let Err(err) = written {
         // Two tabs placing with one key at once: the unique index lets one win.

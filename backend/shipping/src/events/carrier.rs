@@ -36,17 +36,18 @@ async fn step(state: &AppState) -> Result<(), sqlx::Error> {
             .next()
             .map(|_| now + state.settings.tracking_step.as_millis() as i64);
         let mut tx = kit::db::begin_write(&state.db).await?;
-        if !store::advance(&mut tx, &order_id, status, next, next_step_at).await? {
+        let Some(mut step) = store::advance(&mut tx, &order_id, status, next, next_step_at).await? else {
             // Another carrier took this step since the list was read.
             tx.rollback().await?;
             continue;
-        }
+        };
         let changed = ShipmentStatusChanged {
-            order_id,
+            order_id: order_id.clone(),
             user_id,
             status: next,
         };
-        outbox::enqueue(&mut tx, changed).await?;
+        outbox::push_enqueue(&mut step, changed)?;
+        tx.execute_then_commit(step).await?;
         tx.commit().await?;
         state.relay.notify();
     }

@@ -27,7 +27,7 @@ async fn create(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), Ha
     let code = tracking::new_code();
     let next = clock::unix_millis() + state.settings.tracking_step.as_millis() as i64;
     let created = inbox::handle_once(&state.db, CONSUMER, &envelope.id, async |tx| {
-        let created = store::create(
+        let Some(mut step) = store::create(
             tx,
             &order.order_id,
             &order.user_id,
@@ -35,15 +35,17 @@ async fn create(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), Ha
             &code,
             next,
         )
-        .await?;
-        if created {
-            let event = ShipmentCreated {
-                order_id: order.order_id,
-                tracking_code: code,
-            };
-            outbox::enqueue(tx, event).await?;
-        }
-        Ok(created)
+        .await?
+        else {
+            return Ok(false); // The order has its shipment already.
+        };
+        let event = ShipmentCreated {
+            order_id: order.order_id.clone(),
+            tracking_code: code,
+        };
+        outbox::push_enqueue(&mut step, event)?;
+        tx.execute_then_commit(step).await?;
+        Ok(true)
     })
     .await?;
     if created == Some(true) {
