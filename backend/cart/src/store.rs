@@ -240,10 +240,16 @@ pub fn take_bought<'q>(
             Some(more) => more.next_statement(delete),
             None => statements.insert(SqlBuilder::for_connection(conn, delete)),
         };
-        statement.push_bind(item.product_id).push(" AND quantity <= ").push_bind(quantity);
+        statement
+            .push_bind(item.product_id)
+            .push(" AND quantity <= ")
+            .push_bind(quantity);
         push_of_user(statement, user_id);
         statement.next_statement("UPDATE cart_lines SET quantity = quantity - ");
-        statement.push_bind(quantity).push(" WHERE product_id = ").push_bind(item.product_id);
+        statement
+            .push_bind(quantity)
+            .push(" WHERE product_id = ")
+            .push_bind(item.product_id);
         push_of_user(statement, user_id);
     }
     statements

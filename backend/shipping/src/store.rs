@@ -37,7 +37,10 @@ pub async fn create<'q>(
 
 /// The statement adding `status` to the tracking steps of `order_id`.
 fn record<'q>(conn: &Connection, order_id: &'q str, status: ShipmentStatus) -> SqlBuilder<'q> {
-    let mut statement = SqlBuilder::for_connection(conn, "INSERT INTO tracking_events (order_id, seq, status, at) VALUES (");
+    let mut statement = SqlBuilder::for_connection(
+        conn,
+        "INSERT INTO tracking_events (order_id, seq, status, at) VALUES (",
+    );
     statement
         .push_bind(order_id)
         .push(", (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracking_events WHERE order_id = ")

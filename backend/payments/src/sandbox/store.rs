@@ -114,14 +114,18 @@ pub async fn create(
     statements.push_bind(session.amount_total).push(", ");
     statements.push_bind(session.currency.as_str()).push(", ");
     statements.push_bind(session.product_name.as_str()).push(", ");
-    statements.push_bind(session.client_reference_id.as_deref()).push(", ");
+    statements
+        .push_bind(session.client_reference_id.as_deref())
+        .push(", ");
     statements.push_bind(metadata).push(", ");
     statements.push_bind(session.success_url.as_str()).push(", ");
     statements.push_bind(session.cancel_url.as_deref()).push(", ");
     statements.push_bind(session.status.as_str()).push(", ");
     statements.push_bind(session.payment_status.as_str()).push(", ");
     statements.push_bind(session.created).push(", ");
-    statements.push_bind(session.expires_at).push(") ON CONFLICT DO NOTHING");
+    statements
+        .push_bind(session.expires_at)
+        .push(") ON CONFLICT DO NOTHING");
     statements.next_statement(&format!("SELECT {COLUMNS} FROM sandbox_sessions WHERE "));
     match idempotency_key {
         Some(key) => statements.push("idempotency_key = ").push_bind(key),
@@ -155,7 +159,10 @@ pub async fn close(
     // In the write turn, on the writing connection (SQLite): a pooled connection writing
     // beside it would wait on the file lock instead.
     let mut statement = SqlBuilder::new(Dialect::of_pool(db), "UPDATE sandbox_sessions SET status = ");
-    statement.push_bind(status).push(", payment_status = ").push_bind(payment_status);
+    statement
+        .push_bind(status)
+        .push(", payment_status = ")
+        .push_bind(payment_status);
     statement.push(" WHERE id = ").push_bind(id);
     statement.push(" AND status = 'open' AND (").push_bind(status);
     statement.push(" = 'expired' OR expires_at > ").push_bind(now);
