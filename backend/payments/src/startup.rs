@@ -96,6 +96,7 @@ mod tests {
             port: 0,
             nats_url: "nats://127.0.0.1:1".into(),
             database_url: "sqlite:///dev/null/payments.db".into(),
+            stream_replicas: 1,
         };
         Settings {
             provider,

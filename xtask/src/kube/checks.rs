@@ -228,11 +228,21 @@ fn payments(objects: &[Value], problems: &mut Vec<String>) {
     }
 }
 
-/// A 3-node JetStream cluster behind the `nats` Service on 4222.
+/// A 3-node JetStream cluster behind the `nats` Service on 4222, and every service keeping
+/// its streams in as many copies as there are nodes (`JETSTREAM_REPLICAS`), so that the
+/// saga's events outlive a node.
 fn nats(objects: &[Value], problems: &mut Vec<String>) {
     match find(objects, "StatefulSet", "nats") {
         Some(set) if number(set, &["spec", "replicas"]) == Some(3) => {}
         _ => problems.push("no 3-replica StatefulSet nats".into()),
+    }
+    for service in services::ALL {
+        let container = find(objects, "Deployment", service.name)
+            .and_then(|d| first(at(d, &["spec", "template", "spec", "containers"])));
+        if let Some(container) = container {
+            let mut say = |what: String| problems.push(format!("{}: {what}", service.name));
+            expect_env(&env_values(container), "JETSTREAM_REPLICAS", "3", &mut say);
+        }
     }
     let config = find(objects, "ConfigMap", "nats-config")
         .map(|c| text(c, &["data", "nats.conf"]))
@@ -511,6 +521,18 @@ spec:
         let problems = workload_problems(&catalog(8102, false, GATEWAY_PEER));
         assert!(
             problems.iter().any(|p| p.contains("read-only root")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_service_keeping_one_copy_of_its_streams_on_the_cluster_is_named() {
+        let mut problems = Vec::new();
+        nats(&catalog(8102, true, GATEWAY_PEER), &mut problems);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("catalog:") && p.contains("JETSTREAM_REPLICAS")),
             "{problems:?}"
         );
     }

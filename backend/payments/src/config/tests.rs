@@ -9,6 +9,7 @@ fn settings(provider: Provider, secret: &str) -> Settings {
         port: 0,
         nats_url: "nats://127.0.0.1:1".into(),
         database_url: "sqlite::memory:".into(),
+        stream_replicas: 1,
     };
     Settings {
         provider,

@@ -142,6 +142,7 @@ fn settings() -> Settings {
         port: 0,
         nats_url: "nats://127.0.0.1:1".into(),
         database_url: "sqlite::memory:".into(),
+        stream_replicas: 1,
     })
 }
 

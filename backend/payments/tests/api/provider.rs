@@ -246,5 +246,6 @@ fn test_service() -> kit::config::ServiceConfig {
         port: 0,
         nats_url: "nats://127.0.0.1:1".into(),
         database_url: "sqlite::memory:".into(),
+        stream_replicas: 1,
     }
 }
