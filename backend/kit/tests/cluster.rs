@@ -3,33 +3,19 @@
 //! given three; and a single server asked for three copies refuses with a clear error.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_nats::jetstream;
-use contracts::messaging::{DomainEvent, Envelope, ORDERS_STREAM};
+use contracts::messaging::{Envelope, ORDERS_STREAM};
 use kit::bus::Bus;
 use kit::testing::{NatsCluster, NatsServer};
 use mercado_kit as kit;
-use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Pinged {
-    n: u32,
-}
-
-impl DomainEvent for Pinged {
-    const SUBJECT: &'static str = "orders.test-pinged";
-}
-
-fn envelope(n: u32) -> Envelope<Pinged> {
-    Envelope {
-        id: uuid::Uuid::now_v7().to_string(),
-        occurred_at: "2026-12-03T00:00:00Z".into(),
-        event: Pinged { n },
-    }
-}
+use common::{envelope, Pinged};
 
 /// How long a cluster may take to elect a JetStream leader, or a stream a new one.
 const ELECTION: Duration = Duration::from_secs(30);

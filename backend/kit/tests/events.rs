@@ -2,6 +2,8 @@
 //! retries, dead letters, the outbox relay (also across a NATS restart) and the inbox.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,25 +14,8 @@ use kit::bus::{Bus, HandleError, RetryPolicy};
 use kit::db::Pool;
 use kit::testing::{wait_handled, NatsServer, Recorder, TestDatabase};
 use mercado_kit as kit;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Pinged {
-    n: u32,
-}
-
-impl DomainEvent for Pinged {
-    // A real subject so the stream table applies; tests use their own nats-server.
-    const SUBJECT: &'static str = "orders.test-pinged";
-}
-
-fn envelope(n: u32) -> Envelope<Pinged> {
-    Envelope {
-        id: uuid::Uuid::now_v7().to_string(),
-        occurred_at: "2026-11-25T00:00:00Z".into(),
-        event: Pinged { n },
-    }
-}
+use common::{envelope, Pinged};
 
 async fn bus(nats: &NatsServer) -> Bus {
     let client = async_nats::connect(nats.url()).await.unwrap();

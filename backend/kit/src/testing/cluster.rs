@@ -2,9 +2,8 @@
 //! tests of what outlives a node.
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use super::{binary, free_port};
+use super::{binary, free_port, wait_for_port};
 
 /// The cluster's name on the servers' command lines.
 const CLUSTER: &str = "mercado-test";
@@ -85,15 +84,7 @@ impl NatsCluster {
             .spawn()
             .expect("starting nats-server (run `cargo xtask tools` or set NATS_SERVER_BIN)");
         node.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", node.client_port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "nats-server {} did not start",
-                node.name
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_for_port(node.client_port, &format!("nats-server {}", node.name));
     }
 }
 
