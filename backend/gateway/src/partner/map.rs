@@ -21,8 +21,9 @@ const MAX_SLUG_CHARS: usize = 64;
 const MAX_PAGE: u32 = 100_000;
 
 /// `GET /partner/v1/products` as sent: every field a string, so each problem names its field.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct RawListQuery {
     /// 1-based page (default 1).
     pub page: Option<String>,

@@ -7,6 +7,7 @@
 //!   `RateLimit-Policy` / `RateLimit` headers (and 429 + `Retry-After` over a limit).
 //! - [`routes`] and [`map`]: the v1 endpoints, which call the catalog's own API and map its
 //!   DTOs onto `contracts::partner`'s, so the catalog can change while v1 stays.
+//! - [`openapi`]: v1's OpenAPI document, public at `/partner/v1/openapi.json`.
 //!
 //! Browser traffic (`/api/*`) never passes here: its per-client limits are untouched.
 
@@ -15,6 +16,7 @@ pub mod keys;
 pub mod limits;
 pub mod map;
 pub mod metrics;
+pub mod openapi;
 pub mod routes;
 
 use std::net::IpAddr;
@@ -133,5 +135,7 @@ pub fn router(settings: &PartnerSettings, nats: async_nats::Client, app: AppStat
         .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
         .layer(middleware::from_fn_with_state(app, forwarding::resolve))
         .with_state(state);
-    Router::new().nest("/partner", v1)
+    // The document is outside the key check: a partner reads it before having a key.
+    let docs = Router::new().route("/v1/openapi.json", get(openapi::openapi_json));
+    Router::new().nest("/partner", docs.merge(v1))
 }

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use contracts::catalog::{ProductDetail, ProductPage};
 use contracts::partner::{PartnerProductDetail, PartnerProductPage};
+use contracts::problem::Problem;
 use contracts::services::CATALOG;
 use http_body_util::BodyExt;
 use kit::problem::{Json, Path, Query};
@@ -22,6 +23,21 @@ use crate::error::GatewayError;
 const MAX_CATALOG_BODY: usize = 1 << 20;
 
 /// One page of products.
+#[utoipa::path(
+    get, path = "/partner/v1/products", tag = "products", params(RawListQuery),
+    responses(
+        (status = 200, description = "One page of products", body = PartnerProductPage, headers(
+            ("RateLimit-Policy" = String, description = "The key's limits (IETF RateLimit fields)"),
+            ("RateLimit" = String, description = "What is left of them"),
+        )),
+        (status = 400, description = "Invalid query; `errors` names the fields", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No working key in `x-api-key`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate or daily quota", body = Problem, content_type = "application/problem+json", headers(
+            ("Retry-After" = u64, description = "Seconds until a call is admitted again"),
+        )),
+        (status = 503, description = "The catalog or the key check cannot answer now", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 #[tracing::instrument(skip_all)]
 pub async fn products_list(
     State(state): State<PartnerState>,
@@ -36,6 +52,19 @@ pub async fn products_list(
 }
 
 /// One product.
+#[utoipa::path(
+    get, path = "/partner/v1/products/{id}", tag = "products",
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, description = "The product", body = PartnerProductDetail),
+        (status = 401, description = "No working key in `x-api-key`", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such product", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Over the key's rate or daily quota", body = Problem, content_type = "application/problem+json", headers(
+            ("Retry-After" = u64, description = "Seconds until a call is admitted again"),
+        )),
+        (status = 503, description = "The catalog or the key check cannot answer now", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 #[tracing::instrument(skip_all, fields(product = %id))]
 pub async fn products_get(
     State(state): State<PartnerState>,

@@ -399,3 +399,39 @@ async fn usage_is_counted_per_key_id_in_the_metrics_and_admin_stays_off_the_gate
         .unwrap();
     assert_eq!(admin.status(), 401, "the admin token is no access token");
 }
+
+#[tokio::test]
+async fn the_v1_document_is_public_and_every_path_in_it_answers_with_a_key() {
+    let (gw, _) = spawn_partner(|_| {}).await;
+    let response = gw.get("/partner/v1/openapi.json").send().await.unwrap();
+    assert_eq!(response.status(), 200, "no key needed to read the document");
+    let doc: serde_json::Value = response.json().await.unwrap();
+    let scheme = &doc["components"]["securitySchemes"]["partnerKey"];
+    assert_eq!(
+        (scheme["in"].as_str(), scheme["name"].as_str()),
+        (Some("header"), Some("x-api-key"))
+    );
+    let list = &doc["paths"]["/partner/v1/products"]["get"];
+    let params: Vec<&str> = list["parameters"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|p| p["name"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        params,
+        ["page", "perPage", "category", "search"],
+        "v1's query, as partners spell it"
+    );
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for shape in ["PartnerProductPage", "PartnerProductDetail", "Problem"] {
+        assert!(schemas.contains_key(shape), "{shape} missing");
+    }
+
+    // Every documented path is served: the document and the router cannot drift apart.
+    let key = gw.issue("partner").await.key;
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), 2, "{:?}", paths.keys());
+    for path in paths.keys() {
+        let response = gw.partner(&path.replace("{id}", "7"), &key).await;
+        assert_eq!(response.status(), 200, "{path}");
+    }
+}
