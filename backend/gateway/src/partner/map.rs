@@ -20,14 +20,17 @@ const MAX_SLUG_CHARS: usize = 64;
 /// Highest page v1 accepts.
 const MAX_PAGE: u32 = 100_000;
 
-/// `GET /partner/v1/products` as sent: every field a string, so each problem names its field.
+/// `GET /partner/v1/products` as sent: every field a string, so each problem names its field
+/// (the document shows the numbers as the numbers they must be).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct RawListQuery {
     /// 1-based page (default 1).
+    #[param(value_type = Option<u32>, minimum = 1)]
     pub page: Option<String>,
     /// Items per page, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub per_page: Option<String>,
     /// A category slug.
     pub category: Option<String>,

@@ -421,6 +421,7 @@ async fn the_v1_document_is_public_and_every_path_in_it_answers_with_a_key() {
         ["page", "perPage", "category", "search"],
         "v1's query, as partners spell it"
     );
+    assert_eq!(list["parameters"][1]["schema"]["maximum"], 100, "perPage's bound");
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for shape in ["PartnerProductPage", "PartnerProductDetail", "Problem"] {
         assert!(schemas.contains_key(shape), "{shape} missing");
