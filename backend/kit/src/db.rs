@@ -68,6 +68,18 @@ impl Dialect {
     }
 }
 
+/// What a write transaction keeps other writers out of while it runs. SQLite has one writer
+/// at a time whatever this says; on PostgreSQL it decides which writers run side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusive<'a> {
+    /// Every other writer of the database: for work that reads and writes across many rows
+    /// (sweeps, stock shared by every order, a user's cart).
+    Database,
+    /// The writers of one aggregate, named by its id (an order): writers of other aggregates
+    /// run beside it. Writers of the whole database still wait for it, and it for them.
+    Aggregate(&'a str),
+}
+
 /// Starts a transaction that will write, after every other writer of this database has
 /// finished: reads inside it see everything committed before, so read-then-write code needs
 /// no locking of its own, on either database (docs/decisions/0002, 0011).
@@ -80,8 +92,19 @@ impl Dialect {
 ///   round trip; replicas of a service queue on it the way threads queue on the gate, and it
 ///   is released by the commit or rollback, or by the server when the connection dies.
 ///
-/// Read-only work keeps using `begin()`.
+/// Read-only work keeps using `begin()`. [`begin_write_for`] lets writers of different
+/// aggregates run side by side on PostgreSQL.
 pub async fn begin_write(db: &Pool) -> Result<WriteTransaction, sqlx::Error> {
+    begin_write_for(db, Exclusive::Database).await
+}
+
+/// [`begin_write`], excluding only what `exclusive` says. On PostgreSQL an aggregate's writer
+/// takes the database's advisory lock *shared* and then its aggregate's lock: writers of two
+/// orders run together, two writers of one order one after the other, and a writer of the
+/// whole database (which takes the database's lock exclusively) waits for all of them and
+/// they for it. Every writer takes the database's lock first, so no two can wait for each
+/// other in a cycle.
+pub async fn begin_write_for(db: &Pool, exclusive: Exclusive<'_>) -> Result<WriteTransaction, sqlx::Error> {
     match Dialect::of_pool(db) {
         Dialect::Sqlite => {
             let (turn, writer, mut conn) = writer_turn(db).await?;
@@ -98,15 +121,39 @@ pub async fn begin_write(db: &Pool) -> Result<WriteTransaction, sqlx::Error> {
             })
         }
         Dialect::Postgres => {
-            let tx = db
-                .begin_with("BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_database()))")
-                .await?;
+            let tx = db.begin_with(postgres_begin(exclusive)).await?;
             Ok(WriteTransaction {
                 open: Open::Pooled(tx),
                 _turn: None,
             })
         }
     }
+}
+
+/// The advisory locks' key space for aggregates: the first of the two-number keys (a lock on
+/// one 64-bit key, the database's, is a different lock whatever the numbers).
+const AGGREGATE_LOCKS: i32 = 1;
+
+/// PostgreSQL's `BEGIN` with the locks `exclusive` takes, as one simple query (one round
+/// trip). The aggregate's id goes in as a number, so no text of it reaches the SQL.
+fn postgres_begin(exclusive: Exclusive<'_>) -> String {
+    match exclusive {
+        Exclusive::Database => "BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_database()))".into(),
+        Exclusive::Aggregate(id) => format!(
+            "BEGIN; SELECT pg_advisory_xact_lock_shared(hashtext(current_database())); \
+             SELECT pg_advisory_xact_lock({AGGREGATE_LOCKS}, {})",
+            aggregate_key(id)
+        ),
+    }
+}
+
+/// A stable 32-bit number for an aggregate's id (FNV-1a): the same in every replica and
+/// release, as a lock key must be. Two ids that share a number only wait for each other.
+fn aggregate_key(id: &str) -> i32 {
+    let hash = id.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    hash as i32
 }
 
 /// Starts a read-only transaction whose statements all see one snapshot (an order and its
@@ -179,9 +226,11 @@ pub async fn write_alone_then_fetch<'q>(
 /// that statement affected. On SQLite the `BEGIN IMMEDIATE` and `first` go in one round trip
 /// (a saga step's inbox row: one hand-off to the connection's thread instead of two).
 ///
-/// `first` writes its one statement into the empty builder it is given.
+/// `first` writes its one statement into the empty builder it is given. `exclusive` is as
+/// for [`begin_write_for`].
 pub async fn begin_write_with<'q>(
     db: &Pool,
+    exclusive: Exclusive<'_>,
     first: impl FnOnce(&mut SqlBuilder<'q>),
 ) -> Result<(WriteTransaction, u64), sqlx::Error> {
     match Dialect::of_pool(db) {
@@ -203,7 +252,7 @@ pub async fn begin_write_with<'q>(
             Ok((tx, affected))
         }
         Dialect::Postgres => {
-            let mut tx = begin_write(db).await?;
+            let mut tx = begin_write_for(db, exclusive).await?;
             let mut statements = SqlBuilder::new(Dialect::Postgres, "");
             first(&mut statements);
             let affected = statements.execute_counting_last(&mut tx).await?;

@@ -4,7 +4,7 @@
 //! The `inbox` table is kit's own (`backend/kit/migrations`), in every service's database.
 
 use crate::bus::HandleError;
-use crate::db::{Connection, Pool, SqlBuilder, WriteTransaction};
+use crate::db::{Connection, Exclusive, Pool, SqlBuilder, WriteTransaction};
 
 /// One delivery of an event to an idempotent consumer, the way every saga step runs: in one
 /// write transaction the inbox admits `event_id` for `consumer`, `work` makes the effect (and
@@ -21,10 +21,24 @@ pub async fn handle_once<T>(
     event_id: &str,
     work: impl AsyncFnOnce(&mut WriteTransaction) -> Result<T, HandleError>,
 ) -> Result<Option<T>, HandleError> {
+    handle_once_for(db, Exclusive::Database, consumer, event_id, work).await
+}
+
+/// [`handle_once`] for a step that writes only `exclusive`'s rows (one order's): on
+/// PostgreSQL, steps for other orders run beside it ([`crate::db::begin_write_for`]). The
+/// inbox row is the event's own, so two deliveries of one event still meet on the order.
+pub async fn handle_once_for<T>(
+    db: &Pool,
+    exclusive: Exclusive<'_>,
+    consumer: &str,
+    event_id: &str,
+    work: impl AsyncFnOnce(&mut WriteTransaction) -> Result<T, HandleError>,
+) -> Result<Option<T>, HandleError> {
     // The transaction begins with the inbox row: on SQLite one round trip for both.
-    let (mut tx, admitted) =
-        crate::db::begin_write_with(db, |statement| push_first_delivery(statement, consumer, event_id))
-            .await?;
+    let (mut tx, admitted) = crate::db::begin_write_with(db, exclusive, |statement| {
+        push_first_delivery(statement, consumer, event_id)
+    })
+    .await?;
     if admitted != 1 {
         // Ended here rather than dropped: on SQLite a dropped write transaction closes the
         // writing connection (kit's, see `db::begin_write`), and the next step would open one.

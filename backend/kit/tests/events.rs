@@ -15,7 +15,7 @@ use kit::db::Pool;
 use kit::testing::{wait_handled, NatsServer, Recorder, TestDatabase};
 use mercado_kit as kit;
 
-use common::{envelope, Pinged};
+use common::{envelope, Pinged, NO_MIGRATIONS};
 
 async fn bus(nats: &NatsServer) -> Bus {
     let client = async_nats::connect(nats.url()).await.unwrap();
@@ -173,12 +173,6 @@ async fn a_failing_event_is_retried_then_dead_lettered_without_blocking_the_rest
 
 /// A fresh database with kit's tables (outbox, inbox) and nothing else.
 async fn outbox_db() -> (TestDatabase, Pool) {
-    static NO_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
-        migrations: std::borrow::Cow::Borrowed(&[]),
-        ignore_missing: false,
-        locking: true,
-        no_tx: false,
-    };
     let database = TestDatabase::fresh();
     let db = database.connect(&NO_MIGRATIONS).await;
     (database, db)

@@ -1,4 +1,7 @@
-//! What the event tests share: a small event on a real subject, in a fresh envelope.
+//! What kit's integration tests share: a small event on a real subject, in a fresh envelope,
+//! and a database with only kit's own tables.
+// Each test binary uses a part of this.
+#![allow(dead_code)]
 
 use contracts::messaging::{DomainEvent, Envelope};
 use serde::{Deserialize, Serialize};
@@ -22,3 +25,11 @@ pub fn envelope(n: u32) -> Envelope<Pinged> {
         event: Pinged { n },
     }
 }
+
+/// No migrations of a service: `kit::db::connect` still adds kit's tables (outbox, inbox).
+pub static NO_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate::Migrator {
+    migrations: std::borrow::Cow::Borrowed(&[]),
+    ignore_missing: false,
+    locking: true,
+    no_tx: false,
+};

@@ -6,7 +6,7 @@ use contracts::orders::{ItemQuantity, OrderCancelled, OrderPaid, OrderStatus, Or
 use contracts::payments::{PaymentFailed, PaymentSessionCreated, PaymentSucceeded};
 use contracts::shipping::ShipmentCreated;
 use kit::bus::HandleError;
-use kit::db::{Connection, SqlBuilder, WriteTransaction};
+use kit::db::{Connection, Exclusive, SqlBuilder, WriteTransaction};
 use kit::{inbox, outbox};
 
 use crate::domain::status::{transition, Transition};
@@ -108,7 +108,9 @@ async fn advance(
     to: OrderStatus,
     change: Change,
 ) -> Result<(), HandleError> {
-    let applied = inbox::handle_once(&state.db, consumer, &event_id, async |tx| {
+    // Only this order's rows: steps for other orders run beside it on PostgreSQL.
+    let exclusive = Exclusive::Aggregate(&order_id);
+    let applied = inbox::handle_once_for(&state.db, exclusive, consumer, &event_id, async |tx| {
         let Some(current) = store::current(tx, &order_id).await? else {
             return Err(HandleError::Reject(format!("no order {order_id}")));
         };

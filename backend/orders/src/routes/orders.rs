@@ -10,6 +10,7 @@ use contracts::orders::{
 };
 use contracts::problem::Problem;
 use kit::auth::AuthUser;
+use kit::db::Exclusive;
 use kit::problem::{Json, Path};
 
 use crate::domain::address;
@@ -62,7 +63,8 @@ pub async fn orders_place(
     }
     let id = uuid::Uuid::now_v7().to_string();
     let now = kit::clock::now_rfc3339();
-    let mut tx = kit::db::begin_write(&state.db).await?;
+    // A new order of this shopper's: other shoppers place theirs beside it on PostgreSQL.
+    let mut tx = kit::db::begin_write_for(&state.db, Exclusive::Aggregate(&user.id)).await?;
     let order = NewOrder {
         id: &id,
         user_id: &user.id,

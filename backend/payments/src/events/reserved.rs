@@ -7,6 +7,7 @@ use contracts::inventory::InventoryReserved;
 use contracts::messaging::Envelope;
 use contracts::payments::PaymentSessionCreated;
 use kit::bus::HandleError;
+use kit::db::Exclusive;
 use kit::{clock, inbox, outbox};
 
 use crate::config::Settings;
@@ -88,7 +89,10 @@ async fn open(state: AppState, envelope: Envelope<InventoryReserved>) -> Result<
         .map_err(provider_failed)?;
     let now = clock::unix_millis() / 1000;
     let expires = now + state.settings.payment_timeout.as_secs() as i64;
-    let new = inbox::handle_once(&state.db, CONSUMER, &envelope.id, async |tx| {
+    // Only this order's session: other orders' run beside it on PostgreSQL.
+    let order_id = order.order_id.clone();
+    let exclusive = Exclusive::Aggregate(&order_id);
+    let new = inbox::handle_once_for(&state.db, exclusive, CONSUMER, &envelope.id, async |tx| {
         if !store::insert_session(tx, &created.id, &order.order_id, order.total.cents, now, expires).await? {
             return Ok(false); // The order's session is recorded (and announced) already.
         }

@@ -68,8 +68,13 @@ pub async fn webhook_receive(
     let status = closing.status;
     // The event's id is recorded with the BEGIN, and its outcome goes with the COMMIT: on
     // SQLite three round trips in all for a payment (decision 0021, round 5).
-    let (mut tx, first) =
-        kit::db::begin_write_with(&state.db, |s| store::push_first_webhook(s, &event.id, now)).await?;
+    // Only this session's rows are written: other sessions' webhooks run beside it (the
+    // expiry sweep, a writer of the whole database, still waits for it).
+    let exclusive = kit::db::Exclusive::Aggregate(&closing.session_id);
+    let (mut tx, first) = kit::db::begin_write_with(&state.db, exclusive, |s| {
+        store::push_first_webhook(s, &event.id, now)
+    })
+    .await?;
     if first != 1 {
         tx.rollback().await?;
         return Ok(Json(WebhookReceipt {

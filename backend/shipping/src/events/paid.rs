@@ -4,6 +4,7 @@ use contracts::messaging::Envelope;
 use contracts::orders::OrderPaid;
 use contracts::shipping::ShipmentCreated;
 use kit::bus::HandleError;
+use kit::db::Exclusive;
 use kit::{clock, inbox, outbox};
 
 use crate::domain::tracking;
@@ -26,7 +27,10 @@ async fn create(state: AppState, envelope: Envelope<OrderPaid>) -> Result<(), Ha
     let order = envelope.event;
     let code = tracking::new_code();
     let next = clock::unix_millis() + state.settings.tracking_step.as_millis() as i64;
-    let created = inbox::handle_once(&state.db, CONSUMER, &envelope.id, async |tx| {
+    // Only this order's shipment: other orders' run beside it on PostgreSQL (the carrier,
+    // a writer of the whole database, still waits for it).
+    let exclusive = Exclusive::Aggregate(&order.order_id);
+    let created = inbox::handle_once_for(&state.db, exclusive, CONSUMER, &envelope.id, async |tx| {
         let Some(mut step) = store::create(
             tx,
             &order.order_id,
