@@ -464,4 +464,14 @@ mod tests {
         assert_eq!(Dialect::of_url("mysql://db/orders"), None);
         assert_eq!(Dialect::of_url("orders.db"), None);
     }
+
+    /// Replicas of two releases run side by side during a rollout: the number an id locks
+    /// must not change between them.
+    #[test]
+    fn an_aggregates_lock_number_is_fnv_1a_and_stays_so() {
+        assert_eq!(aggregate_key(""), 0x811c_9dc5_u32 as i32);
+        assert_eq!(aggregate_key("a"), 0xe40c_292c_u32 as i32);
+        assert_ne!(aggregate_key("order-1"), aggregate_key("order-2"));
+        assert!(postgres_begin(Exclusive::Aggregate("a")).ends_with("pg_advisory_xact_lock(1, -468965076)"));
+    }
 }
