@@ -13,6 +13,7 @@
 mod builder;
 mod connect;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -135,15 +136,18 @@ pub async fn begin_write_for(db: &Pool, exclusive: Exclusive<'_>) -> Result<Writ
 const AGGREGATE_LOCKS: i32 = 1;
 
 /// PostgreSQL's `BEGIN` with the locks `exclusive` takes, as one simple query (one round
-/// trip). The aggregate's id goes in as a number, so no text of it reaches the SQL.
-fn postgres_begin(exclusive: Exclusive<'_>) -> String {
+/// trip). The aggregate's id goes in as a number, so no text of it reaches the SQL. The
+/// database's own lock is a constant, as it was before aggregates: nothing is built for it.
+fn postgres_begin(exclusive: Exclusive<'_>) -> Cow<'static, str> {
     match exclusive {
-        Exclusive::Database => "BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_database()))".into(),
-        Exclusive::Aggregate(id) => format!(
+        Exclusive::Database => {
+            Cow::Borrowed("BEGIN; SELECT pg_advisory_xact_lock(hashtext(current_database()))")
+        }
+        Exclusive::Aggregate(id) => Cow::Owned(format!(
             "BEGIN; SELECT pg_advisory_xact_lock_shared(hashtext(current_database())); \
              SELECT pg_advisory_xact_lock({AGGREGATE_LOCKS}, {})",
             aggregate_key(id)
-        ),
+        )),
     }
 }
 

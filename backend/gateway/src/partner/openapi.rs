@@ -10,8 +10,8 @@ use contracts::partner::API_KEY_HEADER;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-/// The name the document gives the key scheme (also spelled out in `security` above, which
-/// takes only a literal).
+/// The name the document gives the key scheme (spelled out again in `#[openapi(security)]`
+/// below, which takes only a literal).
 const KEY_SCHEME: &str = "partnerKey";
 
 /// The document.
