@@ -6,7 +6,7 @@
 //! that parsing was about a tenth of its instructions, so the names are made once here.
 
 use contracts::identity::{CLIENT_ADDRESS_HEADER, USER_ID_HEADER};
-use http::header::{self, HeaderName};
+use http::header::HeaderName;
 
 /// W3C trace context (`kit::telemetry::TRACEPARENT`).
 pub const TRACEPARENT: HeaderName = HeaderName::from_static(kit::telemetry::TRACEPARENT);
@@ -27,15 +27,45 @@ pub const FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-pro
 /// The host the client asked for.
 pub const FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
 /// Whether `name` describes one connection rather than the message: such a header is never
-/// forwarded, either way (RFC 9110, 7.6.1). A match, not a list: it is asked of every header.
+/// forwarded, either way (RFC 9110, 7.6.1).
 pub fn is_hop_by_hop(name: &HeaderName) -> bool {
-    *name == header::CONNECTION
-        || *name == header::PROXY_AUTHENTICATE
-        || *name == header::PROXY_AUTHORIZATION
-        || *name == header::TE
-        || *name == header::TRAILER
-        || *name == header::UPGRADE
-        || name.as_str() == "keep-alive"
+    matches!(
+        role_of(name.as_str().as_bytes()),
+        Role::Connection | Role::HopByHop
+    )
+}
+
+/// What a header is to one HTTP/1.1 hop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// `connection`: hop-by-hop, and says whether the connection is kept.
+    Connection,
+    /// `content-length`: frames the body on this hop.
+    ContentLength,
+    /// `transfer-encoding`: frames the body on this hop.
+    TransferEncoding,
+    /// Any other hop-by-hop header (`keep-alive`, `te`, `trailer`, `upgrade`, `proxy-*`).
+    HopByHop,
+    /// Everything else: the message's own, passed on.
+    EndToEnd,
+}
+
+/// The role of a header named `name`, in any case. By length first, then by bytes: it is
+/// asked of every header of every proxied answer, before (or instead of) making a
+/// [`HeaderName`] of it.
+pub fn role_of(name: &[u8]) -> Role {
+    let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
+    match name.len() {
+        2 if is("te") => Role::HopByHop,
+        7 if is("trailer") || is("upgrade") => Role::HopByHop,
+        10 if is("connection") => Role::Connection,
+        10 if is("keep-alive") => Role::HopByHop,
+        14 if is("content-length") => Role::ContentLength,
+        17 if is("transfer-encoding") => Role::TransferEncoding,
+        18 if is("proxy-authenticate") => Role::HopByHop,
+        19 if is("proxy-authorization") => Role::HopByHop,
+        _ => Role::EndToEnd,
+    }
 }
 
 #[cfg(test)]
@@ -57,6 +87,16 @@ mod tests {
         for name in ["content-type", "authorization", "x-request-id", "trailers-x"] {
             assert!(!is_hop_by_hop(&HeaderName::from_static(name)), "{name}");
         }
+    }
+
+    #[test]
+    fn roles_are_read_in_any_case() {
+        assert_eq!(role_of(b"Content-Length"), Role::ContentLength);
+        assert_eq!(role_of(b"TRANSFER-ENCODING"), Role::TransferEncoding);
+        assert_eq!(role_of(b"Connection"), Role::Connection);
+        assert_eq!(role_of(b"Keep-Alive"), Role::HopByHop);
+        assert_eq!(role_of(b"content-lengths"), Role::EndToEnd);
+        assert_eq!(role_of(b"x-request-id"), Role::EndToEnd);
     }
 
     #[test]

@@ -23,6 +23,7 @@ use kit::http::REQUEST_ID;
 use tower::{Layer, Service};
 
 use crate::headers::TRACEPARENT;
+use crate::wire::PassedOn;
 
 /// Wraps `router` in the request id and trace context layers: the light ones of this module
 /// when spans are not exported, `kit::http::observed` when they are.
@@ -205,7 +206,10 @@ where
             );
         }
         if let Some(id) = id {
-            if !response.headers().contains_key(REQUEST_ID) {
+            let passed_on = response.extensions().get::<PassedOn>();
+            if !passed_on.is_some_and(PassedOn::has_request_id)
+                && !response.headers().contains_key(REQUEST_ID)
+            {
                 response.headers_mut().insert(REQUEST_ID, id);
             }
         }

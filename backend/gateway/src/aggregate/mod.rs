@@ -28,6 +28,7 @@ use crate::forwarding::Client;
 use crate::observe::TraceContext;
 use crate::routes::proxy::{self, Call};
 use crate::state::AppState;
+use crate::upstream::h1::AnswerHeaders;
 use crate::upstream::pool::PooledBody;
 
 /// How long a page, and each part it can be shown without, may take from the request's
@@ -201,6 +202,8 @@ pub async fn fetch<T: DeserializeOwned>(
         target: &part.target,
         head_by: started + state.timeout,
         body_limit: 0,
+        // The parts are read here, not passed on.
+        answer: AnswerHeaders::Parsed,
     };
     let request = origin.request(part.personal);
     // A `GET` without a body: safe to send again when the first address cannot be reached.

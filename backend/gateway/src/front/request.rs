@@ -158,17 +158,18 @@ fn read_headers(
         let value = HeaderValue::from_maybe_shared(head.slice(span.value.0..span.value.0 + span.value.1))
             .map_err(|_| Refusal::bad("a header value is not valid"))?;
         if name == header::CONNECTION {
-            close |= has_token(&value, "close");
-            keep_alive_asked |= has_token(&value, "keep-alive");
+            close |= has_token(value.as_bytes(), "close");
+            keep_alive_asked |= has_token(value.as_bytes(), "keep-alive");
         } else if name == header::CONTENT_LENGTH {
-            let this = content_length(&value).ok_or(Refusal::bad("content-length is not a number"))?;
+            let this =
+                content_length(value.as_bytes()).ok_or(Refusal::bad("content-length is not a number"))?;
             if length.is_some_and(|seen| seen != this) {
                 return Err(Refusal::bad("two different content-lengths"));
             }
             length = Some(this);
         } else if name == header::TRANSFER_ENCODING {
             coded = true;
-            chunked = ends_chunked(&value);
+            chunked = ends_chunked(value.as_bytes());
         } else if name == header::EXPECT {
             expects_continue = value.as_bytes().eq_ignore_ascii_case(b"100-continue");
         }

@@ -8,7 +8,7 @@ use http::{response, StatusCode, Version};
 use http_body::Body as _;
 
 use crate::headers::is_hop_by_hop;
-use crate::wire::content_length;
+use crate::wire::{content_length, PassedOn};
 
 /// How an answer's body goes on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +44,11 @@ impl Framing {
         if let Some(length) = body.size_hint().exact() {
             return Self::Length(length);
         }
-        if let Some(length) = parts.headers.get(header::CONTENT_LENGTH).and_then(content_length) {
+        if let Some(length) = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| content_length(v.as_bytes()))
+        {
             return Self::Length(length);
         }
         if version == Version::HTTP_11 {
@@ -55,9 +59,10 @@ impl Framing {
     }
 }
 
-/// Writes the status line and headers of an answer framed by `framing` to `out`. The framing
-/// and connection headers are the gateway's to write: the service's `content-length` is
-/// written only as the framing's, and hop-by-hop headers not at all. A `date` is added if
+/// Writes the status line and headers of an answer framed by `framing` to `out`: its map's,
+/// then the lines a proxied answer passes on ([`PassedOn`]). The framing and connection
+/// headers are the gateway's to write: the service's `content-length` is written only as the
+/// framing's, and hop-by-hop headers not at all. A `date` is added if
 /// the answer has none (RFC 9110, 6.6.1).
 pub fn encode_head(
     out: &mut Vec<u8>,
@@ -72,6 +77,10 @@ pub fn encode_head(
     out.extend_from_slice(parts.status.canonical_reason().unwrap_or("").as_bytes());
     out.extend_from_slice(b"\r\n");
     write_headers(out, &parts.headers, framing);
+    let passed = parts.extensions.get::<PassedOn>();
+    if let Some(passed) = passed {
+        out.extend_from_slice(passed.lines());
+    }
     match framing {
         Framing::Length(length) => {
             out.extend_from_slice(b"content-length: ");
@@ -86,6 +95,7 @@ pub fn encode_head(
     } else if version == Version::HTTP_10 {
         out.extend_from_slice(b"connection: keep-alive\r\n");
     }
+    // Lines passed on carry no `date`: the gateway writes its own.
     if !parts.headers.contains_key(header::DATE) {
         out.extend_from_slice(b"date: ");
         with_date(|date| out.extend_from_slice(date));

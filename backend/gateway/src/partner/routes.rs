@@ -18,6 +18,7 @@ use super::error::PartnerError;
 use super::map::{self, RawListQuery};
 use super::PartnerState;
 use crate::error::GatewayError;
+use crate::upstream::h1::AnswerHeaders;
 
 /// The most a catalog answer may hold (a page of 100 products is ~30 KB).
 const MAX_CATALOG_BODY: usize = 1 << 20;
@@ -148,7 +149,12 @@ async fn fetch(
         .into_parts();
     let deadline = started + app.deadline;
     let head_by = deadline.min(started + app.timeout);
-    let response = match tokio::time::timeout_at(head_by, chosen.endpoint.send(parts, body, target)).await {
+    let response = match tokio::time::timeout_at(
+        head_by,
+        chosen.endpoint.send(parts, body, target, AnswerHeaders::Parsed),
+    )
+    .await
+    {
         Ok(Ok(response)) => response,
         Ok(Err(err)) => {
             chosen.permit.failed();

@@ -34,6 +34,7 @@ use crate::headers;
 use crate::observe::TraceContext;
 use crate::state::AppState;
 use crate::upstream::deadline::DeadlineBody;
+use crate::upstream::h1::AnswerHeaders;
 use crate::upstream::pool::{PooledBody, SendError};
 use crate::upstream::{is_idempotent, metrics, Chosen, Upstream};
 
@@ -94,6 +95,8 @@ pub(crate) struct Call<'a> {
     pub(crate) head_by: Instant,
     /// The route's body limit, for the 413 when a streamed body turns out larger.
     pub(crate) body_limit: usize,
+    /// What becomes of the answer's headers.
+    pub(crate) answer: AnswerHeaders,
 }
 
 /// How one call to one address ended, when it did not end in an answer.
@@ -168,6 +171,8 @@ async fn call(
         target,
         head_by: deadline.min(started + state.timeout),
         body_limit,
+        // Passed to the client unread (`front` writes them on).
+        answer: AnswerHeaders::PassedOn,
     };
     // The pool has already left the answer's hop-by-hop headers out.
     let response = exchange(&call, parts, body, again).await?;
@@ -250,7 +255,7 @@ async fn send(
         .endpoint
         .target(call.target)
         .map_err(|err| CallError::Other(unavailable(err.to_string())))?;
-    let sent = chosen.endpoint.send(parts, body, target);
+    let sent = chosen.endpoint.send(parts, body, target, call.answer);
     match tokio::time::timeout_at(call.head_by, sent).await {
         Ok(Ok(response)) => {
             if is_unavailable(response.status()) {

@@ -15,6 +15,7 @@
 use std::future::Future;
 use std::io;
 use std::mem::MaybeUninit;
+use std::ops::Range;
 use std::task::{Context, Poll, Waker};
 
 use axum::body::Body;
@@ -25,8 +26,10 @@ use http_body_util::BodyExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::headers::is_hop_by_hop;
-use crate::wire::{content_length, ends_chunked, has_token, take_up_to, Chunked, Malformed, Step};
+use kit::http::REQUEST_ID;
+
+use crate::headers::{is_hop_by_hop, role_of, Role};
+use crate::wire::{content_length, ends_chunked, has_token, take_up_to, Chunked, Malformed, PassedOn, Step};
 
 /// Most headers an answer may carry.
 const MAX_HEADERS: usize = 64;
@@ -113,9 +116,21 @@ pub enum Framing {
     UntilClose,
 }
 
+/// What becomes of an answer's end-to-end headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerHeaders {
+    /// Parsed into the answer's header map, for the gateway to read (a page's part, a
+    /// partner's answer).
+    Parsed,
+    /// Kept as the lines the service wrote ([`PassedOn`], in the answer's extensions), for the
+    /// proxy, which passes them to its client unread.
+    PassedOn,
+}
+
 /// An answer's head, and what the connection is good for afterwards.
 pub struct Head {
-    /// Status, headers (hop-by-hop ones left out) and version.
+    /// Status, headers (hop-by-hop ones left out, and in [`PassedOn`] lines if so asked) and
+    /// version.
     pub parts: response::Parts,
     /// How its body is delimited.
     pub framing: Framing,
@@ -159,13 +174,15 @@ impl Connection {
     /// `Host`, then reads the answer's head. `body` is `None` for a request without one.
     ///
     /// Once the answer's head is in, the request's header map is emptied and reused for the
-    /// answer's headers; until then (a failure to retry) `parts` is left as it was.
+    /// answer's headers (`answer` says which); until then (a failure to retry) `parts` is left
+    /// as it was.
     pub async fn exchange(
         &mut self,
         parts: &mut request::Parts,
         target: Target<'_>,
         host: &HeaderValue,
         body: Option<Body>,
+        answer: AnswerHeaders,
     ) -> Result<Head, ExchangeError> {
         let framing = RequestFraming::of(parts, body.is_some());
         self.write.clear();
@@ -175,7 +192,7 @@ impl Connection {
             self.write_body(body, framing).await?;
         }
         let head_request = parts.method == Method::HEAD;
-        self.read_head(head_request, &mut parts.headers).await
+        self.read_head(head_request, &mut parts.headers, answer).await
     }
 
     async fn write_body(&mut self, mut body: Body, framing: RequestFraming) -> Result<(), ExchangeError> {
@@ -203,12 +220,18 @@ impl Connection {
         Ok(())
     }
 
-    async fn read_head(&mut self, head_request: bool, map: &mut HeaderMap) -> Result<Head, ExchangeError> {
+    async fn read_head(
+        &mut self,
+        head_request: bool,
+        map: &mut HeaderMap,
+        answer: AnswerHeaders,
+    ) -> Result<Head, ExchangeError> {
         let mut answered = false;
         loop {
             if !self.read.is_empty() {
                 answered = true;
-                if let Some(head) = parse_head(&mut self.read, head_request, map, &mut self.spans)? {
+                let parsed = parse_head(&mut self.read, head_request, map, &mut self.spans, answer)?;
+                if let Some(head) = parsed {
                     return Ok(head);
                 }
             }
@@ -361,12 +384,14 @@ struct Span {
 }
 
 /// The answer's head, if `read` holds all of it (taken out of `read`); interim `1xx` answers
-/// are skipped. Its headers go into `map`, emptied first, which is taken.
+/// are skipped. `map`, emptied first, is taken for its headers: `answer` says whether they go
+/// into it.
 fn parse_head(
     read: &mut BytesMut,
     head_request: bool,
     map: &mut HeaderMap,
     spans: &mut Vec<Span>,
+    answer: AnswerHeaders,
 ) -> Result<Option<Head>, ExchangeError> {
     loop {
         // Uninitialised, and the spans in a vector kept by the connection: arrays of either
@@ -406,77 +431,207 @@ fn parse_head(
             .map_err(|_| ExchangeError::Malformed("the answer's status is not a status"))?;
         let mut headers = std::mem::take(map);
         headers.clear();
-        headers.reserve(spans.len().max(HEADER_ROOM));
-        return build_head(headers, &head, spans, status, http11, head_request).map(Some);
+        let lines = Lines {
+            head: &head,
+            spans,
+            no_body: head_request || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED,
+        };
+        let (headers, extensions, framing) = match answer {
+            AnswerHeaders::Parsed => {
+                headers.reserve(spans.len().max(HEADER_ROOM));
+                let framing = lines.into_map(&mut headers)?;
+                (headers, http::Extensions::new(), framing)
+            }
+            AnswerHeaders::PassedOn => {
+                let (passed, framing) = lines.passed_on()?;
+                let mut extensions = http::Extensions::new();
+                extensions.insert(passed);
+                (headers, extensions, framing)
+            }
+        };
+        let mut parts = http::Response::new(()).into_parts().0;
+        parts.status = status;
+        parts.version = Version::HTTP_11;
+        parts.headers = headers;
+        parts.extensions = extensions;
+        let keep_alive = http11 && framing.keep_alive;
+        return Ok(Some(Head {
+            parts,
+            framing: framing.body,
+            keep_alive,
+        }));
     }
 }
 
-/// Turns the parsed head into response parts, its body's framing and whether the connection
-/// can be kept.
-fn build_head(
-    mut headers: HeaderMap,
-    head: &Bytes,
-    spans: &[Span],
-    status: StatusCode,
-    http11: bool,
-    head_request: bool,
-) -> Result<Head, ExchangeError> {
-    let mut keep_alive = http11;
-    let mut length: Option<u64> = None;
-    let mut chunked = false;
-    for span in spans {
-        let name = HeaderName::from_bytes(&head[span.name.0..span.name.0 + span.name.1])
-            .map_err(|_| ExchangeError::Malformed("a header name is not a token"))?;
-        let value = HeaderValue::from_maybe_shared(head.slice(span.value.0..span.value.0 + span.value.1))
-            .map_err(|_| ExchangeError::Malformed("a header value is not valid"))?;
-        if name == header::CONNECTION {
-            keep_alive &= !has_token(&value, "close");
-        } else if name == header::CONTENT_LENGTH {
-            let this =
-                content_length(&value).ok_or(ExchangeError::Malformed("content-length is not a number"))?;
-            if length.is_some_and(|seen| seen != this) {
-                return Err(ExchangeError::Malformed("two different content-lengths"));
+/// The header lines of an answer's head.
+struct Lines<'a> {
+    /// The whole head.
+    head: &'a Bytes,
+    /// Where each header is in it.
+    spans: &'a [Span],
+    /// Whether the answer has no body whatever its headers say (a `HEAD`'s, a 204, a 304).
+    no_body: bool,
+}
+
+/// What an answer's headers say of its body and its connection.
+struct Framed {
+    /// How the body is delimited.
+    body: Framing,
+    /// Whether the headers let the connection be kept (`connection: close` does not, nor an
+    /// answer whose end is known only by the close).
+    keep_alive: bool,
+}
+
+/// What the framing headers seen so far said.
+#[derive(Default)]
+struct Seen {
+    length: Option<u64>,
+    chunked: bool,
+    close: bool,
+}
+
+impl Seen {
+    /// Notes a header of the framing `role`.
+    fn note(&mut self, role: Role, value: &[u8]) -> Result<(), ExchangeError> {
+        match role {
+            Role::Connection => self.close |= has_token(value, "close"),
+            Role::ContentLength => {
+                let this = content_length(value)
+                    .ok_or(ExchangeError::Malformed("content-length is not a number"))?;
+                if self.length.is_some_and(|seen| seen != this) {
+                    return Err(ExchangeError::Malformed("two different content-lengths"));
+                }
+                self.length = Some(this);
             }
-            length = Some(this);
-        } else if name == header::TRANSFER_ENCODING {
-            // Chunked must be the last coding, or the length is known only at the close.
-            chunked = ends_chunked(&value);
-            if !chunked {
-                keep_alive = false;
+            Role::TransferEncoding => {
+                // Chunked must be the last coding, or the length is known only at the close.
+                self.chunked = ends_chunked(value);
+                self.close |= !self.chunked;
             }
+            Role::HopByHop | Role::EndToEnd => {}
         }
-        if is_hop_by_hop(&name) {
-            continue;
-        }
-        headers.append(name, value);
+        Ok(())
     }
-    let no_body = head_request || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED;
-    let framing = if no_body {
-        Framing::Done
-    } else if chunked {
-        // A length beside chunked is to be ignored (RFC 9112, 6.3); hyper's server must not
-        // see it either.
-        headers.remove(header::CONTENT_LENGTH);
-        Framing::Chunked(Chunked::default())
-    } else if let Some(length) = length {
-        if length == 0 {
+
+    fn framed(self, no_body: bool) -> Framed {
+        let mut keep_alive = !self.close;
+        let body = if no_body {
             Framing::Done
+        } else if self.chunked {
+            Framing::Chunked(Chunked::default())
+        } else if let Some(length) = self.length {
+            if length == 0 {
+                Framing::Done
+            } else {
+                Framing::Length(length)
+            }
         } else {
-            Framing::Length(length)
+            keep_alive = false;
+            Framing::UntilClose
+        };
+        Framed { body, keep_alive }
+    }
+}
+
+impl Lines<'_> {
+    fn name_and_value(&self, span: &Span) -> (&[u8], &[u8]) {
+        let (head, (name, name_len), (value, value_len)) = (self.head, span.name, span.value);
+        (&head[name..name + name_len], &head[value..value + value_len])
+    }
+
+    /// Appends the end-to-end headers to `headers` (and a `content-length`, which the
+    /// gateway's server writes only for an answer without a body); how the body is framed.
+    fn into_map(self, headers: &mut HeaderMap) -> Result<Framed, ExchangeError> {
+        let mut seen = Seen::default();
+        for span in self.spans {
+            let (name, value) = self.name_and_value(span);
+            let role = role_of(name);
+            seen.note(role, value)?;
+            if !matches!(role, Role::EndToEnd | Role::ContentLength) {
+                continue;
+            }
+            let name = HeaderName::from_bytes(name)
+                .map_err(|_| ExchangeError::Malformed("a header name is not a token"))?;
+            let value =
+                HeaderValue::from_maybe_shared(self.head.slice(span.value.0..span.value.0 + span.value.1))
+                    .map_err(|_| ExchangeError::Malformed("a header value is not valid"))?;
+            headers.append(name, value);
         }
-    } else {
-        keep_alive = false;
-        Framing::UntilClose
-    };
-    let mut parts = http::Response::new(()).into_parts().0;
-    parts.status = status;
-    parts.version = Version::HTTP_11;
-    parts.headers = headers;
-    Ok(Head {
-        parts,
-        framing,
-        keep_alive,
-    })
+        if seen.chunked {
+            // A length beside chunked is to be ignored (RFC 9112, 6.3); the gateway's client
+            // must not see it either.
+            headers.remove(header::CONTENT_LENGTH);
+        }
+        Ok(seen.framed(self.no_body))
+    }
+
+    /// The end-to-end header lines to pass on, and how the body is framed. A length is passed
+    /// on only for an answer without a body (a `HEAD`'s says how long its `GET`'s would be);
+    /// any other is the gateway's server's to write, as its framing.
+    ///
+    /// Lines are copied as the service wrote them, runs of neighbours at once. httparse has
+    /// checked them: names are tokens, values hold what a `HeaderValue` may (no control bytes
+    /// but tab), and there are no folded lines.
+    fn passed_on(self) -> Result<(PassedOn, Framed), ExchangeError> {
+        let mut lines = BytesMut::with_capacity(self.head.len());
+        let mut seen = Seen::default();
+        let mut run: Option<Range<usize>> = None;
+        let mut request_id = false;
+        for (at, span) in self.spans.iter().enumerate() {
+            let (name, value) = self.name_and_value(span);
+            let role = role_of(name);
+            seen.note(role, value)?;
+            // The gateway's server dates every answer itself, as nginx does: a proxy must date
+            // an undated answer (RFC 9110, 6.6.1), and this way none is looked through for one.
+            if role != Role::EndToEnd || name.eq_ignore_ascii_case(b"date") {
+                continue;
+            }
+            request_id |= name.eq_ignore_ascii_case(REQUEST_ID.as_str().as_bytes());
+            let line = span.name.0..self.line_end(at);
+            if !self.head[line.clone()].ends_with(b"\r\n") {
+                // A bare line feed: written out again as CRLF.
+                self.copy(&mut lines, run.take());
+                lines.extend_from_slice(name);
+                lines.extend_from_slice(b": ");
+                lines.extend_from_slice(value);
+                lines.extend_from_slice(b"\r\n");
+                continue;
+            }
+            run = match run {
+                Some(run) if run.end == line.start => Some(run.start..line.end),
+                other => {
+                    self.copy(&mut lines, other);
+                    Some(line)
+                }
+            };
+        }
+        self.copy(&mut lines, run);
+        if let (true, false, Some(length)) = (self.no_body, seen.chunked, seen.length) {
+            lines.extend_from_slice(b"content-length: ");
+            lines.extend_from_slice(itoa::Buffer::new().format(length).as_bytes());
+            lines.extend_from_slice(b"\r\n");
+        }
+        Ok((
+            PassedOn::new(lines.freeze(), request_id),
+            seen.framed(self.no_body),
+        ))
+    }
+
+    /// Where the line of the header at `at` ends: where the next begins, or where the empty
+    /// line that ends the head does.
+    fn line_end(&self, at: usize) -> usize {
+        match self.spans.get(at + 1) {
+            Some(next) => next.name.0,
+            None if self.head.ends_with(b"\r\n\r\n") => self.head.len() - 2,
+            None => self.head.len() - 1,
+        }
+    }
+
+    fn copy(&self, lines: &mut BytesMut, run: Option<Range<usize>>) {
+        if let Some(run) = run {
+            lines.extend_from_slice(&self.head[run]);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -484,12 +639,94 @@ mod tests {
     use super::*;
 
     fn head_of(wire: &[u8], head_request: bool) -> Result<Option<Head>, ExchangeError> {
+        read_as(wire, head_request, AnswerHeaders::Parsed)
+    }
+
+    fn read_as(
+        wire: &[u8],
+        head_request: bool,
+        answer: AnswerHeaders,
+    ) -> Result<Option<Head>, ExchangeError> {
         parse_head(
             &mut BytesMut::from(wire),
             head_request,
             &mut HeaderMap::new(),
             &mut Vec::new(),
+            answer,
         )
+    }
+
+    /// The lines a proxied answer passes on, and its head.
+    fn passed_on(wire: &[u8], head_request: bool) -> (String, Head) {
+        let head = read_as(wire, head_request, AnswerHeaders::PassedOn)
+            .unwrap()
+            .unwrap();
+        let lines = head.parts.extensions.get::<PassedOn>().expect("lines passed on");
+        (String::from_utf8(lines.lines().to_vec()).unwrap(), head)
+    }
+
+    #[test]
+    fn a_proxied_answer_passes_its_own_lines_on_and_no_hop_by_hop_or_framing_ones() {
+        let (lines, head) = passed_on(
+            b"HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nconnection: keep-alive\r\n\
+              Keep-Alive: timeout=5\r\nset-cookie: a=1\r\nset-cookie: b=2\r\ncontent-length: 2\r\n\
+              Date: Thu, 03 Dec 2026 16:02:08 GMT\r\nX-Request-Id: r-1\r\n\r\nok",
+            false,
+        );
+        assert_eq!(
+            lines,
+            "Content-Type: text/plain\r\nset-cookie: a=1\r\nset-cookie: b=2\r\nX-Request-Id: r-1\r\n"
+        );
+        assert!(head.parts.extensions.get::<PassedOn>().unwrap().has_request_id());
+        assert_eq!(head.parts.status, StatusCode::CREATED);
+        assert!(head.parts.headers.is_empty(), "nothing parsed into the map");
+        assert!(matches!(head.framing, Framing::Length(2)));
+        assert!(head.keep_alive);
+    }
+
+    #[test]
+    fn a_proxied_answer_without_a_body_keeps_its_length_and_a_chunked_one_loses_it() {
+        let (lines, head) = passed_on(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", true);
+        assert_eq!(lines, "content-length: 5\r\n", "a HEAD's length is its GET's");
+        assert!(matches!(head.framing, Framing::Done));
+        let (lines, head) = passed_on(
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-length: 9\r\n\r\n",
+            false,
+        );
+        assert_eq!(lines, "");
+        assert!(matches!(head.framing, Framing::Chunked(_)));
+        let (_, closing) = passed_on(
+            b"HTTP/1.1 200 OK\r\nConnection: Close\r\ncontent-length: 2\r\n\r\n",
+            false,
+        );
+        assert!(!closing.keep_alive);
+    }
+
+    #[test]
+    fn a_proxied_answer_in_bare_line_feeds_is_passed_on_in_crlf() {
+        let (lines, _) = passed_on(
+            b"HTTP/1.1 200 OK\nx-a: 1\ncontent-length: 0\nx-b:2  \nx-c: 3\n\n",
+            false,
+        );
+        assert_eq!(lines, "x-a: 1\r\nx-b: 2\r\nx-c: 3\r\n");
+        let (_, head) = passed_on(b"HTTP/1.1 200 OK\r\nx-request-ids: 1\r\n\r\n", false);
+        assert!(!head.parts.extensions.get::<PassedOn>().unwrap().has_request_id());
+    }
+
+    #[test]
+    fn a_proxied_answer_with_a_control_byte_in_a_value_is_refused() {
+        let answer = read_as(
+            b"HTTP/1.1 200 OK\r\nx-a: b\x7fc\r\n\r\n",
+            false,
+            AnswerHeaders::PassedOn,
+        );
+        assert!(answer.is_err());
+        let parsed = read_as(
+            b"HTTP/1.1 200 OK\r\nx-a: b\x7fc\r\n\r\n",
+            false,
+            AnswerHeaders::Parsed,
+        );
+        assert!(parsed.is_err(), "as a header map refuses it");
     }
 
     #[test]

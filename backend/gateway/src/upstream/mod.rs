@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use breaker::{Breaker, BreakerPolicy, Open, Permit};
-use h1::Target;
+use h1::{AnswerHeaders, Target};
 use http::uri::{Scheme, Uri};
 use pool::{Pool, PooledBody, SendError};
 
@@ -73,15 +73,17 @@ impl Endpoint {
     }
 
     /// Sends a request for `target` (from [`Endpoint::target`]; the URI in `parts` is not
-    /// read) on one of this address's connections.
+    /// read) on one of this address's connections; `answer` says what becomes of the answer's
+    /// headers.
     pub async fn send(
         &self,
         parts: http::request::Parts,
         body: Body,
         target: Target<'_>,
+        answer: AnswerHeaders,
     ) -> Result<http::Response<PooledBody>, SendError> {
         match &self.base {
-            Some(base) => base.pool.send(parts, body, target).await,
+            Some(base) => base.pool.send(parts, body, target, answer).await,
             None => Err(SendError::Connect(std::io::Error::other(BadAddress))),
         }
     }

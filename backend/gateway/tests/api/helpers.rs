@@ -59,7 +59,8 @@ pub const GZIPPED_BODY: &[u8] = &[
     0x29, 0x2a, 0x4d, 0xad, 0x05, 0x00, 0x90, 0x5f, 0xd4, 0xa7, 0x0b, 0x00, 0x00, 0x00,
 ];
 
-/// Starts the upstream; `/hang` never answers (it waits on a notification nobody sends).
+/// Starts the upstream; `/hang` never answers (it waits on a notification nobody sends),
+/// `/headers` answers repeated, hop-by-hop and request-id headers of its own.
 pub async fn spawn_upstream() -> String {
     let never = Arc::new(Notify::new());
     let app = Router::new()
@@ -80,6 +81,19 @@ pub async fn spawn_upstream() -> String {
                     axum::http::StatusCode::from_u16(code).unwrap(),
                     "upstream said so",
                 )
+            }),
+        )
+        .route(
+            "/headers",
+            get(|| async {
+                let headers = axum::response::AppendHeaders([
+                    ("set-cookie", "a=1; Path=/"),
+                    ("set-cookie", "b=2; Path=/"),
+                    ("x-request-id", "from-the-service"),
+                    ("keep-alive", "timeout=5"),
+                    ("x-shelf", "top"),
+                ]);
+                (headers, "with headers")
             }),
         )
         .route(

@@ -57,6 +57,39 @@ async fn a_compressed_answer_is_passed_on_byte_for_byte() {
 }
 
 #[tokio::test]
+async fn a_services_own_headers_reach_the_client_once_each_and_hop_by_hop_ones_do_not() {
+    let gw = spawn_gateway().await;
+    let response = gw.fetch("/api/catalog/headers").await;
+    assert_eq!(response.status(), 200);
+    let headers = response.headers();
+    let all = |name: &str| -> Vec<&str> {
+        headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        all("set-cookie"),
+        ["a=1; Path=/", "b=2; Path=/"],
+        "both cookies, in order"
+    );
+    assert_eq!(all("x-shelf"), ["top"]);
+    assert_eq!(
+        all("x-request-id"),
+        ["from-the-service"],
+        "the service's id, not a second one"
+    );
+    assert_eq!(all("date").len(), 1, "one date");
+    assert!(
+        headers.get("keep-alive").is_none(),
+        "hop-by-hop headers stop at the gateway"
+    );
+    assert_eq!(all("content-length"), ["12"]);
+    assert_eq!(response.text().await.unwrap(), "with headers");
+}
+
+#[tokio::test]
 async fn a_head_needs_what_its_get_needs() {
     let gw = spawn_gateway().await;
     let public = gw
