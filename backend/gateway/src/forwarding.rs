@@ -12,10 +12,11 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use http::header::{HeaderMap, HeaderValue};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
 use ipnet::IpNet;
 
-use crate::headers::{CLIENT_ADDRESS, FORWARDED_FOR, FORWARDED_HOST, FORWARDED_PROTO};
+use crate::headers::{CLIENT_ADDRESS, FORWARDED_FOR, FORWARDED_HOST, FORWARDED_PROTO, TRACEPARENT};
+use crate::observe::TraceContext;
 use crate::state::AppState;
 
 /// The settings: which peers may speak for a client, and the scheme clients use otherwise.
@@ -130,27 +131,63 @@ impl Forwarding {
             chain: header_value(&chain),
         }
     }
+}
 
-    /// Sets the forwarding headers of a request going to a service, and the resolved client
-    /// address in [`CLIENT_ADDRESS`].
-    pub fn apply(client: &Client, headers: &mut HeaderMap, host: Option<HeaderValue>) {
-        headers.insert(CLIENT_ADDRESS, client.address_value.clone());
-        headers.insert(FORWARDED_FOR, client.chain.clone());
-        headers.insert(FORWARDED_PROTO, client.proto.clone());
-        match host {
-            Some(host) => headers.insert(FORWARDED_HOST, host),
-            None => headers.remove(FORWARDED_HOST),
-        };
+/// The headers the gateway sets on every request it sends a service: who the client is, the
+/// host it asked for, and the trace context that makes the service's span a child of this
+/// hop's. Written as lines after the request's own headers (`upstream::h1`), which never pass
+/// on a client's versions of them ([`crate::headers::is_set_by_the_gateway`]): building them
+/// into the request's header map took four inserts and a copy of each value, per request.
+#[derive(Debug, Default)]
+pub struct ProxyHeaders {
+    client: Option<Client>,
+    host: Option<HeaderValue>,
+    traceparent: Option<Traceparent>,
+}
+
+/// The `traceparent` a service is sent.
+#[derive(Debug)]
+pub enum Traceparent {
+    /// This hop's, written out as the request is.
+    Hop(TraceContext),
+    /// The current span's, when spans are exported and the request has no hop of its own.
+    Exported(HeaderValue),
+}
+
+impl ProxyHeaders {
+    /// The headers for a request from `client` (without one, no forwarding header is sent: a
+    /// client's own claims are never passed on) that asked for `host`.
+    pub fn new(client: Option<Client>, host: Option<HeaderValue>, traceparent: Option<Traceparent>) -> Self {
+        Self {
+            client,
+            host,
+            traceparent,
+        }
+    }
+
+    /// Appends them to a request head, a line each.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        if let Some(client) = &self.client {
+            line(out, &CLIENT_ADDRESS, client.address_value.as_bytes());
+            line(out, &FORWARDED_FOR, client.chain.as_bytes());
+            line(out, &FORWARDED_PROTO, client.proto.as_bytes());
+        }
+        if let Some(host) = &self.host {
+            line(out, &FORWARDED_HOST, host.as_bytes());
+        }
+        match &self.traceparent {
+            Some(Traceparent::Hop(trace)) => line(out, &TRACEPARENT, &trace.traceparent_text()),
+            Some(Traceparent::Exported(value)) => line(out, &TRACEPARENT, value.as_bytes()),
+            None => {}
+        }
     }
 }
 
-impl Forwarding {
-    /// Removes every forwarding header.
-    pub fn forget(headers: &mut HeaderMap) {
-        for name in [CLIENT_ADDRESS, FORWARDED_FOR, FORWARDED_PROTO, FORWARDED_HOST] {
-            headers.remove(name);
-        }
-    }
+fn line(out: &mut Vec<u8>, name: &HeaderName, value: &[u8]) {
+    out.extend_from_slice(name.as_str().as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value);
+    out.extend_from_slice(b"\r\n");
 }
 
 fn header_value(text: &str) -> HeaderValue {

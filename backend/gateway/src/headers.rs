@@ -26,6 +26,19 @@ pub const FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for")
 pub const FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 /// The host the client asked for.
 pub const FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+/// Whether the gateway sets `name` itself on every request to a service
+/// ([`crate::forwarding::ProxyHeaders`]), so that a client's own is never passed on.
+pub fn is_set_by_the_gateway(name: &HeaderName) -> bool {
+    // By length first: it is asked of every header of every proxied request.
+    match name.as_str().len() {
+        11 => *name == TRACEPARENT,
+        15 => *name == FORWARDED_FOR,
+        16 => *name == FORWARDED_HOST || *name == CLIENT_ADDRESS,
+        17 => *name == FORWARDED_PROTO,
+        _ => false,
+    }
+}
+
 /// Whether `name` describes one connection rather than the message: such a header is never
 /// forwarded, either way (RFC 9110, 7.6.1).
 pub fn is_hop_by_hop(name: &HeaderName) -> bool {
@@ -86,6 +99,22 @@ mod tests {
         }
         for name in ["content-type", "authorization", "x-request-id", "trailers-x"] {
             assert!(!is_hop_by_hop(&HeaderName::from_static(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_forwarding_and_trace_headers_are_the_gateways_own() {
+        for name in [
+            TRACEPARENT,
+            FORWARDED_FOR,
+            FORWARDED_HOST,
+            FORWARDED_PROTO,
+            CLIENT_ADDRESS,
+        ] {
+            assert!(is_set_by_the_gateway(&name), "{name}");
+        }
+        for name in ["x-forwarded-port", "tracestate", "x-request-id", "authorization"] {
+            assert!(!is_set_by_the_gateway(&HeaderName::from_static(name)), "{name}");
         }
     }
 

@@ -24,7 +24,7 @@ use kit::http::REQUEST_ID;
 
 use crate::access::Access;
 use crate::error::GatewayError;
-use crate::forwarding::Client;
+use crate::forwarding::{Client, ProxyHeaders};
 use crate::observe::TraceContext;
 use crate::routes::proxy::{self, Call};
 use crate::state::AppState;
@@ -91,8 +91,8 @@ impl Origin {
         })
     }
 
-    /// The head of a `GET` for a part: forwarding, request id, trace context, and the caller
-    /// only when the part answers per user.
+    /// The head of a `GET` for a part: request id, and the caller only when the part answers
+    /// per user.
     fn request(&self, personal: bool) -> http::request::Parts {
         let mut request = http::Request::new(());
         let headers = request.headers_mut();
@@ -104,15 +104,12 @@ impl Origin {
             headers.insert(header::AUTHORIZATION, token.clone());
             headers.insert(crate::headers::USER_ID, user.clone());
         }
-        if let Some(client) = &self.client {
-            request.extensions_mut().insert(client.clone());
-        }
-        if let Some(trace) = self.trace {
-            request.extensions_mut().insert(trace);
-        }
-        let (mut parts, ()) = request.into_parts();
-        proxy::prepare_headers(&mut parts);
-        parts
+        request.into_parts().0
+    }
+
+    /// What the gateway adds to a part's request: forwarding and trace context.
+    fn added_headers(&self) -> ProxyHeaders {
+        proxy::added_headers(self.client.clone(), None, self.trace)
     }
 }
 
@@ -197,11 +194,13 @@ pub async fn fetch<T: DeserializeOwned>(
         .upstreams
         .get(part.service)
         .ok_or_else(|| GatewayError::UnknownService(part.service.into()))?;
+    let added = origin.added_headers();
     let call = Call {
         upstream,
         target: &part.target,
         head_by: started + state.timeout,
         body_limit: 0,
+        added: &added,
         // The parts are read here, not passed on.
         answer: AnswerHeaders::Parsed,
     };

@@ -18,7 +18,8 @@ use super::error::PartnerError;
 use super::map::{self, RawListQuery};
 use super::PartnerState;
 use crate::error::GatewayError;
-use crate::upstream::h1::AnswerHeaders;
+use crate::forwarding::ProxyHeaders;
+use crate::upstream::h1::{AnswerHeaders, Outgoing};
 
 /// The most a catalog answer may hold (a page of 100 products is ~30 KB).
 const MAX_CATALOG_BODY: usize = 1 << 20;
@@ -147,14 +148,15 @@ async fn fetch(
         .body(Body::empty())
         .map_err(|e| unavailable(e.to_string()))?
         .into_parts();
+    let added = ProxyHeaders::default();
+    let outgoing = Outgoing {
+        target,
+        added: &added,
+        answer: AnswerHeaders::Parsed,
+    };
     let deadline = started + app.deadline;
     let head_by = deadline.min(started + app.timeout);
-    let response = match tokio::time::timeout_at(
-        head_by,
-        chosen.endpoint.send(parts, body, target, AnswerHeaders::Parsed),
-    )
-    .await
-    {
+    let response = match tokio::time::timeout_at(head_by, chosen.endpoint.send(parts, body, outgoing)).await {
         Ok(Ok(response)) => response,
         Ok(Err(err)) => {
             chosen.permit.failed();

@@ -29,12 +29,12 @@ use kit::telemetry;
 
 use crate::access::{self, Access};
 use crate::error::GatewayError;
-use crate::forwarding::{Client, Forwarding};
-use crate::headers;
+use crate::forwarding::{Client, ProxyHeaders, Traceparent};
+
 use crate::observe::TraceContext;
 use crate::state::AppState;
 use crate::upstream::deadline::DeadlineBody;
-use crate::upstream::h1::AnswerHeaders;
+use crate::upstream::h1::{AnswerHeaders, Outgoing};
 use crate::upstream::pool::{PooledBody, SendError};
 use crate::upstream::{is_idempotent, metrics, Chosen, Upstream};
 
@@ -95,6 +95,8 @@ pub(crate) struct Call<'a> {
     pub(crate) head_by: Instant,
     /// The route's body limit, for the 413 when a streamed body turns out larger.
     pub(crate) body_limit: usize,
+    /// The headers the gateway adds to the request.
+    pub(crate) added: &'a ProxyHeaders,
     /// What becomes of the answer's headers.
     pub(crate) answer: AnswerHeaders,
 }
@@ -162,7 +164,7 @@ async fn call(
     authenticate(state, access, &mut parts.headers).await?;
     let body_limit = access::body_limit(service, &parts.method, path);
     let body = limit_body(body, &parts.headers, body_limit)?;
-    prepare_headers(&mut parts);
+    let added = proxy_headers(&mut parts);
     // Only a request with nothing to stream can be rebuilt for a second address.
     let again = (upstream.len() > 1 && is_idempotent(&parts.method) && body.is_end_stream())
         .then(|| (parts.method.clone(), parts.headers.clone()));
@@ -171,6 +173,7 @@ async fn call(
         target,
         head_by: deadline.min(started + state.timeout),
         body_limit,
+        added: &added,
         // Passed to the client unread (`front` writes them on).
         answer: AnswerHeaders::PassedOn,
     };
@@ -208,24 +211,31 @@ pub(crate) async fn exchange(
 
 /// What a service is sent besides the client's own headers: forwarding, and the trace
 /// context that makes its span a child of this request's (the client's `traceparent` is
-/// already this span's parent). Hop-by-hop headers are left out when the request is written
-/// (`upstream::h1`).
-pub(crate) fn prepare_headers(parts: &mut http::request::Parts) {
-    let host = parts.headers.remove(header::HOST);
-    match parts.extensions.get::<Client>() {
-        Some(client) => Forwarding::apply(client, &mut parts.headers, host),
-        // Unreachable behind `forwarding::resolve`; never pass on what a client claimed.
-        None => Forwarding::forget(&mut parts.headers),
-    }
-    let traceparent = match parts.extensions.get::<TraceContext>() {
-        Some(trace) => Some(trace.traceparent()),
+/// already this span's parent). Hop-by-hop headers and the client's own versions of these are
+/// left out when the request is written (`upstream::h1`).
+pub(crate) fn proxy_headers(parts: &mut http::request::Parts) -> ProxyHeaders {
+    // Taken, not copied: nothing reads them after this.
+    let client = parts.extensions.remove::<Client>();
+    let trace = parts.extensions.get::<TraceContext>().copied();
+    added_headers(client, parts.headers.get(header::HOST).cloned(), trace)
+}
+
+/// The same for a request the gateway makes itself, on behalf of `client`.
+pub(crate) fn added_headers(
+    client: Option<Client>,
+    host: Option<HeaderValue>,
+    trace: Option<TraceContext>,
+) -> ProxyHeaders {
+    let traceparent = match trace {
+        Some(trace) => Some(Traceparent::Hop(trace)),
         // Spans are exported: the current one is this request's.
-        None => telemetry::current_traceparent().and_then(|t| HeaderValue::from_str(&t).ok()),
+        None => telemetry::current_traceparent()
+            .and_then(|t| HeaderValue::from_str(&t).ok())
+            .map(Traceparent::Exported),
     };
-    match traceparent {
-        Some(value) => parts.headers.insert(headers::TRACEPARENT, value),
-        None => parts.headers.remove(headers::TRACEPARENT),
-    };
+    // Unreachable without a client behind `forwarding::resolve`; a client's own claims are
+    // never passed on either way.
+    ProxyHeaders::new(client, host, traceparent)
 }
 
 /// An address whose breaker lets the call through, or a fast 503.
@@ -255,7 +265,12 @@ async fn send(
         .endpoint
         .target(call.target)
         .map_err(|err| CallError::Other(unavailable(err.to_string())))?;
-    let sent = chosen.endpoint.send(parts, body, target, call.answer);
+    let outgoing = Outgoing {
+        target,
+        added: call.added,
+        answer: call.answer,
+    };
+    let sent = chosen.endpoint.send(parts, body, outgoing);
     match tokio::time::timeout_at(call.head_by, sent).await {
         Ok(Ok(response)) => {
             if is_unavailable(response.status()) {

@@ -28,7 +28,8 @@ use tokio::net::TcpStream;
 
 use kit::http::REQUEST_ID;
 
-use crate::headers::{is_hop_by_hop, role_of, Role};
+use crate::forwarding::ProxyHeaders;
+use crate::headers::{is_hop_by_hop, is_set_by_the_gateway, role_of, Role};
 use crate::wire::{content_length, ends_chunked, has_token, take_up_to, Chunked, Malformed, PassedOn, Step};
 
 /// Most headers an answer may carry.
@@ -127,6 +128,18 @@ pub enum AnswerHeaders {
     PassedOn,
 }
 
+/// What a request is sent with besides its own method, headers and body, and what becomes
+/// of its answer.
+#[derive(Clone, Copy, Debug)]
+pub struct Outgoing<'a> {
+    /// Its target on the service.
+    pub target: Target<'a>,
+    /// The headers the gateway adds.
+    pub added: &'a ProxyHeaders,
+    /// What becomes of the answer's headers.
+    pub answer: AnswerHeaders,
+}
+
 /// An answer's head, and what the connection is good for afterwards.
 pub struct Head {
     /// Status, headers (hop-by-hop ones left out, and in [`PassedOn`] lines if so asked) and
@@ -179,20 +192,20 @@ impl Connection {
     pub async fn exchange(
         &mut self,
         parts: &mut request::Parts,
-        target: Target<'_>,
+        outgoing: Outgoing<'_>,
         host: &HeaderValue,
         body: Option<Body>,
-        answer: AnswerHeaders,
     ) -> Result<Head, ExchangeError> {
         let framing = RequestFraming::of(parts, body.is_some());
         self.write.clear();
-        encode_head(&mut self.write, parts, target, host, framing);
+        encode_head(&mut self.write, parts, outgoing, host, framing);
         self.stream.write_all(&self.write).await.map_err(closed_or_io)?;
         if let Some(body) = body {
             self.write_body(body, framing).await?;
         }
         let head_request = parts.method == Method::HEAD;
-        self.read_head(head_request, &mut parts.headers, answer).await
+        self.read_head(head_request, &mut parts.headers, outgoing.answer)
+            .await
     }
 
     async fn write_body(&mut self, mut body: Body, framing: RequestFraming) -> Result<(), ExchangeError> {
@@ -335,14 +348,15 @@ impl RequestFraming {
 
 /// The request line and headers. Hop-by-hop headers are left out; the framing headers are the
 /// gateway's to choose, so the client's `transfer-encoding` is not copied; `host` replaces
-/// the client's.
+/// the client's, and the gateway's own headers (`outgoing.added`) any the client sent.
 fn encode_head(
     out: &mut Vec<u8>,
     parts: &request::Parts,
-    target: Target<'_>,
+    outgoing: Outgoing<'_>,
     host: &HeaderValue,
     framing: RequestFraming,
 ) {
+    let target = outgoing.target;
     out.extend_from_slice(parts.method.as_str().as_bytes());
     out.push(b' ');
     out.extend_from_slice(target.prefix.as_bytes());
@@ -351,7 +365,11 @@ fn encode_head(
     out.extend_from_slice(host.as_bytes());
     out.extend_from_slice(b"\r\n");
     for (name, value) in &parts.headers {
-        if *name == header::HOST || *name == header::TRANSFER_ENCODING || is_hop_by_hop(name) {
+        if *name == header::HOST
+            || *name == header::TRANSFER_ENCODING
+            || is_hop_by_hop(name)
+            || is_set_by_the_gateway(name)
+        {
             continue;
         }
         if framing == RequestFraming::Chunked && *name == header::CONTENT_LENGTH {
@@ -362,6 +380,7 @@ fn encode_head(
         out.extend_from_slice(value.as_bytes());
         out.extend_from_slice(b"\r\n");
     }
+    outgoing.added.write(out);
     match framing {
         RequestFraming::Chunked => out.extend_from_slice(b"transfer-encoding: chunked\r\n"),
         // A body-carrying method with an empty body still says so (RFC 9110, 8.6).
@@ -811,17 +830,71 @@ mod tests {
         let (parts, ()) = request.into_parts();
         let mut out = Vec::new();
         let host = HeaderValue::from_static("127.0.0.1:9000");
-        let target = Target::new("", "/orders?x=1").unwrap();
-        encode_head(&mut out, &parts, target, &host, RequestFraming::of(&parts, true));
+        let added = ProxyHeaders::default();
+        let outgoing = Outgoing {
+            target: Target::new("", "/orders?x=1").unwrap(),
+            added: &added,
+            answer: AnswerHeaders::PassedOn,
+        };
+        encode_head(
+            &mut out,
+            &parts,
+            outgoing,
+            &host,
+            RequestFraming::of(&parts, true),
+        );
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "POST /orders?x=1 HTTP/1.1\r\nhost: 127.0.0.1:9000\r\nx-request-id: r1\r\n\
              transfer-encoding: chunked\r\n\r\n"
         );
         let mut out = Vec::new();
-        encode_head(&mut out, &parts, target, &host, RequestFraming::of(&parts, false));
+        encode_head(
+            &mut out,
+            &parts,
+            outgoing,
+            &host,
+            RequestFraming::of(&parts, false),
+        );
         assert!(String::from_utf8(out)
             .unwrap()
             .ends_with("content-length: 0\r\n\r\n"));
+    }
+
+    #[test]
+    fn a_request_carries_the_gateways_forwarding_and_trace_headers_not_the_clients() {
+        let request = http::Request::get("/ignored")
+            .header("x-forwarded-for", "6.6.6.6")
+            .header("traceparent", "00-forged")
+            .header("x-client-address", "6.6.6.6")
+            .header("accept", "*/*")
+            .body(())
+            .unwrap();
+        let (parts, ()) = request.into_parts();
+        let client = crate::forwarding::Forwarding::default().client([10, 0, 0, 7].into(), &parts.headers);
+        let trace = crate::observe::TraceContext::child_of(None);
+        let added = ProxyHeaders::new(
+            Some(client),
+            Some(HeaderValue::from_static("shop.example")),
+            Some(crate::forwarding::Traceparent::Hop(trace)),
+        );
+        let outgoing = Outgoing {
+            target: Target::new("", "/products").unwrap(),
+            added: &added,
+            answer: AnswerHeaders::PassedOn,
+        };
+        let mut out = Vec::new();
+        let host = HeaderValue::from_static("catalog:9002");
+        encode_head(&mut out, &parts, outgoing, &host, RequestFraming::Empty);
+        let head = String::from_utf8(out).unwrap();
+        let traceparent = String::from_utf8(trace.traceparent_text().to_vec()).unwrap();
+        assert_eq!(
+            head,
+            format!(
+                "GET /products HTTP/1.1\r\nhost: catalog:9002\r\naccept: */*\r\n\
+                 x-client-address: 10.0.0.7\r\nx-forwarded-for: 10.0.0.7\r\nx-forwarded-proto: http\r\n\
+                 x-forwarded-host: shop.example\r\ntraceparent: {traceparent}\r\n\r\n"
+            )
+        );
     }
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use breaker::{Breaker, BreakerPolicy, Open, Permit};
-use h1::{AnswerHeaders, Target};
+use h1::{Outgoing, Target};
 use http::uri::{Scheme, Uri};
 use pool::{Pool, PooledBody, SendError};
 
@@ -72,18 +72,16 @@ impl Endpoint {
         Target::new(&base.prefix, target).ok_or(BadAddress)
     }
 
-    /// Sends a request for `target` (from [`Endpoint::target`]; the URI in `parts` is not
-    /// read) on one of this address's connections; `answer` says what becomes of the answer's
-    /// headers.
+    /// Sends a request for `outgoing.target` (from [`Endpoint::target`]; the URI in `parts` is
+    /// not read) on one of this address's connections.
     pub async fn send(
         &self,
         parts: http::request::Parts,
         body: Body,
-        target: Target<'_>,
-        answer: AnswerHeaders,
+        outgoing: Outgoing<'_>,
     ) -> Result<http::Response<PooledBody>, SendError> {
         match &self.base {
-            Some(base) => base.pool.send(parts, body, target, answer).await,
+            Some(base) => base.pool.send(parts, body, outgoing).await,
             None => Err(SendError::Connect(std::io::Error::other(BadAddress))),
         }
     }

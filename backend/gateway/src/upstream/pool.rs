@@ -20,7 +20,7 @@ use http::{request, HeaderValue, Response};
 use http_body::{Frame, SizeHint};
 use tokio::time::Instant;
 
-use super::h1::{AnswerHeaders, Connection, ExchangeError, Framing, Target};
+use super::h1::{Connection, ExchangeError, Framing, Outgoing};
 
 /// How many idle connections one address keeps at most (hyper-util's setting before).
 const MAX_IDLE: usize = 256;
@@ -78,8 +78,7 @@ impl Pool {
         self: &Arc<Self>,
         mut parts: request::Parts,
         body: Body,
-        target: Target<'_>,
-        answer: AnswerHeaders,
+        outgoing: Outgoing<'_>,
     ) -> Result<Response<PooledBody>, SendError> {
         let mut body = (!http_body::Body::is_end_stream(&body)).then_some(body);
         loop {
@@ -91,7 +90,7 @@ impl Pool {
             // one that is safe to repeat (idempotent, no body) is sent again.
             let replayable = body.is_none() && super::is_idempotent(&parts.method);
             match connection
-                .exchange(&mut parts, target, &self.host, body.take(), answer)
+                .exchange(&mut parts, outgoing, &self.host, body.take())
                 .await
             {
                 Ok(head) => {
