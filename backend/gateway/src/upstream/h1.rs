@@ -204,8 +204,7 @@ impl Connection {
             self.write_body(body, framing).await?;
         }
         let head_request = parts.method == Method::HEAD;
-        self.read_head(head_request, &mut parts.headers, outgoing.answer)
-            .await
+        self.read_head(head_request, parts, outgoing.answer).await
     }
 
     async fn write_body(&mut self, mut body: Body, framing: RequestFraming) -> Result<(), ExchangeError> {
@@ -233,17 +232,20 @@ impl Connection {
         Ok(())
     }
 
+    /// Reads the answer's head into the request's header map and extensions, which are taken
+    /// (already allocated: a new map would be allocated for every answer).
     async fn read_head(
         &mut self,
         head_request: bool,
-        map: &mut HeaderMap,
+        request: &mut request::Parts,
         answer: AnswerHeaders,
     ) -> Result<Head, ExchangeError> {
         let mut answered = false;
         loop {
             if !self.read.is_empty() {
                 answered = true;
-                let parsed = parse_head(&mut self.read, head_request, map, &mut self.spans, answer)?;
+                let taken = (&mut request.headers, &mut request.extensions);
+                let parsed = parse_head(&mut self.read, head_request, taken, &mut self.spans, answer)?;
                 if let Some(head) = parsed {
                     return Ok(head);
                 }
@@ -403,12 +405,13 @@ struct Span {
 }
 
 /// The answer's head, if `read` holds all of it (taken out of `read`); interim `1xx` answers
-/// are skipped. `map`, emptied first, is taken for its headers: `answer` says whether they go
-/// into it.
+/// are skipped. `map` and `extensions` (the request's), emptied first, are taken for the
+/// answer's headers: `answer` says whether they go into the map or, as [`PassedOn`] lines,
+/// into the extensions.
 fn parse_head(
     read: &mut BytesMut,
     head_request: bool,
-    map: &mut HeaderMap,
+    (map, extensions): (&mut HeaderMap, &mut http::Extensions),
     spans: &mut Vec<Span>,
     answer: AnswerHeaders,
 ) -> Result<Option<Head>, ExchangeError> {
@@ -455,17 +458,17 @@ fn parse_head(
             spans,
             no_body: head_request || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED,
         };
-        let (headers, extensions, framing) = match answer {
+        let mut extensions = std::mem::take(extensions);
+        extensions.clear();
+        let framing = match answer {
             AnswerHeaders::Parsed => {
                 headers.reserve(spans.len().max(HEADER_ROOM));
-                let framing = lines.into_map(&mut headers)?;
-                (headers, http::Extensions::new(), framing)
+                lines.into_map(&mut headers)?
             }
             AnswerHeaders::PassedOn => {
                 let (passed, framing) = lines.passed_on()?;
-                let mut extensions = http::Extensions::new();
                 extensions.insert(passed);
-                (headers, extensions, framing)
+                framing
             }
         };
         let mut parts = http::Response::new(()).into_parts().0;
@@ -669,7 +672,7 @@ mod tests {
         parse_head(
             &mut BytesMut::from(wire),
             head_request,
-            &mut HeaderMap::new(),
+            (&mut HeaderMap::new(), &mut http::Extensions::new()),
             &mut Vec::new(),
             answer,
         )
