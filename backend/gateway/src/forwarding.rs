@@ -7,14 +7,15 @@
 //! `X-Forwarded-Proto`. Rate limits and the services both see that one client address: the
 //! services in `x-client-address`, so the walk is done here only.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use ipnet::IpNet;
 
+use crate::context::Arrival;
 use crate::headers::{CLIENT_ADDRESS, FORWARDED_FOR, FORWARDED_HOST, FORWARDED_PROTO, TRACEPARENT};
 use crate::observe::TraceContext;
 use crate::state::AppState;
@@ -228,16 +229,13 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     next.run(request).await
 }
 
-/// Resolves the [`Client`] of `request`, records it as the request's extension and returns its
-/// address.
+/// Resolves the [`Client`] of `request`, records it in the request's [`Arrival`] and returns
+/// its address.
 pub fn attach(forwarding: &Forwarding, request: &mut Request) -> IpAddr {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let peer = Arrival::of(request.extensions()).map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.peer.ip());
     let client = forwarding.client(peer, request.headers());
     let address = client.address;
-    request.extensions_mut().insert(client);
+    Arrival::of_mut(request).client = Some(client);
     address
 }
 

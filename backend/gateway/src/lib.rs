@@ -16,6 +16,7 @@
 pub mod access;
 pub mod aggregate;
 pub mod config;
+pub mod context;
 pub mod error;
 pub mod feed;
 pub mod forwarding;

@@ -22,6 +22,7 @@ use http::header::HeaderValue;
 use kit::http::REQUEST_ID;
 use tower::{Layer, Service};
 
+use crate::context::Arrival;
 use crate::headers::TRACEPARENT;
 use crate::wire::PassedOn;
 
@@ -164,7 +165,7 @@ where
     fn call(&mut self, mut request: Request) -> Self::Future {
         let id = request_id(&mut request);
         let trace = TraceContext::child_of(request.headers().get(TRACEPARENT));
-        request.extensions_mut().insert(trace);
+        Arrival::of_mut(&mut request).trace = Some(trace);
         Observed {
             inner: self.inner.call(request),
             id: Some(id),

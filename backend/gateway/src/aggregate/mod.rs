@@ -23,6 +23,7 @@ use kit::auth::AuthError;
 use kit::http::REQUEST_ID;
 
 use crate::access::Access;
+use crate::context::Arrival;
 use crate::error::GatewayError;
 use crate::forwarding::{Client, ProxyHeaders};
 use crate::observe::TraceContext;
@@ -84,8 +85,8 @@ impl Origin {
             .cloned()
             .zip(headers.get(crate::headers::USER_ID).cloned());
         Ok(Origin {
-            client: request.extensions.get::<Client>().cloned(),
-            trace: request.extensions.get::<TraceContext>().copied(),
+            client: Arrival::of(&request.extensions).and_then(|a| a.client.clone()),
+            trace: Arrival::of(&request.extensions).and_then(|a| a.trace),
             request_id: request.headers.get(REQUEST_ID).cloned(),
             user,
         })

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use bytes::BytesMut;
 use contracts::problem::Problem;
@@ -26,6 +26,7 @@ use tower::{Service, ServiceExt};
 use super::request::{self, BodyError, BodyFraming, Head, Incoming, Piece, Refusal};
 use super::response::{chunk_size, encode_head, Framing};
 use super::READ_TIMEOUT;
+use crate::context::Arrival;
 use crate::wire::{take_up_to, Step};
 
 /// How much room a read asks for.
@@ -140,7 +141,7 @@ where
         let head_request = request.method() == Method::HEAD;
         let version = request.version();
         let mut request = request.map(|()| Body::empty());
-        request.extensions_mut().insert(ConnectInfo(self.peer));
+        request.extensions_mut().insert(Arrival::new(self.peer));
         let (response, body_read) = match body {
             BodyFraming::Empty => (self.call(request).await, true),
             framing => self.call_with_body(request, framing, expects_continue).await,

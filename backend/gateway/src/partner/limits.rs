@@ -26,7 +26,7 @@ use super::error::PartnerError;
 use super::keys::{key_hash, Cached, KeyError, Known};
 use super::metrics;
 use super::PartnerState;
-use crate::forwarding::Client;
+use crate::context::Arrival;
 
 const DAY_SECONDS: u64 = 86_400;
 static POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -126,9 +126,8 @@ pub fn headers(limits: TierLimits, burst: &Take, daily_left: u64, day_ends_in: u
 pub async fn guard(State(state): State<PartnerState>, request: Request, next: Next) -> Response {
     // Read before any await: a request (its body) is not shared across threads.
     let sent = request.headers().get(API_KEY_HEADER).cloned();
-    let client = request
-        .extensions()
-        .get::<Client>()
+    let client = Arrival::of(request.extensions())
+        .and_then(|a| a.client.as_ref())
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.address);
     let known = match resolve(&state, sent, client).await {
         Ok(known) => known,

@@ -28,6 +28,7 @@ use kit::http::REQUEST_ID;
 use kit::telemetry;
 
 use crate::access::{self, Access};
+use crate::context::Arrival;
 use crate::error::GatewayError;
 use crate::forwarding::{Client, ProxyHeaders, Traceparent};
 
@@ -127,7 +128,7 @@ async fn forward(
     body: Body,
 ) -> Response {
     let started = Instant::now();
-    let trace = parts.extensions.get::<TraceContext>().copied();
+    let trace = Arrival::of(&parts.extensions).and_then(|a| a.trace);
     let request_id = trace.and_then(|_| parts.headers.get(REQUEST_ID).cloned());
     // The route table reads the path as sent, as the services' routers do: `%70roducts` is
     // not `products` to either.
@@ -214,10 +215,12 @@ pub(crate) async fn exchange(
 /// already this span's parent). Hop-by-hop headers and the client's own versions of these are
 /// left out when the request is written (`upstream::h1`).
 pub(crate) fn proxy_headers(parts: &mut http::request::Parts) -> ProxyHeaders {
-    // Taken, not copied: nothing reads them after this.
-    let client = parts.extensions.remove::<Client>();
-    let trace = parts.extensions.get::<TraceContext>().copied();
-    added_headers(client, parts.headers.get(header::HOST).cloned(), trace)
+    let host = parts.headers.get(header::HOST).cloned();
+    match parts.extensions.get_mut::<Arrival>() {
+        // Taken, not copied: nothing reads the client after this.
+        Some(arrival) => added_headers(arrival.client.take(), host, arrival.trace),
+        None => added_headers(None, host, None),
+    }
 }
 
 /// The same for a request the gateway makes itself, on behalf of `client`.
