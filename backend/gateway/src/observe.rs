@@ -207,6 +207,7 @@ where
             );
         }
         if let Some(id) = id {
+            // `front` writes one either way; not inserting it saves the insert.
             let passed_on = response.extensions().get::<PassedOn>();
             if !passed_on.is_some_and(PassedOn::has_request_id)
                 && !response.headers().contains_key(REQUEST_ID)

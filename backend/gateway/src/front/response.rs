@@ -7,6 +7,8 @@ use http::header::{self, HeaderMap};
 use http::{response, StatusCode, Version};
 use http_body::Body as _;
 
+use kit::http::REQUEST_ID;
+
 use crate::headers::is_hop_by_hop;
 use crate::wire::{content_length, PassedOn};
 
@@ -63,7 +65,8 @@ impl Framing {
 /// then the lines a proxied answer passes on ([`PassedOn`]). The framing and connection
 /// headers are the gateway's to write: the service's `content-length` is written only as the
 /// framing's, and hop-by-hop headers not at all. A `date` is added if
-/// the answer has none (RFC 9110, 6.6.1).
+/// the answer has none (RFC 9110, 6.6.1). A service's own `x-request-id` wins over one a
+/// layer put in the map (`tower_http`'s, when spans are exported), so there is one.
 pub fn encode_head(
     out: &mut Vec<u8>,
     parts: &response::Parts,
@@ -76,8 +79,9 @@ pub fn encode_head(
     out.push(b' ');
     out.extend_from_slice(parts.status.canonical_reason().unwrap_or("").as_bytes());
     out.extend_from_slice(b"\r\n");
-    write_headers(out, &parts.headers, framing);
     let passed = parts.extensions.get::<PassedOn>();
+    let ids_passed_on = passed.is_some_and(PassedOn::has_request_id);
+    write_headers(out, &parts.headers, framing, ids_passed_on);
     if let Some(passed) = passed {
         out.extend_from_slice(passed.lines());
     }
@@ -104,10 +108,11 @@ pub fn encode_head(
     out.extend_from_slice(b"\r\n");
 }
 
-fn write_headers(out: &mut Vec<u8>, headers: &HeaderMap, framing: Framing) {
+fn write_headers(out: &mut Vec<u8>, headers: &HeaderMap, framing: Framing, ids_passed_on: bool) {
     for (name, value) in headers {
         let framing_header = *name == header::CONTENT_LENGTH && framing != Framing::None;
-        if framing_header || *name == header::TRANSFER_ENCODING || is_hop_by_hop(name) {
+        let passed_on = ids_passed_on && *name == REQUEST_ID;
+        if framing_header || passed_on || *name == header::TRANSFER_ENCODING || is_hop_by_hop(name) {
             continue;
         }
         out.extend_from_slice(name.as_str().as_bytes());
@@ -244,5 +249,28 @@ mod tests {
             chunk_size(&mut out, len);
             assert_eq!(out, text.as_bytes());
         }
+    }
+
+    #[test]
+    fn a_request_id_passed_on_by_the_service_is_written_once() {
+        let mut answer = parts(StatusCode::BAD_REQUEST, &[("x-request-id", "r-1")]);
+        let lines =
+            bytes::Bytes::from_static(b"content-type: application/problem+json\r\nx-request-id: r-1\r\n");
+        answer.extensions.insert(PassedOn::new(lines, true));
+        let text = head(&answer, Framing::Length(2), true, Version::HTTP_11);
+        assert_eq!(text.matches("x-request-id").count(), 1, "{text}");
+        assert!(
+            text.contains("content-type: application/problem+json\r\n"),
+            "{text}"
+        );
+        answer
+            .extensions
+            .insert(PassedOn::new(bytes::Bytes::new(), false));
+        let text = head(&answer, Framing::Length(2), true, Version::HTTP_11);
+        assert_eq!(
+            text.matches("x-request-id: r-1").count(),
+            1,
+            "the map's, when the service sent none: {text}"
+        );
     }
 }
