@@ -31,7 +31,6 @@ use crate::access::{self, Access};
 use crate::context::Arrival;
 use crate::error::GatewayError;
 use crate::forwarding::{Client, ProxyHeaders, Traceparent};
-
 use crate::observe::TraceContext;
 use crate::state::AppState;
 use crate::upstream::deadline::DeadlineBody;
